@@ -1,0 +1,43 @@
+# Freiraum: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+FLASK  := $(BIN)/flask --app suggestions
+DEV    := FREIRAUM_ENV=development
+CATALOGS := $(wildcard suggestions/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+.PHONY: run test install lint messages bench clean
+
+run: install
+	$(DEV) $(FLASK) init-db
+	$(DEV) $(FLASK) seed-demo --if-empty
+	@echo "Serving Freiraum on http://127.0.0.1:5000 (Ctrl+C stops)"
+	$(DEV) $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(STAMP) $(COMPILED)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@
+
+lint: install
+	$(BIN)/ruff check suggestions tests
+	$(BIN)/ruff format --check suggestions tests
+
+# Re-extract every translatable string and merge it into the catalogues.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o suggestions/translations/messages.pot .
+	$(BIN)/pybabel update -i suggestions/translations/messages.pot -d suggestions/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,84 @@
+"""Freiraum: staff propose ways to cut red tape, vote across departments, and watch
+management commit in public and deliver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .config import load_config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, config)
+
+    from . import database  # noqa: F401  (SQLite pragmas and BEGIN IMMEDIATE)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page explains itself
+    login_manager.session_protection = "basic"
+
+    if app.config.get("TRUSTED_PROXY_COUNT"):
+        count = int(app.config["TRUSTED_PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    _import_models()
+    _register_blueprints(app)
+
+    from . import cli, pages, templating
+
+    pages.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _import_models() -> None:
+    """Every model must be known to SQLAlchemy (and Alembic) before the first query."""
+    from .auth import models as _auth  # noqa: F401
+    from .ideas import models as _ideas  # noqa: F401
+    from .org import models as _org  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth import admin_views, views as auth_views
+    from .ideas import views as idea_views
+    from .org import views as org_views
+    from .workflow import views as workflow_views
+
+    for module in (auth_views, admin_views, idea_views, workflow_views, org_views):
+        if module.bp.name not in app.blueprints:
+            app.register_blueprint(module.bp)
+
+
+def select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if request.cookies.get("language") in languages:
+        return request.cookies["language"]
+    return request.accept_languages.best_match(languages) or current_app.config[
+        "BABEL_DEFAULT_LOCALE"
+    ]

@@ -1,0 +1,55 @@
+"""People: accounts, roles and the departments they belong to or lead."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..org.models import Department, department_heads
+from ..timeutil import now
+
+
+class Role(StrEnum):
+    EMPLOYEE = "employee"
+    HEAD = "head"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16), default=Role.EMPLOYEE)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str | None] = mapped_column(String(5))  # None: follow the browser
+    # Part of the login cookie: raising it ends every session of this user (logout, deactivation).
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    last_login_at: Mapped[datetime | None]
+
+    department: Mapped[Department | None] = relationship()
+    headed_departments: Mapped[list[Department]] = relationship(
+        secondary=department_heads, back_populates="heads", order_by="Department.name"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,94 @@
+"""The one answer to "may this user do this?". Views, templates and the API all ask here.
+
+Each action maps to a small function of (user, object). An unknown action is a programming
+error and raises, so a typo can never silently allow or deny.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+
+from ..errors import NotAllowed
+from ..ideas.models import Comment, Idea, IdeaStatus
+from .models import Role, User
+
+# Withdrawing is the author's right until the organisation has committed to the idea.
+WITHDRAWABLE = {IdeaStatus.NEW, IdeaStatus.IN_REVIEW, IdeaStatus.NEEDS_INFO}
+# Closed for new votes and comments: the idea no longer exists as itself.
+CLOSED = {IdeaStatus.WITHDRAWN, IdeaStatus.DUPLICATE}
+
+
+def is_author(user: User, idea: Idea) -> bool:
+    return idea.author_id is not None and idea.author_id == user.id
+
+
+def heads_department(user: User, department_id: int) -> bool:
+    return user.role == Role.HEAD and any(d.id == department_id for d in user.headed_departments)
+
+
+def speaks_for(user: User, idea: Idea) -> bool:
+    """Leadership everywhere, a head for the ideas their department owns."""
+    return user.role == Role.LEADER or heads_department(user, idea.owning_department_id)
+
+
+def _edit_idea(user: User, idea: Idea) -> bool:
+    # Once review starts, the text under review must stay what the reviewers read.
+    return is_author(user, idea) and idea.status == IdeaStatus.NEW
+
+
+def _withdraw_idea(user: User, idea: Idea) -> bool:
+    return is_author(user, idea) and idea.status in WITHDRAWABLE
+
+
+def _see_author(user: User, idea: Idea) -> bool:
+    # Anonymous means anonymous to everyone, admins and leadership included.
+    return not idea.is_anonymous or is_author(user, idea)
+
+
+def _mark_official(user: User, comment: Comment) -> bool:
+    return speaks_for(user, comment.idea)
+
+
+RULES: dict[str, Callable[[User, Any], bool]] = {
+    "idea.create": lambda user, _: True,
+    "idea.edit": _edit_idea,
+    "idea.withdraw": _withdraw_idea,
+    "idea.vote": lambda user, idea: idea.status not in CLOSED,
+    "idea.comment": lambda user, idea: idea.status not in CLOSED,
+    "idea.see_author": _see_author,
+    "idea.answer_officially": lambda user, idea: speaks_for(user, idea),
+    "comment.mark_official": _mark_official,
+    "admin.manage": lambda user, _: user.role == Role.ADMIN,
+}
+
+
+def can(user: User | None, action: str, obj: Any = None) -> bool:
+    rule = RULES[action]
+    if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    return rule(user, obj)
+
+
+def require(user: User | None, action: str, obj: Any = None) -> None:
+    """Raise ``NotAllowed`` (a 403 page) unless the policy allows the action."""
+    if not can(user, action, obj):
+        raise NotAllowed(_("You are not allowed to do that."))
+
+
+def requires(action: str):
+    """Decorator for views whose permission needs no object: ``@requires("admin.manage")``."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            require(current_user, action)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate

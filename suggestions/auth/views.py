@@ -1,0 +1,128 @@
+"""Sign in, sign out, the person's own settings, and the login wall around everything else."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..errors import DomainError
+from ..extensions import db, limiter, login_email_key, login_manager
+from ..safety import is_htmx, safe_next
+from . import accounts, bp
+from .forms import AccountForm, LoginForm, PasswordForm
+from .models import User
+
+# Everything else needs a signed-in user.
+PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "static", "health"}
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    user_id, _, version = token.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.scalar(
+        select(User).where(User.id == int(user_id)).options(selectinload(User.headed_departments))
+    )
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    return user
+
+
+@bp.before_app_request
+def require_login():
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if not current_user.is_authenticated:
+        if is_htmx():
+            # htmx cannot follow a redirect to a full page in place: send the browser there.
+            return "", 401, {"HX-Redirect": url_for("auth.login")}
+        return login_manager.unauthorized()
+    return None
+
+
+def _login_limits():
+    return current_app.config["RATELIMIT_LOGIN_PER_ADDRESS"]
+
+
+def _account_limits():
+    return current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limits, methods=["POST"])
+@limiter.limit(_account_limits, methods=["POST"], key_func=login_email_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("ideas.list_ideas"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is None:
+            # One message for a wrong password, an unknown address and a disabled account.
+            form.form_errors.append(_("Email or password is not correct."))
+        else:
+            db.session.commit()
+            session.clear()
+            session.permanent = True
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(url_for("ideas.list_ideas")))
+    form.password.data = None
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 401
+
+
+@bp.post("/logout")
+def logout():
+    accounts.end_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account():
+    account_form = AccountForm(prefix="account", language=current_user.language or "")
+    password_form = PasswordForm(prefix="password")
+    if account_form.save.data and account_form.validate_on_submit():
+        current_user.language = account_form.language.data or None
+        db.session.commit()
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("auth.account"))
+    if password_form.change.data and password_form.validate_on_submit():
+        try:
+            accounts.change_own_password(
+                current_user, password_form.current.data, password_form.new.data
+            )
+        except DomainError as error:
+            password_form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(current_user)  # this device stays signed in; all others are signed out
+            flash(_("Your password is changed. Other devices are signed out."), "success")
+            return redirect(url_for("auth.account"))
+    status = 422 if account_form.errors or password_form.errors else 200
+    return render_template(
+        "auth/account.html", account_form=account_form, password_form=password_form
+    ), status
+
+
+@bp.post("/language")
+def set_language():
+    language = request.form.get("language", "")
+    if language not in current_app.config["LANGUAGES"]:
+        language = ""
+    response = redirect(safe_next(url_for("ideas.list_ideas")))
+    if current_user.is_authenticated:
+        current_user.language = language or None
+        db.session.commit()
+    else:
+        response.set_cookie(
+            "language", language, max_age=365 * 24 * 3600, samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+        )  # fmt: skip
+    return response

@@ -1,0 +1,63 @@
+"""Command-line tasks: ``flask --app suggestions <command>``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from .extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(init_db)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)
+
+
+@click.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    upgrade()
+    click.echo("Database schema is up to date.")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt="Display name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create an administrator account."""
+    from .auth.accounts import create_user
+    from .auth.models import Role
+    from .errors import DomainError
+
+    try:
+        user = create_user(
+            None, email=email, display_name=name, department=None, role=Role.ADMIN,
+            password=password,
+        )  # fmt: skip
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Administrator {user.email} created.")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+def seed_demo(if_empty: bool) -> None:
+    """Load demo departments, people, ideas, votes and comments."""
+    from . import demo
+    from .auth.models import User
+
+    if db.session.scalar(select(func.count()).select_from(User)):
+        if if_empty:
+            click.echo("The database has data already; demo data not loaded.")
+            click.echo(demo.logins_text())
+            return
+        raise click.ClickException("The database is not empty; demo data goes into a new one.")
+    demo.load()
+    db.session.commit()
+    click.echo("Demo data loaded.")
+    click.echo(demo.logins_text())

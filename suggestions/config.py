@@ -1,0 +1,127 @@
+"""Configuration, layered: defaults here, then ``instance/config.py``, then the environment.
+
+A test (or an embedding script) may pass a mapping to ``create_app`` that wins over all three.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely; the message says what to set."""
+
+
+DEFAULTS: dict[str, Any] = {
+    # "production" unless told otherwise: a forgotten setting must fail closed.
+    "FREIRAUM_ENV": "production",
+    "SECRET_KEY": None,
+    "SQLALCHEMY_DATABASE_URI": None,  # filled in below: SQLite in instance/
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # Sessions and cookies (see README, "Security").
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "freiraum_session",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+    "REMEMBER_COOKIE_NAME": "freiraum_remember",
+    "PREFERRED_URL_SCHEME": "https",
+    "HSTS_SECONDS": 31536000,
+    # A person may write an idea for hours: the form token lives as long as the session.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # Rate limits. memory:// counts per process; set RATELIMIT_STORAGE_URI=redis://... when
+    # more than one worker serves the app.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "RATELIMIT_LOGIN_PER_ADDRESS": "20 per minute",
+    "RATELIMIT_LOGIN_PER_ACCOUNT": "5 per minute",
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+    "LANGUAGES": ["en", "de"],
+    "IDEAS_PER_PAGE": 20,
+    "COMMENTS_PER_PAGE": 50,
+    # Counting matching ideas stops here ("10,000+"): the count stays cheap at any size.
+    "RESULT_COUNT_CAP": 10000,
+}
+
+# Plain environment variables read on top of instance/config.py. Anything else can be set as
+# FREIRAUM_<NAME> (parsed as JSON where possible, e.g. FREIRAUM_IDEAS_PER_PAGE=50).
+_ENV_NAMES = {
+    "SECRET_KEY": "SECRET_KEY",
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "FREIRAUM_ENV": "FREIRAUM_ENV",
+}
+
+_BOOL_ENV = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for env_name, key in _ENV_NAMES.items():
+        if os.environ.get(env_name):
+            app.config[key] = os.environ[env_name]
+    app.config.from_prefixed_env("FREIRAUM")
+    for key in _BOOL_ENV:
+        if isinstance(app.config[key], str):
+            app.config[key] = app.config[key].lower() in {"1", "true", "yes", "on"}
+    if overrides:
+        app.config.from_mapping(overrides)
+    _finish(app)
+
+
+def _finish(app: Flask) -> None:
+    env = app.config["FREIRAUM_ENV"]
+    if env not in {"production", "development", "testing"}:
+        raise ConfigError(f"FREIRAUM_ENV must be production, development or testing, not {env!r}.")
+    if env == "testing":
+        app.config["TESTING"] = True
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        path = Path(app.instance_path) / "freiraum.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith(("postgres://", "postgresql://")):
+        # The driver we ship is psycopg 3; the bare scheme would ask for psycopg2.
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+
+    if not app.config["SECRET_KEY"]:
+        if env == "production":
+            raise ConfigError(
+                "SECRET_KEY is not set. Set the SECRET_KEY environment variable (or SECRET_KEY in "
+                "instance/config.py) to a long random value, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+            )
+        app.config["SECRET_KEY"] = _local_secret_key(app)
+
+    if env != "production":
+        # Local http://127.0.0.1 has no TLS; production keeps secure cookies.
+        app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
+        app.config["PREFERRED_URL_SCHEME"] = "http"
+
+
+def _local_secret_key(app: Flask) -> str:
+    """A per-checkout key for development, kept in instance/ so logins survive a restart."""
+    path = Path(app.instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

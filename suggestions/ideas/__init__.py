@@ -1,0 +1,4 @@
+from flask import Blueprint
+
+# Views register themselves on this blueprint; create_app imports them after all models.
+bp = Blueprint("ideas", __name__)

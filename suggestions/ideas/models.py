@@ -1,0 +1,176 @@
+"""Ideas, their versions, votes, comments and the timeline of events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..extensions import db
+from ..org.models import Category, Department
+from ..timeutil import now
+
+
+class IdeaStatus(StrEnum):
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    NEEDS_INFO = "needs_info"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    IMPLEMENTED = "implemented"
+    DECLINED = "declined"
+    DUPLICATE = "duplicate"
+    WITHDRAWN = "withdrawn"
+
+
+idea_affected_departments = Table(
+    "idea_affected_departments",
+    db.metadata,
+    Column("idea_id", ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "department_id",
+        ForeignKey("departments.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+
+class Idea(db.Model):
+    __tablename__ = "ideas"
+    __table_args__ = (
+        # One index per list order, each ending in id so ties page stably.
+        Index("ix_ideas_top", "vote_count", "id"),
+        Index("ix_ideas_discussed", "comment_count", "id"),
+        Index("ix_ideas_status_id", "status", "id"),
+        Index("ix_ideas_status_top", "status", "vote_count", "id"),
+        Index("ix_ideas_department_id", "owning_department_id", "id"),
+        Index("ix_ideas_department_top", "owning_department_id", "vote_count", "id"),
+        Index("ix_ideas_category_id", "category_id", "id"),
+        Index("ix_ideas_author_id", "author_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(150))
+    problem: Mapped[str] = mapped_column(Text)  # "What is in the way today?"
+    proposal: Mapped[str] = mapped_column(Text)  # "What should change?"
+    benefit: Mapped[str] = mapped_column(Text)  # for customers, for colleagues
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    # Kept for anonymous ideas too (edit, withdraw, notifications); shown only to the author.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    owning_department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    customer_facing: Mapped[bool] = mapped_column(Boolean, default=False)
+    hours_lost_per_month: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=IdeaStatus.NEW)
+    # Counters kept on the row, changed in the same transaction as the vote or comment.
+    vote_count: Mapped[int] = mapped_column(Integer, default=0)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+    status_changed_at: Mapped[datetime] = mapped_column(default=now)
+
+    category: Mapped[Category] = relationship()
+    author: Mapped[User | None] = relationship()
+    owning_department: Mapped[Department] = relationship()
+    affected_departments: Mapped[list[Department]] = relationship(
+        secondary=idea_affected_departments, order_by="Department.name"
+    )
+
+    def __repr__(self) -> str:  # never the author: logs must not unmask anyone
+        return f"<Idea {self.id} {self.status}>"
+
+
+class IdeaVersion(db.Model):
+    """The text of an idea as it was before an edit."""
+
+    __tablename__ = "idea_versions"
+    __table_args__ = (UniqueConstraint("idea_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(150))
+    problem: Mapped[str] = mapped_column(Text)
+    proposal: Mapped[str] = mapped_column(Text)
+    benefit: Mapped[str] = mapped_column(Text)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    hours_lost_per_month: Mapped[int | None] = mapped_column(Integer)
+    customer_facing: Mapped[bool] = mapped_column(Boolean)
+    replaced_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Vote(db.Model):
+    __tablename__ = "votes"
+
+    # The primary key is the unique constraint that keeps one vote per person per idea.
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Comment(db.Model):
+    __tablename__ = "comments"
+    __table_args__ = (Index("ix_comments_idea_id", "idea_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    is_official: Mapped[bool] = mapped_column(Boolean, default=False)
+    official_marked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    idea: Mapped[Idea] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id} on idea {self.idea_id}>"
+
+
+class EventKind(StrEnum):
+    SUBMITTED = "submitted"
+    EDITED = "edited"
+    STATUS_CHANGED = "status_changed"
+
+
+class IdeaEvent(db.Model):
+    """One line of an idea's public timeline. Rows are only ever added."""
+
+    __tablename__ = "idea_events"
+    __table_args__ = (Index("ix_idea_events_idea_id", "idea_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+    actor: Mapped[User | None] = relationship()

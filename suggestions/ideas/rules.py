@@ -1,0 +1,192 @@
+"""What people do with ideas: submit, edit, vote, comment. Plain functions, one transaction
+each (the caller commits), every permission asked of the policy."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..auth.models import User
+from ..auth.policy import require
+from ..database import insert_ignoring_duplicates
+from ..errors import DomainError
+from ..extensions import db
+from ..org.models import Category, Department
+from ..signals import idea_event_recorded
+from ..timeutil import now
+from .models import Comment, EventKind, Idea, IdeaEvent, IdeaStatus, IdeaVersion, Vote
+
+
+@dataclass
+class IdeaText:
+    """What the author writes; the same for a new idea and an edit."""
+
+    title: str
+    problem: str
+    proposal: str
+    benefit: str
+    category: Category
+    owning_department: Department
+    affected_departments: Sequence[Department]
+    hours_lost_per_month: int | None = None
+    customer_facing: bool = False
+
+
+def record_event(
+    idea: Idea,
+    actor: User | None,
+    kind: EventKind | str,
+    *,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    note: str | None = None,
+) -> IdeaEvent:
+    event = IdeaEvent(
+        idea_id=idea.id,
+        actor_id=actor.id if actor else None,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        note=note or None,
+        created_at=now(),
+    )
+    db.session.add(event)
+    db.session.flush()
+    idea_event_recorded.send(event.__class__, event=event, idea=idea)
+    return event
+
+
+def _check_text(text: IdeaText, *, new_category: bool) -> None:
+    if new_category and not text.category.active:
+        raise DomainError(_("This category is no longer in use. Please choose another one."))
+    if text.hours_lost_per_month is not None and not 0 <= text.hours_lost_per_month <= 100000:
+        raise DomainError(_("Hours lost per month must be between 0 and 100,000."))
+
+
+def _apply_text(idea: Idea, text: IdeaText) -> None:
+    idea.title = text.title.strip()
+    idea.problem = text.problem.strip()
+    idea.proposal = text.proposal.strip()
+    idea.benefit = text.benefit.strip()
+    idea.category = text.category
+    idea.owning_department = text.owning_department
+    # The owning department is always among the affected ones.
+    affected = {d.id: d for d in text.affected_departments}
+    affected.setdefault(text.owning_department.id, text.owning_department)
+    idea.affected_departments = sorted(affected.values(), key=lambda d: d.name)
+    idea.hours_lost_per_month = text.hours_lost_per_month
+    idea.customer_facing = text.customer_facing
+
+
+def submit_idea(author: User, text: IdeaText, *, anonymous: bool = False) -> Idea:
+    require(author, "idea.create")
+    _check_text(text, new_category=True)
+    moment = now()
+    idea = Idea(
+        author_id=author.id,
+        is_anonymous=anonymous,
+        status=IdeaStatus.NEW,
+        vote_count=0,
+        comment_count=0,
+        version=1,
+        created_at=moment,
+        updated_at=moment,
+        status_changed_at=moment,
+    )
+    _apply_text(idea, text)
+    db.session.add(idea)
+    db.session.flush()
+    record_event(idea, author, EventKind.SUBMITTED, to_status=IdeaStatus.NEW)
+    return idea
+
+
+def edit_idea(idea: Idea, editor: User, text: IdeaText) -> None:
+    """Change the text of a new idea, keeping the previous version."""
+    require(editor, "idea.edit", idea)
+    _check_text(text, new_category=text.category.id != idea.category_id)
+    db.session.add(
+        IdeaVersion(
+            idea_id=idea.id,
+            version=idea.version,
+            title=idea.title,
+            problem=idea.problem,
+            proposal=idea.proposal,
+            benefit=idea.benefit,
+            category_id=idea.category_id,
+            hours_lost_per_month=idea.hours_lost_per_month,
+            customer_facing=idea.customer_facing,
+            replaced_at=now(),
+        )
+    )
+    _apply_text(idea, text)
+    idea.version += 1
+    idea.updated_at = now()
+    record_event(idea, editor, EventKind.EDITED)
+
+
+def set_vote(idea: Idea, voter: User, wanted: bool) -> bool:
+    """Make the voter's vote present (``wanted``) or absent. Idempotent, exact under
+    concurrency: the primary key refuses a second row, and the count moves in SQL only when a
+    row was really added or removed. Returns whether the voter now votes for the idea."""
+    if wanted:
+        require(voter, "idea.vote", idea)
+        statement = insert_ignoring_duplicates(Vote.__table__).values(
+            idea_id=idea.id, user_id=voter.id, created_at=now()
+        )
+        delta = 1
+    else:
+        # Taking a vote back is allowed whatever the idea's state.
+        statement = delete(Vote).where(Vote.idea_id == idea.id, Vote.user_id == voter.id)
+        delta = -1
+    if db.session.execute(statement).rowcount == 1:
+        _bump(idea, "vote_count", delta)
+    return wanted
+
+
+def _bump(idea: Idea, counter: str, delta: int) -> None:
+    column = getattr(Idea, counter)
+    new_value = db.session.execute(
+        update(Idea)
+        .where(Idea.id == idea.id)
+        .values({counter: column + delta})
+        .returning(column)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    set_committed_value(idea, counter, new_value)
+
+
+def has_voted(idea: Idea, user: User) -> bool:
+    query = select(func.count()).where(Vote.idea_id == idea.id, Vote.user_id == user.id)
+    return db.session.scalar(query) > 0
+
+
+def add_comment(idea: Idea, author: User, body: str, *, official: bool = False) -> Comment:
+    require(author, "idea.comment", idea)
+    if official:
+        require(author, "idea.answer_officially", idea)
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("A comment cannot be empty."))
+    comment = Comment(
+        idea_id=idea.id,
+        author_id=author.id,
+        body=body,
+        is_official=official,
+        official_marked_by_id=author.id if official else None,
+        created_at=now(),
+    )
+    db.session.add(comment)
+    db.session.flush()
+    _bump(idea, "comment_count", 1)
+    return comment
+
+
+def set_official(comment: Comment, user: User, official: bool) -> None:
+    """Mark a comment (anyone's) as the official answer of the idea's department, or unmark."""
+    require(user, "comment.mark_official", comment)
+    comment.is_official = official
+    comment.official_marked_by_id = user.id if official else None

@@ -1,0 +1,159 @@
+"""Pages for ideas: list, submit, read, edit, vote and comment."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.policy import require
+from ..errors import DomainError
+from ..extensions import db
+from ..org.models import Category, Department
+from ..org.queries import category_choices, department_choices
+from ..safety import is_htmx, safe_next
+from . import bp, queries, rules
+from .forms import ActionForm, CommentForm, IdeaForm, VoteForm
+from .models import Idea
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("ideas.list_ideas"))
+
+
+@bp.get("/ideas")
+def list_ideas():
+    current = queries.IdeaFilter.from_args(request.args)
+    page = queries.list_ideas(current_user, current)
+    return render_template(
+        "ideas/list.html", page=page, current=current, departments=department_choices(),
+        categories=category_choices(), vote_form=VoteForm(),
+    )  # fmt: skip
+
+
+def _idea_form(form: IdeaForm, keep_category: int | None = None) -> IdeaForm:
+    form.category.choices = category_choices(keep_id=keep_category)
+    departments = department_choices()
+    form.owning_department.choices = departments
+    form.affected_departments.choices = departments
+    return form
+
+
+def _idea_text(form: IdeaForm) -> rules.IdeaText:
+    affected = form.affected_departments.data or []
+    return rules.IdeaText(
+        title=form.title.data,
+        problem=form.problem.data,
+        proposal=form.proposal.data,
+        benefit=form.benefit.data,
+        category=db.session.get(Category, form.category.data),
+        owning_department=db.session.get(Department, form.owning_department.data),
+        affected_departments=[db.session.get(Department, i) for i in affected],
+        hours_lost_per_month=form.hours_lost_per_month.data,
+        customer_facing=form.customer_facing.data,
+    )
+
+
+@bp.route("/ideas/new", methods=["GET", "POST"])
+def submit():
+    form = _idea_form(IdeaForm())
+    if request.method == "GET" and current_user.department_id:
+        form.owning_department.data = current_user.department_id
+    if form.validate_on_submit():
+        try:
+            idea = rules.submit_idea(current_user, _idea_text(form), anonymous=form.anonymous.data)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Thank you! Your idea is now visible to everyone."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    return render_template("ideas/form.html", form=form, idea=None), 200 if not form.errors else 422
+
+
+@bp.get("/ideas/<int:idea_id>")
+def show(idea_id: int):
+    idea = queries.get_idea_or_404(idea_id)
+    return _render_idea(idea, CommentForm())
+
+
+def _render_idea(idea: Idea, comment_form: CommentForm, status: int = 200):
+    comments = queries.comments(idea, request.args.get("comments", 1, type=int))
+    return render_template(
+        "ideas/show.html",
+        idea=idea,
+        events=queries.timeline(idea),
+        comments=comments,
+        comment_form=comment_form,
+        vote_form=VoteForm(),
+        action_form=ActionForm(),
+        voted=rules.has_voted(idea, current_user),
+    ), status
+
+
+@bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
+def edit(idea_id: int):
+    idea = queries.get_idea_or_404(idea_id)
+    require(current_user, "idea.edit", idea)
+    form = _idea_form(IdeaForm(obj=idea if request.method == "GET" else None), idea.category_id)
+    if request.method == "GET":
+        form.category.data = idea.category_id
+        form.owning_department.data = idea.owning_department_id
+        form.affected_departments.data = [d.id for d in idea.affected_departments]
+    if form.validate_on_submit():
+        try:
+            rules.edit_idea(idea, current_user, _idea_text(form))
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your changes are saved. The previous version is kept."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    return render_template("ideas/form.html", form=form, idea=idea), 200 if not form.errors else 422
+
+
+@bp.post("/ideas/<int:idea_id>/vote")
+def vote(idea_id: int):
+    idea = queries.get_idea_or_404(idea_id)
+    form = VoteForm()
+    if form.validate_on_submit() and form.vote.data in {"add", "remove"}:
+        voted = rules.set_vote(idea, current_user, form.vote.data == "add")
+        db.session.commit()
+    else:
+        voted = rules.has_voted(idea, current_user)
+    if is_htmx():
+        return render_template("ideas/_vote.html", idea=idea, voted=voted, vote_form=VoteForm())
+    return redirect(safe_next(url_for("ideas.show", idea_id=idea.id)))
+
+
+@bp.post("/ideas/<int:idea_id>/comments")
+def comment(idea_id: int):
+    idea = queries.get_idea_or_404(idea_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            rules.add_comment(idea, current_user, form.body.data, official=form.official.data)
+        except DomainError as error:
+            form.body.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your comment is posted."), "success")
+            last_page = queries.comment_pages(idea)
+            return redirect(url_for("ideas.show", idea_id=idea.id, comments=last_page) + "#comments")
+    # Keep what was typed: render the page again with the errors next to the field.
+    return _render_idea(idea, form, status=422)
+
+
+@bp.post("/ideas/<int:idea_id>/comments/<int:comment_id>/official")
+def mark_official(idea_id: int, comment_id: int):
+    idea = queries.get_idea_or_404(idea_id)
+    comment = queries.get_comment_or_404(idea, comment_id)
+    form = ActionForm()
+    if form.validate_on_submit():
+        official = request.form.get("official") == "1"
+        rules.set_official(comment, current_user, official)
+        db.session.commit()
+        message = _("Marked as the official answer.") if official else _("No longer official.")
+        flash(message, "success")
+    return redirect(url_for("ideas.show", idea_id=idea.id) + f"#comment-{comment.id}")

@@ -1,0 +1,79 @@
+"""Changing the organisation: departments, their heads and budgets, categories."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _
+from sqlalchemy import func, select
+
+from ..auth.models import Role, User
+from ..auth.policy import require
+from ..errors import DomainError
+from ..extensions import db
+from .models import Category, Department
+
+
+def _name_taken(model, column, value: str, exclude_id: int | None) -> bool:
+    query = select(func.count()).select_from(model).where(func.lower(column) == value.lower())
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    return db.session.scalar(query) > 0
+
+
+def save_department(
+    admin: User,
+    department: Department | None,
+    *,
+    name: str,
+    decision_budget: Decimal | None,
+    heads: Sequence[User] = (),
+) -> Department:
+    """Create (``department`` None) or change a department."""
+    require(admin, "admin.manage")
+    name = name.strip()
+    if _name_taken(Department, Department.name, name, department.id if department else None):
+        raise DomainError(_("A department with this name exists already."))
+    if decision_budget is not None and decision_budget < 0:
+        raise DomainError(_("A budget cannot be negative."))
+    not_heads = [u.display_name for u in heads if u.role != Role.HEAD]
+    if not_heads:
+        raise DomainError(
+            _("Only people with the role department head can lead a department: %(names)s",
+              names=", ".join(not_heads))
+        )  # fmt: skip
+    if department is None:
+        department = Department(name=name)
+        db.session.add(department)
+    department.name = name
+    department.decision_budget = decision_budget
+    department.heads = list(heads)
+    db.session.flush()
+    return department
+
+
+def save_category(
+    admin: User,
+    category: Category | None,
+    *,
+    name_en: str,
+    name_de: str,
+    position: int = 0,
+    active: bool = True,
+) -> Category:
+    require(admin, "admin.manage")
+    name_en, name_de = name_en.strip(), name_de.strip()
+    exclude = category.id if category else None
+    if _name_taken(Category, Category.name_en, name_en, exclude) or _name_taken(
+        Category, Category.name_de, name_de, exclude
+    ):
+        raise DomainError(_("A category with this name exists already."))
+    if category is None:
+        category = Category()
+        db.session.add(category)
+    category.name_en, category.name_de = name_en, name_de
+    category.position = position
+    category.active = active
+    db.session.flush()
+    return category

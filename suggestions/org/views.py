@@ -1,0 +1,88 @@
+"""Administration of departments and categories."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..auth.models import Role, User
+from ..auth.policy import requires
+from ..errors import DomainError
+from ..extensions import db
+from . import bp, rules
+from .forms import CategoryForm, DepartmentForm
+from .models import Category, Department
+from .queries import categories
+
+
+def _head_choices() -> list[tuple[int, str]]:
+    query = select(User).where(User.role == Role.HEAD, User.active.is_(True))
+    return [(u.id, f"{u.display_name} <{u.email}>") for u in db.session.scalars(query.order_by(User.display_name))]
+
+
+@bp.get("/admin/departments")
+@requires("admin.manage")
+def departments():
+    query = select(Department).options(selectinload(Department.heads)).order_by(Department.name)
+    return render_template("admin/departments.html", departments=db.session.scalars(query).all())
+
+
+@bp.route("/admin/departments/new", methods=["GET", "POST"], defaults={"department_id": None})
+@bp.route("/admin/departments/<int:department_id>", methods=["GET", "POST"])
+@requires("admin.manage")
+def edit_department(department_id: int | None):
+    department = None
+    if department_id is not None:
+        department = db.session.get(Department, department_id) or abort(404)
+    form = DepartmentForm(obj=department)
+    form.heads.choices = _head_choices()
+    if request.method == "GET" and department:
+        form.heads.data = [u.id for u in department.heads]
+    if form.validate_on_submit():
+        heads = [db.session.get(User, i) for i in form.heads.data or []]
+        try:
+            rules.save_department(
+                current_user, department, name=form.name.data,
+                decision_budget=form.decision_budget.data, heads=heads,
+            )  # fmt: skip
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The department is saved."), "success")
+            return redirect(url_for("org.departments"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("admin/department_form.html", form=form, department=department), status
+
+
+@bp.get("/admin/categories")
+@requires("admin.manage")
+def list_categories():
+    return render_template("admin/categories.html", categories=categories(include_retired=True))
+
+
+@bp.route("/admin/categories/new", methods=["GET", "POST"], defaults={"category_id": None})
+@bp.route("/admin/categories/<int:category_id>", methods=["GET", "POST"])
+@requires("admin.manage")
+def edit_category(category_id: int | None):
+    category = None
+    if category_id is not None:
+        category = db.session.get(Category, category_id) or abort(404)
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        try:
+            rules.save_category(
+                current_user, category, name_en=form.name_en.data, name_de=form.name_de.data,
+                position=form.position.data or 0, active=form.active.data,
+            )  # fmt: skip
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The category is saved."), "success")
+            return redirect(url_for("org.list_categories"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("admin/category_form.html", form=form, category=category), status
