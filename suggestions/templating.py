@@ -46,6 +46,18 @@ def relative_age(moment: datetime) -> str:
     return str(_l("%(n)d days ago", n=days))
 
 
+def input_attrs(field, **extra) -> dict:
+    """Accessible attributes for a form field: its help text and errors are announced."""
+    described_by = [f"{field.id}-help"] if field.description else []
+    attrs = {k: v for k, v in extra.items() if v is not None}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        described_by.append(f"{field.id}-error")
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return attrs
+
+
 def locale() -> str:
     return str(get_locale() or "en")
 
@@ -71,6 +83,7 @@ def init_app(app: Flask) -> None:
         locale=locale,
         csrf_token=generate_csrf,
         static_url=static_url,
+        input_attrs=input_attrs,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

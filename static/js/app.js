@@ -1,0 +1,26 @@
+// Freiraum: progressive enhancement only. Every action also works as a plain form.
+(function () {
+  "use strict";
+  var token = document.querySelector('meta[name="csrf-token"]');
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (token) event.detail.headers["X-CSRFToken"] = token.content;
+  });
+
+  // htmx leaves error responses unswapped. Fall back to a normal submit, so the person
+  // sees the full page with its message instead of a button that silently does nothing.
+  document.addEventListener("htmx:responseError", function (event) {
+    var element = event.detail.elt;
+    if (element && element.tagName === "FORM") {
+      element.removeAttribute("hx-post");
+      HTMLFormElement.prototype.submit.call(element);
+    }
+  });
+
+  // Close the account menu when clicking elsewhere.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.removeAttribute("open");
+    });
+  });
+})();
