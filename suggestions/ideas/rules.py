@@ -142,7 +142,9 @@ def set_vote(idea: Idea, voter: User, wanted: bool) -> bool:
         # Taking a vote back is allowed whatever the idea's state.
         statement = delete(Vote).where(Vote.idea_id == idea.id, Vote.user_id == voter.id)
         delta = -1
-    if db.session.execute(statement).rowcount == 1:
+    # RETURNING tells exactly whether a row changed (INSERT rowcount is -1 under psycopg).
+    changed = db.session.execute(statement.returning(Vote.__table__.c.user_id)).first()
+    if changed is not None:
         _bump(idea, "vote_count", delta)
     return wanted
 

@@ -1,0 +1,165 @@
+"""Fixtures: a migrated database per test session (SQLite file, or a fresh PostgreSQL
+database when TEST_DATABASE_URL is set), emptied after every test; an app, an HTTP client
+that behaves like a browser (CSRF tokens included), and small factories."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import make_url, text
+
+from suggestions import create_app
+from suggestions.extensions import db
+
+from . import factories
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+
+
+def pytest_report_header(config):
+    backend = "PostgreSQL" if TEST_DATABASE_URL else "SQLite"
+    browser = CHROMIUM or "not found: browser tests are skipped (CI requires them)"
+    return [f"database: {backend}", f"chromium: {browser}"]
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM:
+        return
+    if os.environ.get("REQUIRE_BROWSER"):
+        raise pytest.UsageError("REQUIRE_BROWSER is set but /usr/bin/chromium is missing.")
+    skip = pytest.mark.skip(reason="no Chromium on this machine (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def _postgres_database() -> Iterator[str]:
+    import psycopg
+
+    admin_url = make_url(TEST_DATABASE_URL)
+    name = f"freiraum_test_{uuid.uuid4().hex[:10]}"
+    conninfo = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    if TEST_DATABASE_URL:
+        urls = _postgres_database()
+        url = next(urls)
+    else:
+        urls = None
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    app = create_app(_test_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    yield url
+    if urls is not None:
+        next(urls, None)
+
+
+def _test_config(url: str) -> dict:
+    return {
+        "FREIRAUM_ENV": "testing",
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        # Cheap hashing keeps the suite fast; one test checks the production parameters.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+@pytest.fixture
+def config_overrides() -> dict:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, config_overrides) -> Iterator[Flask]:
+    app = create_app(_test_config(database_url) | config_overrides)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+class Browser:
+    """The test client used like a browser: it reads the CSRF token from the page it got."""
+
+    _token = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+    def __init__(self, app: Flask):
+        self.client = app.test_client()
+        self.csrf_token: str | None = None
+        self.user = None
+
+    def get(self, url: str, **kwargs):
+        response = self.client.get(url, **kwargs)
+        match = self._token.search(response.get_data(as_text=True))
+        if match:
+            self.csrf_token = match.group(1)
+        return response
+
+    def post(self, url: str, data: dict | None = None, *, csrf: bool = True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            if self.csrf_token is None:
+                self.get("/login")
+            data.setdefault("csrf_token", self.csrf_token)
+        return self.client.post(url, data=data, **kwargs)
+
+    def login(self, user, password: str = factories.PASSWORD, **extra):
+        self.get("/login")
+        response = self.post("/login", {"email": user.email, "password": password, **extra})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        self.user = user
+        self.get("/ideas")  # the session was renewed at login: take its new token
+        return response
+
+    def logout(self):
+        return self.post("/logout")
+
+
+@pytest.fixture
+def browser(app) -> Browser:
+    return Browser(app)
+
+
+@pytest.fixture
+def new_browser(app):
+    """A second, independent browser (another person)."""
+    return lambda: Browser(app)
+
+
+@pytest.fixture
+def org(app):
+    """A small organisation: departments, categories, one person of every role."""
+    return factories.make_org()
