@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from flask.globals import _cv_app
 from flask_migrate import upgrade
 from sqlalchemy import make_url, text
 
@@ -121,8 +122,19 @@ class Browser:
         self.csrf_token: str | None = None
         self.user = None
 
+    def _open(self, method: str, url: str, **kwargs):
+        # End the test's own transaction first (on SQLite it may hold the write lock), then
+        # hide the test's app context: Flask would reuse it, sharing ``g`` and the database
+        # session between requests as no real browser ever could.
+        db.session.commit()
+        token = _cv_app.set(None)
+        try:
+            return self.client.open(url, method=method, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
     def get(self, url: str, **kwargs):
-        response = self.client.get(url, **kwargs)
+        response = self._open("GET", url, **kwargs)
         match = self._token.search(response.get_data(as_text=True))
         if match:
             self.csrf_token = match.group(1)
@@ -134,7 +146,7 @@ class Browser:
             if self.csrf_token is None:
                 self.get("/login")
             data.setdefault("csrf_token", self.csrf_token)
-        return self.client.post(url, data=data, **kwargs)
+        return self._open("POST", url, data=data, **kwargs)
 
     def login(self, user, password: str = factories.PASSWORD, **extra):
         self.get("/login")

@@ -102,7 +102,8 @@ def account():
             password_form.form_errors.append(error.message)
         else:
             db.session.commit()
-            login_user(current_user)  # this device stays signed in; all others are signed out
+            # this device stays signed in (with the new session version); all others are out
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed. Other devices are signed out."), "success")
             return redirect(url_for("auth.account"))
     status = 422 if account_form.errors or password_form.errors else 200
