@@ -11,5 +11,10 @@ class DomainError(Exception):
         self.message = message
 
 
-class NotAllowed(DomainError):
-    """The permission policy said no. Rendered as a 403 page."""
+class NotAllowed(Exception):
+    """The permission policy said no. Rendered as a 403 page, never as a form error: the
+    page offered no such action, so the request did not come from an honest form."""
+
+    def __init__(self, message: str):
+        super().__init__(str(message))
+        self.message = message

@@ -36,9 +36,10 @@ def transition(idea: Idea, action: str, actor: User, note: str | None = None) ->
     step = TRANSITIONS.get(action)
     if step is None:
         raise DomainError(_("Unknown action."))
-    require(actor, step.permission, idea)
+    # The state first: "not possible now" is true for everyone and says more than "not you".
     if idea.status not in step.sources:
         raise DomainError(_("This is not possible while the idea is in its current state."))
+    require(actor, step.permission, idea)
     note = (note or "").strip() or None
     if step.note_required and not note:
         raise DomainError(_("Please give a reason."))
