@@ -1,9 +1,21 @@
 """The one hook between the core domains and the parts that react to them (notifications,
-webhooks). ``ideas`` and ``workflow`` send; they never import their listeners."""
+webhooks). ``ideas`` and ``workflow`` send; they never import their listeners.
+
+Every signal is sent inside the transaction that made the change, so a listener that adds rows
+(a notification, an outbox mail) commits or rolls back together with it.
+"""
 
 from blinker import Namespace
 
 _signals = Namespace()
 
-# Sent after an IdeaEvent row is added to the session (same transaction), with event=...
+# Sent after an IdeaEvent row is added to the session, with event=IdeaEvent, idea=Idea.
 idea_event_recorded = _signals.signal("idea-event-recorded")
+
+# Sent after a comment is added (comment=Comment, idea=Idea), and when a comment is marked as
+# (or no longer) the official answer (comment=Comment, idea=Idea, actor=User).
+comment_posted = _signals.signal("comment-posted")
+official_answer_marked = _signals.signal("official-answer-marked")
+
+# Sent after a vote is added (idea=Idea, user=User); not when it is taken back.
+vote_added = _signals.signal("vote-added")

@@ -16,7 +16,7 @@ from ..database import insert_ignoring_duplicates
 from ..errors import DomainError
 from ..extensions import db
 from ..org.models import Category, Department
-from ..signals import idea_event_recorded
+from ..signals import comment_posted, idea_event_recorded, official_answer_marked, vote_added
 from ..timeutil import now
 from .models import Comment, EventKind, Idea, IdeaEvent, IdeaStatus, IdeaVersion, Vote
 
@@ -146,6 +146,8 @@ def set_vote(idea: Idea, voter: User, wanted: bool) -> bool:
     changed = db.session.execute(statement.returning(Vote.__table__.c.user_id)).first()
     if changed is not None:
         _bump(idea, "vote_count", delta)
+        if wanted:
+            vote_added.send(Vote, idea=idea, user=voter)
     return wanted
 
 
@@ -184,6 +186,7 @@ def add_comment(idea: Idea, author: User, body: str, *, official: bool = False) 
     db.session.add(comment)
     db.session.flush()
     _bump(idea, "comment_count", 1)
+    comment_posted.send(Comment, comment=comment, idea=idea)
     return comment
 
 
@@ -192,3 +195,4 @@ def set_official(comment: Comment, user: User, official: bool) -> None:
     require(user, "comment.mark_official", comment)
     comment.is_official = official
     comment.official_marked_by_id = user.id if official else None
+    official_answer_marked.send(Comment, comment=comment, idea=comment.idea, actor=user)
