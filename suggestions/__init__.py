@@ -58,6 +58,7 @@ def _import_models() -> None:
     from .auth import models as _auth  # noqa: F401
     from .ideas import models as _ideas  # noqa: F401
     from .org import models as _org  # noqa: F401
+    from .workflow import models as _workflow  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

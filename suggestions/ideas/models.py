@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
@@ -11,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Table,
     Text,
@@ -61,6 +63,9 @@ class Idea(db.Model):
         Index("ix_ideas_department_top", "owning_department_id", "vote_count", "id"),
         Index("ix_ideas_category_id", "category_id", "id"),
         Index("ix_ideas_author_id", "author_id", "id"),
+        # Triage queues: a department's open ideas, oldest first.
+        Index("ix_ideas_department_status_created", "owning_department_id", "status", "created_at"),
+        Index("ix_ideas_status_created", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +88,23 @@ class Idea(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now)
     status_changed_at: Mapped[datetime] = mapped_column(default=now)
+    # Optimistic locking: every ORM update of the row checks and raises the revision, so two
+    # heads acting on the same idea at once cannot overwrite each other (StaleDataError).
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": revision}
+
+    # Decision authority and clocks: facts recorded by the workflow, deadlines are computed.
+    estimated_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    escalated_at: Mapped[datetime | None]  # a head asked leadership to decide
+    first_response_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]  # accepted or declined
+    implemented_at: Mapped[datetime | None]
+    implemented_on: Mapped[date | None]  # the day the change took effect, as recorded
+    change_summary: Mapped[str | None] = mapped_column(Text)  # what changed ("You said, we did")
+    done_by_empowerment: Mapped[bool] = mapped_column(Boolean, default=False)
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="SET NULL"), index=True
+    )
 
     category: Mapped[Category] = relationship()
     author: Mapped[User | None] = relationship()
@@ -90,6 +112,7 @@ class Idea(db.Model):
     affected_departments: Mapped[list[Department]] = relationship(
         secondary=idea_affected_departments, order_by="Department.name"
     )
+    duplicate_of: Mapped[Idea | None] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:  # never the author: logs must not unmask anyone
         return f"<Idea {self.id} {self.status}>"
@@ -154,6 +177,13 @@ class EventKind(StrEnum):
     SUBMITTED = "submitted"
     EDITED = "edited"
     STATUS_CHANGED = "status_changed"
+    INFO_PROVIDED = "info_provided"  # the author answered a question (also a status change)
+    TRANSFERRED = "transferred"  # department_id: the new owning department
+    COST_ESTIMATED = "cost_estimated"  # amount: the estimate
+    ESCALATED = "escalated"  # sent to leadership for a decision
+    MERGED_INTO = "merged_into"  # on the survivor: related_idea_id was merged into it
+    COMMITMENT_UPDATE = "commitment_update"  # progress posted by the commitment's owner
+    COMMITMENT_CLOSED = "commitment_closed"  # note: the outcome and reason
 
 
 class IdeaEvent(db.Model):
@@ -171,6 +201,10 @@ class IdeaEvent(db.Model):
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="SET NULL"))
+    related_idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     actor: Mapped[User | None] = relationship()
+    department: Mapped[Department | None] = relationship()

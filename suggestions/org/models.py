@@ -57,3 +57,19 @@ class Category(db.Model):
 
     def __repr__(self) -> str:
         return f"<Category {self.name_en!r}>"
+
+
+class OrgSettings(db.Model):
+    """The organisation's rules of the game; one row (id 1), changed by admins."""
+
+    __tablename__ = "org_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Clocks: days from submission to the first response and to a decision.
+    first_response_days: Mapped[int] = mapped_column(Integer, default=7)
+    decision_days: Mapped[int] = mapped_column(Integer, default=30)
+    # Money a head may commit when their department has no budget of its own.
+    default_decision_budget: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal(5000))
+    # Money an employee may spend to fix something in their own department without asking.
+    empowerment_budget: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal(500))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
