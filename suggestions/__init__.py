@@ -62,7 +62,8 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .auth import admin_views, views as auth_views
+    from .auth import admin_views
+    from .auth import views as auth_views
     from .ideas import views as idea_views
     from .org import views as org_views
     from .workflow import views as workflow_views
@@ -82,6 +83,6 @@ def select_locale() -> str:
         return current_user.language
     if request.cookies.get("language") in languages:
         return request.cookies["language"]
-    return request.accept_languages.best_match(languages) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )

@@ -79,9 +79,7 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if request.is_secure:
-            headers.setdefault(
-                "Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}"
-            )
+            headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}")
         if request.endpoint != "static":
             # Pages carry personal data: never kept by shared caches, always revalidated.
             headers.setdefault("Cache-Control", "private, no-store")
@@ -93,4 +91,3 @@ def init_app(app: Flask) -> None:
     def health():
         db.session.execute(db.text("SELECT 1"))
         return {"status": "ok"}
-

@@ -15,6 +15,11 @@ def safe_next(default: str) -> str:
     """The ``next`` target if it stays on this site, else ``default`` (no open redirects)."""
     target = request.values.get("next") or ""
     parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc and "\\" not in target:
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not parts.netloc
+        and "\\" not in target
+    ):
         return target
     return default

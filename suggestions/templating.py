@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -14,8 +14,11 @@ from .auth.forms import ROLE_LABELS
 from .auth.policy import can
 from .ideas.labels import EVENT_LABELS, SORT_LABELS, STATUS_LABELS
 from .ideas.models import Idea, IdeaEvent
+from .org.queries import org_settings
 from .text import render_markdown
 from .timeutil import now
+from .workflow.clocks import clock
+from .workflow.labels import COMMITMENT_LABELS
 
 ANONYMOUS = _l("Anonymous")
 FORMER_EMPLOYEE = _l("Former employee")
@@ -73,6 +76,10 @@ def init_app(app: Flask) -> None:
         role_label=lambda role: ROLE_LABELS.get(role, role),
         category_label=lambda category: category.label(locale()) if category else "",
         age=relative_age,
+        money=lambda value: (
+            format_currency(value, org_settings().currency) if value is not None else ""
+        ),
+        commitment_label=lambda state: COMMITMENT_LABELS.get(state, state),
     )
     app.jinja_env.globals.update(
         can=lambda action, obj=None: can(current_user, action, obj),
@@ -84,6 +91,8 @@ def init_app(app: Flask) -> None:
         csrf_token=generate_csrf,
         static_url=static_url,
         input_attrs=input_attrs,
+        idea_clock=lambda idea: clock(idea, org_settings()),
+        today=lambda: now().date(),
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -22,7 +22,9 @@ from suggestions.extensions import db
 from . import factories
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+)
 
 
 def pytest_report_header(config):
@@ -110,6 +112,14 @@ def _empty_tables() -> None:
         else:
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))
+        # The settings row the migration creates, with its defaults, as on a fresh install.
+        conn.execute(text(ORG_SETTINGS_ROW))
+
+
+ORG_SETTINGS_ROW = (
+    "INSERT INTO org_settings (id, first_response_days, decision_days, default_decision_budget, "
+    "empowerment_budget, currency) VALUES (1, 7, 30, 5000, 500, 'EUR')"
+)
 
 
 class Browser:

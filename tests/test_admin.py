@@ -11,7 +11,9 @@ from suggestions.org.models import Category, Department
 from .factories import PASSWORD
 
 
-def test_admin_creates_a_user_who_can_sign_in_with_the_generated_password(browser, new_browser, org):
+def test_admin_creates_a_user_who_can_sign_in_with_the_generated_password(
+    browser, new_browser, org
+):
     browser.login(org.admin)
     response = browser.post("/admin/users/new", {
         "email": "Neu.Person@Example.org", "display_name": "Neue Person",
@@ -56,7 +58,10 @@ def test_deactivate_signs_the_person_out_and_reactivate_lets_them_back(browser, 
     browser.post(f"/admin/users/{org.employee.id}/active", {"active": "0"})
     assert employee.get("/ideas").status_code == 302
     employee.get("/login")
-    assert employee.post("/login", {"email": org.employee.email, "password": PASSWORD}).status_code == 401
+    assert (
+        employee.post("/login", {"email": org.employee.email, "password": PASSWORD}).status_code
+        == 401
+    )
     browser.post(f"/admin/users/{org.employee.id}/active", {"active": "1"})
     employee.login(org.employee)
 
@@ -64,7 +69,9 @@ def test_deactivate_signs_the_person_out_and_reactivate_lets_them_back(browser, 
 def test_admin_cannot_lock_themselves_out(browser, org):
     browser.login(org.admin)
     response = browser.post(f"/admin/users/{org.admin.id}/active", {"active": "0"})
-    assert "You cannot deactivate your own account." in browser.get(response.location).get_data(as_text=True)
+    assert "You cannot deactivate your own account." in browser.get(response.location).get_data(
+        as_text=True
+    )
     page = browser.post(f"/admin/users/{org.admin.id}", {
         "display_name": "Adam", "department": "0", "role": "employee", "language": "",
     }).get_data(as_text=True)  # fmt: skip
@@ -91,18 +98,31 @@ def test_departments_with_heads_and_budget(browser, org):
     page = browser.get("/admin/departments").get_data(as_text=True)
     assert "Logistics" in page and "Hanna Head" in page
     # Names are unique, budgets not negative, heads must have the head role.
-    assert "exists already" in browser.post("/admin/departments/new", {"name": "sales"}).get_data(as_text=True)
-    assert browser.post("/admin/departments/new", {"name": "X", "decision_budget": "-1"}).status_code == 422
-    assert browser.post(
-        "/admin/departments/new", {"name": "Y", "heads": [str(org.employee.id)]}
-    ).status_code == 422
+    assert "exists already" in browser.post("/admin/departments/new", {"name": "sales"}).get_data(
+        as_text=True
+    )
+    assert (
+        browser.post("/admin/departments/new", {"name": "X", "decision_budget": "-1"}).status_code
+        == 422
+    )
+    assert (
+        browser.post(
+            "/admin/departments/new", {"name": "Y", "heads": [str(org.employee.id)]}
+        ).status_code
+        == 422
+    )
 
 
 def test_categories_can_be_retired(browser, org):
     browser.login(org.admin)
-    browser.post(f"/admin/categories/{org.red_tape.id}", {
-        "name_en": "Red tape", "name_de": "Bürokratie", "position": "0",
-    })  # fmt: skip  (no "active": unchecked)
+    browser.post(
+        f"/admin/categories/{org.red_tape.id}",
+        {
+            "name_en": "Red tape",
+            "name_de": "Bürokratie",
+            "position": "0",
+        },
+    )  # fmt: skip  (no "active": unchecked)
     db.session.refresh(org.red_tape)
     assert not org.red_tape.active
     browser.logout()

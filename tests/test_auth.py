@@ -109,12 +109,17 @@ def test_old_werkzeug_hash_still_works_and_is_upgraded(browser, org):
 def test_sign_in_attempts_are_rate_limited_per_account(browser, org):
     browser.get("/login")
     for _ in range(5):
-        assert browser.post("/login", {"email": org.employee.email, "password": "x"}).status_code == 401
+        assert (
+            browser.post("/login", {"email": org.employee.email, "password": "x"}).status_code
+            == 401
+        )
     response = browser.post("/login", {"email": org.employee.email, "password": PASSWORD})
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
     # Another account from the same address is not locked out by this one.
-    assert browser.post("/login", {"email": org.head.email, "password": PASSWORD}).status_code == 302
+    assert (
+        browser.post("/login", {"email": org.head.email, "password": PASSWORD}).status_code == 302
+    )
 
 
 def test_change_password_signs_out_other_devices(browser, new_browser, org):

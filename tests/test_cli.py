@@ -12,8 +12,15 @@ from suggestions.ideas.models import Idea, Vote
 
 def test_create_admin(app):
     result = app.test_cli_runner().invoke(
-        args=["create-admin", "--email", "Boss@Example.org", "--name", "Boss",
-              "--password", "a very long password"]  # fmt: skip
+        args=[
+            "create-admin",
+            "--email",
+            "Boss@Example.org",
+            "--name",
+            "Boss",
+            "--password",
+            "a very long password",
+        ]  # fmt: skip
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "boss@example.org"))

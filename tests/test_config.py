@@ -20,7 +20,9 @@ def test_environment_wins_over_defaults(monkeypatch):
     app = create_app()
     assert app.config["SECRET_KEY"] == "from-the-environment"
     # Bare postgres:// URLs are pointed at the psycopg 3 driver we ship.
-    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@db.example/freiraum"
+    assert (
+        app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@db.example/freiraum"
+    )
     assert app.config["IDEAS_PER_PAGE"] == 50
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 

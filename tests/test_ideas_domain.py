@@ -79,10 +79,16 @@ def test_author_withdraws_and_the_timeline_says_so(org):
     last = db.session.scalars(
         select(IdeaEvent).where(IdeaEvent.idea_id == idea.id).order_by(IdeaEvent.id.desc())
     ).first()
-    assert (last.from_status, last.to_status, last.note) == ("new", "withdrawn", "Solved it another way")
+    assert (last.from_status, last.to_status, last.note) == (
+        "new",
+        "withdrawn",
+        "Solved it another way",
+    )
 
 
-@pytest.mark.parametrize("status", ["accepted", "in_progress", "implemented", "declined", "withdrawn"])
+@pytest.mark.parametrize(
+    "status", ["accepted", "in_progress", "implemented", "declined", "withdrawn"]
+)
 def test_withdrawing_is_refused_once_the_organisation_committed_or_closed(org, status):
     idea = make_idea(org.employee, department=org.service)
     idea.status = status

@@ -90,7 +90,10 @@ def test_edit_keeps_the_previous_version_and_is_closed_once_review_starts(browse
     assert response.status_code == 302
     db.session.refresh(idea)
     assert idea.title == "Second wording"
-    assert db.session.scalar(select(IdeaVersion.title).where(IdeaVersion.idea_id == idea.id)) == "First wording"
+    assert (
+        db.session.scalar(select(IdeaVersion.title).where(IdeaVersion.idea_id == idea.id))
+        == "First wording"
+    )
     idea.status = "in_review"
     db.session.commit()
     assert browser.get(f"/ideas/{idea.id}/edit").status_code == 403
@@ -101,7 +104,7 @@ def test_withdraw_from_the_idea_page(browser, org):
     idea = make_idea(org.employee, department=org.service)
     browser.login(org.employee)
     assert "Withdraw my idea" in browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
-    response = browser.post(f"/ideas/{idea.id}/withdraw", {"note": "Fixed it myself"})
+    response = browser.post(f"/ideas/{idea.id}/withdraw", {"withdraw-note": "Fixed it myself"})
     assert response.status_code == 302
     page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert "Withdrawn" in page and "Fixed it myself" in page
@@ -111,7 +114,9 @@ def test_withdraw_from_the_idea_page(browser, org):
 def test_vote_with_htmx_returns_only_the_button(browser, org):
     idea = make_idea(org.employee, department=org.service)
     browser.login(org.other_employee)
-    response = browser.post(f"/ideas/{idea.id}/vote", {"vote": "add"}, headers={"HX-Request": "true"})
+    response = browser.post(
+        f"/ideas/{idea.id}/vote", {"vote": "add"}, headers={"HX-Request": "true"}
+    )
     fragment = response.get_data(as_text=True)
     assert response.status_code == 200
     assert fragment.lstrip().startswith("<form") and "<html" not in fragment
@@ -124,7 +129,9 @@ def test_vote_without_javascript_redirects_back(browser, org):
     browser.login(org.other_employee)
     response = browser.post(f"/ideas/{idea.id}/vote", {"vote": "add", "next": "/ideas?sort=new"})
     assert response.status_code == 302 and response.location == "/ideas?sort=new"
-    response = browser.post(f"/ideas/{idea.id}/vote", {"vote": "add", "next": "https://evil.example"})
+    response = browser.post(
+        f"/ideas/{idea.id}/vote", {"vote": "add", "next": "https://evil.example"}
+    )
     assert response.location == f"/ideas/{idea.id}"
     assert db.session.scalar(select(func.count()).select_from(Vote)) == 1
     browser.post(f"/ideas/{idea.id}/vote", {"vote": "remove"})
@@ -186,9 +193,12 @@ def test_head_posts_an_official_answer_and_marks_another(browser, org):
     browser.logout()
     browser.login(org.other_employee)
     # Employees cannot post officially; the flag is ignored only by refusing the request.
-    assert browser.post(
-        f"/ideas/{idea.id}/comments", {"body": "I am official", "official": "y"}
-    ).status_code == 403
+    assert (
+        browser.post(
+            f"/ideas/{idea.id}/comments", {"body": "I am official", "official": "y"}
+        ).status_code
+        == 403
+    )
 
 
 def test_unknown_ids_give_404(browser, org):
@@ -204,7 +214,9 @@ def test_unknown_ids_give_404(browser, org):
 class TestList:
     def ids_on(self, browser, url):
         page = browser.get(url).get_data(as_text=True)
-        return [int(i) for i in re.findall(r'<h2 class="idea-card-title"><a href="/ideas/(\d+)"', page)]
+        return [
+            int(i) for i in re.findall(r'<h2 class="idea-card-title"><a href="/ideas/(\d+)"', page)
+        ]
 
     def test_sorts_filters_and_count(self, browser, org):
         other_category = make_category("Tools")

@@ -7,6 +7,9 @@ import pytest
 
 from suggestions.extensions import db
 from suggestions.ideas import rules
+from suggestions.timeutil import now
+from suggestions.workflow import lifecycle
+from suggestions.workflow.views import ACTIONS
 
 from .factories import make_idea
 
@@ -23,6 +26,9 @@ def only(allowed: dict, others=403):
 
 
 ADMIN_ONLY_PAGE = only({"admin": 200})
+# Head of the owning department and leadership decide; the commitment's owner is that head.
+DECIDERS = only({"head": 302, "leader": 302})
+ACT = "/ideas/<int:idea_id>/<any(" + ", ".join(ACTIONS) + "):action>"
 ADMIN_ONLY_ACTION = only({"admin": 302})
 
 
@@ -38,61 +44,241 @@ MATRIX = [
     ("GET", "/", "/", None, everyone(302)),
     ("GET", "/healthz", "/healthz", None, everyone(200) | {"anonymous": 200}),
     ("GET", "/login", "/login", None, everyone(302) | {"anonymous": 200}),
-    ("POST", "/login", "/login", lambda c: {"email": "x@example.org", "password": "nope"},
-     everyone(302) | {"anonymous": 401}),
+    (
+        "POST",
+        "/login",
+        "/login",
+        lambda c: {"email": "x@example.org", "password": "nope"},
+        everyone(302) | {"anonymous": 401},
+    ),
     ("POST", "/logout", "/logout", lambda c: {}, everyone(302)),
-    ("POST", "/language", "/language", lambda c: {"language": "de"},
-     everyone(302) | {"anonymous": 302}),
+    (
+        "POST",
+        "/language",
+        "/language",
+        lambda c: {"language": "de"},
+        everyone(302) | {"anonymous": 302},
+    ),
     ("GET", "/account", "/account", None, everyone(200)),
-    ("POST", "/account", "/account", lambda c: {"account-language": "de", "account-save": "1"},
-     everyone(302)),
+    (
+        "POST",
+        "/account",
+        "/account",
+        lambda c: {"account-language": "de", "account-save": "1"},
+        everyone(302),
+    ),
     ("GET", "/ideas", "/ideas", None, everyone(200)),
     ("GET", "/ideas/new", "/ideas/new", None, everyone(200)),
     ("POST", "/ideas/new", "/ideas/new", idea_form, everyone(302)),
     ("GET", "/ideas/<int:idea_id>", "/ideas/{idea}", None, everyone(200)),
     ("GET", "/ideas/<int:idea_id>/edit", "/ideas/{idea}/edit", None, only({"author": 200})),
     ("POST", "/ideas/<int:idea_id>/edit", "/ideas/{idea}/edit", idea_form, only({"author": 302})),
-    ("POST", "/ideas/<int:idea_id>/vote", "/ideas/{idea}/vote", lambda c: {"vote": "add"},
-     everyone(302)),
-    ("POST", "/ideas/<int:idea_id>/comments", "/ideas/{idea}/comments",
-     lambda c: {"body": "A comment"}, everyone(302)),
-    ("POST", "/ideas/<int:idea_id>/comments/<int:comment_id>/official",
-     "/ideas/{idea}/comments/{comment}/official", lambda c: {"official": "1"},
-     only({"head": 302, "leader": 302})),
-    ("POST", "/ideas/<int:idea_id>/withdraw", "/ideas/{idea}/withdraw", lambda c: {},
-     only({"author": 302})),
+    (
+        "POST",
+        "/ideas/<int:idea_id>/vote",
+        "/ideas/{idea}/vote",
+        lambda c: {"vote": "add"},
+        everyone(302),
+    ),
+    (
+        "POST",
+        "/ideas/<int:idea_id>/comments",
+        "/ideas/{idea}/comments",
+        lambda c: {"body": "A comment"},
+        everyone(302),
+    ),
+    (
+        "POST",
+        "/ideas/<int:idea_id>/comments/<int:comment_id>/official",
+        "/ideas/{idea}/comments/{comment}/official",
+        lambda c: {"official": "1"},
+        only({"head": 302, "leader": 302}),
+    ),
+    # Every lifecycle action, each on an idea in a state where it is possible.
+    *[
+        ("POST", ACT, f"/ideas/{{{idea}}}/{action}", data, expected)
+        for action, idea, data, expected in [
+            ("acknowledge", "idea", lambda c: {}, DECIDERS),
+            ("ask_info", "idea", lambda c: {"ask_info-note": "How often?"}, DECIDERS),
+            ("estimate_cost", "idea", lambda c: {"estimate_cost-amount": "100"}, DECIDERS),
+            (
+                "accept",
+                "idea",
+                lambda c: {
+                    "accept-estimated_cost": "100",
+                    "accept-owner": c["head"],
+                    "accept-promise": "We do it.",
+                    "accept-due_on": "2099-01-01",
+                },
+                DECIDERS,
+            ),
+            ("decline", "idea", lambda c: {"decline-note": "Not now."}, DECIDERS),
+            (
+                "transfer",
+                "idea",
+                lambda c: {"transfer-department": c["other_department"]},
+                DECIDERS,
+            ),
+            ("escalate", "idea", lambda c: {}, DECIDERS),
+            (
+                "mark_duplicate",
+                "idea",
+                lambda c: {"mark_duplicate-survivor": c["other_idea"]},
+                DECIDERS,
+            ),
+            (
+                "provide_info",
+                "needs_info",
+                lambda c: {"provide_info-note": "Daily."},
+                only({"author": 302}),
+            ),
+            (
+                "reopen",
+                "declined",
+                lambda c: {"reopen-note": "Worth another look."},
+                only({"leader": 302}),
+            ),
+            ("start", "accepted", lambda c: {}, DECIDERS),
+            (
+                "implement",
+                "accepted",
+                lambda c: {
+                    "implement-change_summary": "Done.",
+                    "implement-implemented_on": c["today"],
+                },
+                DECIDERS,
+            ),
+            (
+                "break_commitment",
+                "accepted",
+                lambda c: {"break_commitment-note": "No budget."},
+                DECIDERS,
+            ),
+            (
+                "just_do_it",
+                "idea",
+                lambda c: {
+                    "just_do_it-cost": "20",
+                    "just_do_it-change_summary": "Bought it.",
+                    "just_do_it-implemented_on": c["today"],
+                },
+                only({"author": 302}),
+            ),
+            ("withdraw", "idea", lambda c: {}, only({"author": 302})),
+        ]
+    ],
+    (
+        "POST",
+        "/commitments/<int:commitment_id>/updates",
+        "/commitments/{commitment}/updates",
+        lambda c: {"update-body": "Halfway there."},
+        DECIDERS,
+    ),
+    ("GET", "/queue", "/queue", None, only({"head": 200, "other_head": 200, "leader": 200})),
+    ("GET", "/queue/leadership", "/queue/leadership", None, only({"leader": 200})),
+    ("GET", "/commitments", "/commitments", None, everyone(200)),
+    ("GET", "/admin/settings", "/admin/settings", None, ADMIN_ONLY_PAGE),
+    (
+        "POST",
+        "/admin/settings",
+        "/admin/settings",
+        lambda c: {
+            "first_response_days": "5",
+            "decision_days": "20",
+            "currency": "CHF",
+            "default_decision_budget": "2000",
+            "empowerment_budget": "300",
+        },
+        ADMIN_ONLY_ACTION,
+    ),
     ("GET", "/admin/users", "/admin/users", None, ADMIN_ONLY_PAGE),
     ("GET", "/admin/users/new", "/admin/users/new", None, ADMIN_ONLY_PAGE),
-    ("POST", "/admin/users/new", "/admin/users/new",
-     lambda c: {"email": "new.person@example.org", "display_name": "New Person",
-                "department": c["department"], "role": "employee", "language": ""},
-     ADMIN_ONLY_ACTION),
+    (
+        "POST",
+        "/admin/users/new",
+        "/admin/users/new",
+        lambda c: {
+            "email": "new.person@example.org",
+            "display_name": "New Person",
+            "department": c["department"],
+            "role": "employee",
+            "language": "",
+        },
+        ADMIN_ONLY_ACTION,
+    ),
     ("GET", "/admin/users/<int:user_id>", "/admin/users/{user}", None, ADMIN_ONLY_PAGE),
-    ("POST", "/admin/users/<int:user_id>", "/admin/users/{user}",
-     lambda c: {"display_name": "Renamed", "department": c["department"], "role": "employee",
-                "language": "en"}, ADMIN_ONLY_ACTION),
-    ("POST", "/admin/users/<int:user_id>/active", "/admin/users/{user}/active",
-     lambda c: {"active": "0"}, ADMIN_ONLY_ACTION),
+    (
+        "POST",
+        "/admin/users/<int:user_id>",
+        "/admin/users/{user}",
+        lambda c: {
+            "display_name": "Renamed",
+            "department": c["department"],
+            "role": "employee",
+            "language": "en",
+        },
+        ADMIN_ONLY_ACTION,
+    ),
+    (
+        "POST",
+        "/admin/users/<int:user_id>/active",
+        "/admin/users/{user}/active",
+        lambda c: {"active": "0"},
+        ADMIN_ONLY_ACTION,
+    ),
     ("GET", "/admin/departments", "/admin/departments", None, ADMIN_ONLY_PAGE),
     ("GET", "/admin/departments/new", "/admin/departments/new", None, ADMIN_ONLY_PAGE),
-    ("POST", "/admin/departments/new", "/admin/departments/new",
-     lambda c: {"name": "Logistics", "decision_budget": "1000"}, ADMIN_ONLY_ACTION),
-    ("GET", "/admin/departments/<int:department_id>", "/admin/departments/{department}", None,
-     ADMIN_ONLY_PAGE),
-    ("POST", "/admin/departments/<int:department_id>", "/admin/departments/{department}",
-     lambda c: {"name": "Customer Care", "decision_budget": ""}, ADMIN_ONLY_ACTION),
+    (
+        "POST",
+        "/admin/departments/new",
+        "/admin/departments/new",
+        lambda c: {"name": "Logistics", "decision_budget": "1000"},
+        ADMIN_ONLY_ACTION,
+    ),
+    (
+        "GET",
+        "/admin/departments/<int:department_id>",
+        "/admin/departments/{department}",
+        None,
+        ADMIN_ONLY_PAGE,
+    ),
+    (
+        "POST",
+        "/admin/departments/<int:department_id>",
+        "/admin/departments/{department}",
+        lambda c: {"name": "Customer Care", "decision_budget": ""},
+        ADMIN_ONLY_ACTION,
+    ),
     ("GET", "/admin/categories", "/admin/categories", None, ADMIN_ONLY_PAGE),
     ("GET", "/admin/categories/new", "/admin/categories/new", None, ADMIN_ONLY_PAGE),
-    ("POST", "/admin/categories/new", "/admin/categories/new",
-     lambda c: {"name_en": "Travel", "name_de": "Reisen", "position": "3", "active": "y"},
-     ADMIN_ONLY_ACTION),
-    ("GET", "/admin/categories/<int:category_id>", "/admin/categories/{category}", None,
-     ADMIN_ONLY_PAGE),
-    ("POST", "/admin/categories/<int:category_id>", "/admin/categories/{category}",
-     lambda c: {"name_en": "Red tape!", "name_de": "Bürokratie!", "position": "1"},
-     ADMIN_ONLY_ACTION),
-    ("GET", "/static/<path:filename>", "/static/css/app.css", None,
-     everyone(200) | {"anonymous": 200}),
+    (
+        "POST",
+        "/admin/categories/new",
+        "/admin/categories/new",
+        lambda c: {"name_en": "Travel", "name_de": "Reisen", "position": "3", "active": "y"},
+        ADMIN_ONLY_ACTION,
+    ),
+    (
+        "GET",
+        "/admin/categories/<int:category_id>",
+        "/admin/categories/{category}",
+        None,
+        ADMIN_ONLY_PAGE,
+    ),
+    (
+        "POST",
+        "/admin/categories/<int:category_id>",
+        "/admin/categories/{category}",
+        lambda c: {"name_en": "Red tape!", "name_de": "Bürokratie!", "position": "1"},
+        ADMIN_ONLY_ACTION,
+    ),
+    (
+        "GET",
+        "/static/<path:filename>",
+        "/static/css/app.css",
+        None,
+        everyone(200) | {"anonymous": 200},
+    ),
 ]
 
 CASES = [
@@ -116,10 +302,23 @@ def test_every_route_is_in_the_matrix(app):
 def test_permission_matrix(browser, org, method, url, data, role, expected):
     idea = make_idea(org.employee, department=org.service, category=org.red_tape)
     comment = rules.add_comment(idea, org.other_employee, "A colleague's comment")
+    other_idea = make_idea(org.other_employee, department=org.service, category=org.red_tape)
+    needs_info = make_idea(org.employee, department=org.service, category=org.red_tape)
+    lifecycle.transition(needs_info, "ask_info", org.head, "How often does it happen?")
+    declined = make_idea(org.employee, department=org.service, category=org.red_tape)
+    lifecycle.transition(declined, "decline", org.head, "Not now.")
+    accepted = make_idea(org.employee, department=org.service, category=org.red_tape)
+    commitment = lifecycle.accept(
+        accepted, org.leader, owner=org.head, promise="We fix it.",
+        due_on=now().date().replace(year=now().year + 1),
+    )  # fmt: skip
     db.session.commit()
     ctx = {
         "idea": idea.id, "comment": comment.id, "user": org.other_employee.id,
         "department": str(org.service.id), "category": str(org.red_tape.id),
+        "other_idea": str(other_idea.id), "needs_info": needs_info.id, "declined": declined.id,
+        "accepted": accepted.id, "commitment": commitment.id, "head": str(org.head.id),
+        "other_department": str(org.sales.id), "today": now().date().isoformat(),
     }  # fmt: skip
     people = {"author": org.employee, "employee": org.other_employee, "head": org.head,
               "other_head": org.other_head, "leader": org.leader, "admin": org.admin}  # fmt: skip

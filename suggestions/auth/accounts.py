@@ -48,9 +48,7 @@ def end_sessions(user: User) -> None:
 
 def check_password_strength(password: str, *, email: str = "") -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            _("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
-        )
+        raise DomainError(_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
     if email and password.lower() == normalise_email(email):
         raise DomainError(_("Your password must not be your email address."))
 

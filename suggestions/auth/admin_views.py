@@ -37,9 +37,7 @@ def admin_users():
     query = select(User).options(joinedload(User.department)).order_by(User.display_name, User.id)
     if search:
         pattern = f"%{search.lower()}%"
-        query = query.where(
-            or_(User.email.like(pattern), User.display_name.ilike(f"%{search}%"))
-        )
+        query = query.where(or_(User.email.like(pattern), User.display_name.ilike(f"%{search}%")))
     page = paginate(query, request.args.get("page", 1, type=int))
     return render_template(
         "admin/users.html", page=page, search=search, roles=ROLE_LABELS, action_form=ActionForm()
@@ -123,5 +121,7 @@ def admin_set_active(user_id: int):
             if active:
                 flash(_("%(name)s can sign in again.", name=user.display_name), "success")
             else:
-                flash(_("%(name)s is deactivated and signed out.", name=user.display_name), "success")
+                flash(
+                    _("%(name)s is deactivated and signed out.", name=user.display_name), "success"
+                )
     return redirect(safe_next(url_for("auth.admin_users")))

@@ -54,6 +54,30 @@ def _mark_official(user: User, comment: Comment) -> bool:
     return speaks_for(user, comment.idea)
 
 
+def is_leader(user: User, _obj: Any = None) -> bool:
+    return user.role == Role.LEADER
+
+
+def owns_open_commitment(user: User, idea: Idea) -> bool:
+    from ..workflow.queries import open_commitment  # the workflow knows its commitments
+
+    commitment = open_commitment(idea)
+    return commitment is not None and commitment.owner_id == user.id
+
+
+def _deliver(user: User, idea: Idea) -> bool:
+    # Whoever decides may record delivery, and so may the person who promised it.
+    return speaks_for(user, idea) or owns_open_commitment(user, idea)
+
+
+def _work_commitment(user: User, commitment) -> bool:
+    return commitment.owner_id == user.id or speaks_for(user, commitment.idea)
+
+
+def _department_queue(user: User, _obj: Any = None) -> bool:
+    return user.role == Role.LEADER or (user.role == Role.HEAD and bool(user.headed_departments))
+
+
 RULES: dict[str, Callable[[User, Any], bool]] = {
     "idea.create": lambda user, _: True,
     "idea.edit": _edit_idea,
@@ -63,6 +87,18 @@ RULES: dict[str, Callable[[User, Any], bool]] = {
     "idea.see_author": _see_author,
     "idea.answer_officially": lambda user, idea: speaks_for(user, idea),
     "comment.mark_official": _mark_official,
+    # The lifecycle (workflow.lifecycle) asks these; the state is checked there.
+    "idea.triage": lambda user, idea: speaks_for(user, idea),
+    "idea.decide_any_cost": is_leader,
+    "idea.reopen": is_leader,
+    "idea.provide_info": lambda user, idea: is_author(user, idea),
+    "idea.just_do_it": lambda user, idea: is_author(user, idea),
+    "idea.deliver": _deliver,
+    "commitment.update": _work_commitment,
+    "commitment.break": _work_commitment,
+    "commitment.own": lambda user, _: user.role in (Role.HEAD, Role.LEADER),
+    "queue.department": _department_queue,
+    "queue.leadership": is_leader,
     "admin.manage": lambda user, _: user.role == Role.ADMIN,
 }
 

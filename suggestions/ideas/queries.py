@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import abort, current_app
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
@@ -21,6 +22,9 @@ SORTS = {
 DEFAULT_SORT = "top"
 TIMELINE_LIMIT = 200
 
+# Filters whose rule lives in another domain (the workflow's clocks): name -> SQL condition.
+extra_filters: dict[str, Callable[[], ColumnElement[bool]]] = {}
+
 
 @dataclass
 class IdeaFilter:
@@ -28,6 +32,7 @@ class IdeaFilter:
     department_id: int | None = None
     category_id: int | None = None
     mine: bool = False
+    overdue: bool = False
     sort: str = DEFAULT_SORT
     page: int = 1
 
@@ -41,6 +46,7 @@ class IdeaFilter:
             department_id=args.get("department", type=int),
             category_id=args.get("category", type=int),
             mine=args.get("mine") == "1",
+            overdue=args.get("overdue") == "1",
             sort=sort if sort in SORTS else DEFAULT_SORT,
             page=max(1, min(args.get("page", 1, type=int) or 1, 1_000_000)),
         )
@@ -52,6 +58,7 @@ class IdeaFilter:
             "department": self.department_id,
             "category": self.category_id,
             "mine": "1" if self.mine else None,
+            "overdue": "1" if self.overdue else None,
             "sort": self.sort if self.sort != DEFAULT_SORT else None,
             "page": self.page if self.page != 1 else None,
         }
@@ -87,6 +94,8 @@ def _filtered(viewer: User, f: IdeaFilter):
         query = query.where(Idea.category_id == f.category_id)
     if f.mine:
         query = query.where(Idea.author_id == viewer.id)
+    if f.overdue and "overdue" in extra_filters:
+        query = query.where(extra_filters["overdue"]())
     return query
 
 
@@ -147,7 +156,7 @@ def timeline(idea: Idea) -> list[IdeaEvent]:
     query = (
         select(IdeaEvent)
         .where(IdeaEvent.idea_id == idea.id)
-        .options(joinedload(IdeaEvent.actor))
+        .options(joinedload(IdeaEvent.actor), joinedload(IdeaEvent.department))
         .order_by(IdeaEvent.id)
         .limit(TIMELINE_LIMIT)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _
 from sqlalchemy import delete, func, select, update
@@ -44,6 +45,9 @@ def record_event(
     from_status: str | None = None,
     to_status: str | None = None,
     note: str | None = None,
+    department_id: int | None = None,
+    related_idea_id: int | None = None,
+    amount: Decimal | None = None,
 ) -> IdeaEvent:
     event = IdeaEvent(
         idea_id=idea.id,
@@ -52,6 +56,9 @@ def record_event(
         from_status=from_status,
         to_status=to_status,
         note=note or None,
+        department_id=department_id,
+        related_idea_id=related_idea_id,
+        amount=amount,
         created_at=now(),
     )
     db.session.add(event)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -72,23 +74,34 @@ def submit():
     return render_template("ideas/form.html", form=form, idea=None), 200 if not form.errors else 422
 
 
+# Other domains add their part of the idea page (the workflow's decision panel) here, so the
+# ideas package needs to know nothing of them: each part maps an idea to template variables.
+idea_page_parts: list[Callable[[Idea], dict]] = []
+
+
 @bp.get("/ideas/<int:idea_id>")
 def show(idea_id: int):
     idea = queries.get_idea_or_404(idea_id)
-    return _render_idea(idea, CommentForm())
+    return render_idea(idea)
 
 
-def _render_idea(idea: Idea, comment_form: CommentForm, status: int = 200):
+def render_idea(idea: Idea, comment_form: CommentForm | None = None, status: int = 200, **parts):
+    """The idea page; ``parts`` replace what a part provider would give (a form with errors)."""
+    context = {}
+    for part in idea_page_parts:
+        context.update(part(idea))
+    context.update(parts)
     comments = queries.comments(idea, request.args.get("comments", 1, type=int))
     return render_template(
         "ideas/show.html",
         idea=idea,
         events=queries.timeline(idea),
         comments=comments,
-        comment_form=comment_form,
+        comment_form=comment_form or CommentForm(),
         vote_form=VoteForm(),
         action_form=ActionForm(),
         voted=rules.has_voted(idea, current_user),
+        **context,
     ), status
 
 
@@ -140,9 +153,11 @@ def comment(idea_id: int):
             db.session.commit()
             flash(_("Your comment is posted."), "success")
             last_page = queries.comment_pages(idea)
-            return redirect(url_for("ideas.show", idea_id=idea.id, comments=last_page) + "#comments")
+            return redirect(
+                url_for("ideas.show", idea_id=idea.id, comments=last_page) + "#comments"
+            )
     # Keep what was typed: render the page again with the errors next to the field.
-    return _render_idea(idea, form, status=422)
+    return render_idea(idea, form, status=422)
 
 
 @bp.post("/ideas/<int:idea_id>/comments/<int:comment_id>/official")

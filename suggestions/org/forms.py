@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 def _required():
@@ -28,3 +28,40 @@ class CategoryForm(FlaskForm):
         _l("Position in lists"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)]
     )
     active = BooleanField(_l("Can be chosen for new ideas"), default=True)
+
+
+def _amount(label, description):
+    return DecimalField(
+        label,
+        places=2,
+        validators=[
+            InputRequired(message=_l("Please enter an amount.")),
+            NumberRange(min=0, max=9_999_999_999, message=_l("Enter an amount of 0 or more.")),
+        ],
+        description=description,
+    )
+
+
+class SettingsForm(FlaskForm):
+    first_response_days = IntegerField(
+        _l("First response due within (days)"),
+        validators=[InputRequired(message=_l("Please enter a number.")),
+                    NumberRange(min=1, max=365, message=_l("Enter 1 to 365."))],
+    )  # fmt: skip
+    decision_days = IntegerField(
+        _l("Decision due within (days)"),
+        validators=[InputRequired(message=_l("Please enter a number.")),
+                    NumberRange(min=1, max=730, message=_l("Enter 1 to 730."))],
+    )  # fmt: skip
+    default_decision_budget = _amount(
+        _l("Default decision budget of a department"),
+        _l("What a head may accept alone when the department has no budget of its own."),
+    )
+    empowerment_budget = _amount(
+        _l("Personal empowerment budget"),
+        _l("What anyone may spend to fix something in their own department, without asking."),
+    )
+    currency = StringField(
+        _l("Currency (ISO code)"),
+        validators=[_required(), Length(min=3, max=3, message=_l("Three letters, e.g. EUR."))],
+    )

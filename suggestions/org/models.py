@@ -33,7 +33,9 @@ class Department(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     heads: Mapped[list[User]] = relationship(
-        secondary=department_heads, back_populates="headed_departments", order_by="User.display_name"
+        secondary=department_heads,
+        back_populates="headed_departments",
+        order_by="User.display_name",
     )
 
     def __repr__(self) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from flask import g
 from flask_babel import get_locale
 from sqlalchemy import select
 
 from ..extensions import db
-from .models import Category, Department
+from .models import Category, Department, OrgSettings
 
 
 def departments() -> list[Department]:
@@ -28,3 +31,22 @@ def category_choices(keep_id: int | None = None) -> list[tuple[int, str]]:
 
 def department_choices() -> list[tuple[int, str]]:
     return [(d.id, d.name) for d in departments()]
+
+
+def org_settings() -> OrgSettings:
+    """The organisation's settings row, read once per request (or per app context)."""
+    if "org_settings" not in g:
+        settings = db.session.get(OrgSettings, 1)
+        if settings is None:  # a database made before the settings existed: the defaults
+            settings = OrgSettings(id=1)
+            db.session.add(settings)
+            db.session.flush()
+        g.org_settings = settings
+    return g.org_settings
+
+
+def decision_budget(department: Department) -> Decimal:
+    """What the department's head may commit alone: its own budget, else the default."""
+    if department.decision_budget is not None:
+        return department.decision_budget
+    return org_settings().default_decision_budget

@@ -12,7 +12,8 @@ from ..auth.models import Role, User
 from ..auth.policy import require
 from ..errors import DomainError
 from ..extensions import db
-from .models import Category, Department
+from .models import Category, Department, OrgSettings
+from .queries import org_settings
 
 
 def _name_taken(model, column, value: str, exclude_id: int | None) -> bool:
@@ -77,3 +78,28 @@ def save_category(
     category.active = active
     db.session.flush()
     return category
+
+
+def save_settings(
+    admin: User,
+    *,
+    first_response_days: int,
+    decision_days: int,
+    default_decision_budget: Decimal,
+    empowerment_budget: Decimal,
+    currency: str,
+) -> OrgSettings:
+    require(admin, "admin.manage")
+    currency = currency.strip().upper()
+    if not (len(currency) == 3 and currency.isalpha()):
+        raise DomainError(_("Three letters, e.g. EUR."))
+    if decision_days < first_response_days:
+        raise DomainError(_("A decision cannot be due before the first response."))
+    settings = org_settings()
+    settings.first_response_days = first_response_days
+    settings.decision_days = decision_days
+    settings.default_decision_budget = default_decision_budget
+    settings.empowerment_budget = empowerment_budget
+    settings.currency = currency
+    db.session.flush()
+    return settings

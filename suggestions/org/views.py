@@ -13,14 +13,17 @@ from ..auth.policy import requires
 from ..errors import DomainError
 from ..extensions import db
 from . import bp, rules
-from .forms import CategoryForm, DepartmentForm
+from .forms import CategoryForm, DepartmentForm, SettingsForm
 from .models import Category, Department
-from .queries import categories
+from .queries import categories, org_settings
 
 
 def _head_choices() -> list[tuple[int, str]]:
     query = select(User).where(User.role == Role.HEAD, User.active.is_(True))
-    return [(u.id, f"{u.display_name} <{u.email}>") for u in db.session.scalars(query.order_by(User.display_name))]
+    return [
+        (u.id, f"{u.display_name} <{u.email}>")
+        for u in db.session.scalars(query.order_by(User.display_name))
+    ]
 
 
 @bp.get("/admin/departments")
@@ -86,3 +89,28 @@ def edit_category(category_id: int | None):
             return redirect(url_for("org.list_categories"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("admin/category_form.html", form=form, category=category), status
+
+
+@bp.route("/admin/settings", methods=["GET", "POST"])
+@requires("admin.manage")
+def settings():
+    current = org_settings()
+    form = SettingsForm(obj=current)
+    if form.validate_on_submit():
+        try:
+            rules.save_settings(
+                current_user,
+                first_response_days=form.first_response_days.data,
+                decision_days=form.decision_days.data,
+                default_decision_budget=form.default_decision_budget.data,
+                empowerment_budget=form.empowerment_budget.data,
+                currency=form.currency.data,
+            )
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The settings are saved."), "success")
+            return redirect(url_for("org.settings"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("admin/settings.html", form=form), status

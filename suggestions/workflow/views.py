@@ -1,30 +1,281 @@
-"""Status changes of an idea, through the lifecycle state machine."""
+"""The decision loop on the web: the idea page's decision panel, every lifecycle action,
+triage queues and the public commitments page."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..auth.models import User
+from ..auth.policy import can, require, requires
 from ..errors import DomainError
 from ..extensions import db
-from ..ideas import queries
-from ..ideas.forms import ActionForm
-from . import bp, lifecycle
+from ..ideas import queries as idea_queries
+from ..ideas.models import Idea
+from ..ideas.views import idea_page_parts, render_idea
+from ..org.models import Department
+from ..org.queries import department_choices, departments, org_settings
+from ..safety import safe_next
+from ..timeutil import now
+from . import bp, forms, lifecycle, queries
+from .clocks import clock, overdue_clause
+from .labels import VIEW_LABELS
 
 
-@bp.post("/ideas/<int:idea_id>/withdraw")
-def withdraw(idea_id: int):
-    idea = queries.get_idea_or_404(idea_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        flash(_("Please check the note: %(error)s", error="; ".join(form.note.errors)), "error")
-    else:
+@dataclass(frozen=True)
+class Action:
+    form: type
+    perform: Callable  # (idea, actor, form) -> None
+    label: str
+    done: str  # flash message after success
+
+
+def _simple(action: str):
+    def perform(idea, actor, form):
+        lifecycle.transition(idea, action, actor, form.note.data, revision=form.revision_value())
+
+    return perform
+
+
+def _accept(idea, actor, form):
+    lifecycle.accept(
+        idea, actor, owner=db.session.get(User, form.owner.data), promise=form.promise.data,
+        due_on=form.due_on.data, estimated_cost=form.estimated_cost.data, note=form.note.data,
+        revision=form.revision_value(),
+    )  # fmt: skip
+
+
+def _implement(idea, actor, form):
+    lifecycle.implement(
+        idea, actor, change_summary=form.change_summary.data,
+        implemented_on=form.implemented_on.data, revision=form.revision_value(),
+    )  # fmt: skip
+
+
+def _just_do_it(idea, actor, form):
+    lifecycle.just_do_it(
+        idea, actor, cost=form.cost.data, change_summary=form.change_summary.data,
+        implemented_on=form.implemented_on.data, revision=form.revision_value(),
+    )  # fmt: skip
+
+
+def _duplicate(idea, actor, form):
+    survivor = db.session.get(Idea, form.survivor.data)
+    lifecycle.mark_duplicate(idea, actor, survivor, form.note.data, revision=form.revision_value())
+
+
+def _transfer(idea, actor, form):
+    department = db.session.get(Department, form.department.data)
+    lifecycle.transfer(idea, actor, department, form.note.data, revision=form.revision_value())
+
+
+def _estimate(idea, actor, form):
+    lifecycle.estimate_cost(
+        idea, actor, form.amount.data, form.note.data, revision=form.revision_value()
+    )
+
+
+def _escalate(idea, actor, form):
+    lifecycle.escalate(idea, actor, form.note.data, revision=form.revision_value())
+
+
+def _break(idea, actor, form):
+    commitment = queries.open_commitment(idea)
+    if commitment is None:
+        raise DomainError(_l("There is no open commitment for this idea."))
+    lifecycle.break_commitment(commitment, actor, form.note.data, revision=form.revision_value())
+
+
+# In the order the panel shows them.
+ACTIONS: dict[str, Action] = {
+    "acknowledge": Action(forms.NoteForm, _simple("acknowledge"), _l("Start review"),
+                          _l("The idea is in review. The author sees it on the timeline.")),
+    "ask_info": Action(forms.QuestionForm, _simple("ask_info"), _l("Ask the author for details"),
+                       _l("Your question is sent to the author.")),
+    "provide_info": Action(forms.AnswerForm, _simple("provide_info"), _l("Answer the question"),
+                           _l("Thank you! The idea is back in review.")),
+    "estimate_cost": Action(forms.EstimateForm, _estimate, _l("Estimate the cost"),
+                            _l("The estimate is recorded.")),
+    "accept": Action(forms.AcceptForm, _accept, _l("Accept and commit"),
+                     _l("Accepted. The commitment is public now.")),
+    "decline": Action(forms.ReasonForm, _simple("decline"), _l("Decline"),
+                      _l("The idea is declined; the reason is public.")),
+    "transfer": Action(forms.TransferForm, _transfer, _l("Hand over to another department"),
+                       _l("The idea is handed over.")),
+    "escalate": Action(forms.NoteForm, _escalate, _l("Ask leadership to decide"),
+                       _l("Leadership decides this idea now.")),
+    "mark_duplicate": Action(forms.DuplicateForm, _duplicate, _l("Mark as duplicate"),
+                             _l("Marked as duplicate. Votes moved to the idea that stays open.")),
+    "reopen": Action(forms.ReasonForm, _simple("reopen"), _l("Reopen"),
+                     _l("The idea is open again and waits for a decision.")),
+    "start": Action(forms.NoteForm, _simple("start"), _l("Start the work"),
+                    _l("The work has started.")),
+    "implement": Action(forms.ImplementForm, _implement, _l("Record as implemented"),
+                        _l("Implemented! It is listed under “You said, we did”.")),
+    "break_commitment": Action(forms.BreakForm, _break, _l("Close the commitment as broken"),
+                               _l("The commitment is closed as broken. The idea needs a new decision.")),
+    "just_do_it": Action(forms.JustDoItForm, _just_do_it, _l("I did it myself"),
+                         _l("You did it! Your change is celebrated under “You said, we did”.")),
+    "withdraw": Action(forms.NoteForm, _simple("withdraw"), _l("Withdraw my idea"),
+                       _l("Your idea is withdrawn. It stays visible with its history.")),
+}  # fmt: skip
+
+
+def _prepare(name: str, form, idea: Idea, *, fresh: bool):
+    """Fill the choices a form needs on this idea, and its defaults when it is ``fresh``."""
+    if name == "accept":
+        form.owner.choices = [(u.id, u.display_name) for u in lifecycle.commitment_owner_choices()]
+        if fresh:
+            form.owner.data = current_user.id
+            form.estimated_cost.data = idea.estimated_cost
+    elif name == "transfer":
+        form.department.choices = [
+            choice for choice in department_choices() if choice[0] != idea.owning_department_id
+        ]
+    elif name in ("implement", "just_do_it") and fresh:
+        form.implemented_on.data = now().date()
+    if fresh:
+        form.revision.data = str(idea.revision)
+    return form
+
+
+def decision_panel(idea: Idea, failed: tuple[str, object] | None = None) -> dict:
+    """What the idea page shows of the workflow: who decides, the clock, the commitments and
+    the actions this person may take (each a form)."""
+    names = lifecycle.available_actions(idea, current_user)
+    action_forms = {}
+    for name in names:
+        if failed and failed[0] == name:
+            action_forms[name] = failed[1]
+        else:
+            action_forms[name] = _prepare(
+                name, ACTIONS[name].form(prefix=name, formdata=None), idea, fresh=True
+            )
+    commitments = queries.commitments_of(idea)
+    return {
+        "decision": {
+            "actions": [(name, ACTIONS[name], action_forms[name]) for name in names],
+            "failed": failed[0] if failed else None,
+            "authority": lifecycle.authority(idea),
+            "clock": clock(idea, org_settings()),
+            "settings": org_settings(),
+            "commitments": commitments,
+            "updates": queries.updates_of([c.id for c in commitments]),
+            "update_form": forms.CommitmentUpdateForm(prefix="update", formdata=None),
+            "duplicate_of": db.session.get(Idea, idea.duplicate_of_id)
+            if idea.duplicate_of_id
+            else None,
+        }
+    }
+
+
+idea_page_parts.append(decision_panel)
+idea_queries.extra_filters["overdue"] = lambda: overdue_clause(org_settings())
+
+
+@bp.post("/ideas/<int:idea_id>/<any(" + ", ".join(ACTIONS) + "):action>")
+def act(idea_id: int, action: str):
+    idea = idea_queries.get_idea_or_404(idea_id)
+    spec = ACTIONS[action]
+    form = _prepare(action, spec.form(prefix=action), idea, fresh=False)
+    offered = action in lifecycle.available_actions(idea, current_user)
+    back = redirect(url_for("ideas.show", idea_id=idea_id))
+    if form.validate_on_submit():
         try:
-            lifecycle.transition(idea, "withdraw", current_user, form.note.data)
+            spec.perform(idea, current_user, form)
+        except DomainError as error:
+            db.session.rollback()
+            if isinstance(error, lifecycle.IdeaChanged) or not offered:
+                flash(error.message, "error")  # the page no longer offers this form
+                return back
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(spec.done, "success")
+            return redirect(safe_next(url_for("ideas.show", idea_id=idea.id)))
+    elif not offered:
+        require(current_user, lifecycle.permission_for(action), idea)
+        flash(_("This is not possible while the idea is in its current state."), "error")
+        return back
+    # Show the page again with the form open, its errors beside the fields, nothing lost.
+    idea = idea_queries.get_idea_or_404(idea_id)
+    return render_idea(idea, status=422, **decision_panel(idea, failed=(action, form)))
+
+
+@bp.post("/commitments/<int:commitment_id>/updates")
+def post_update(commitment_id: int):
+    commitment = queries.get_commitment_or_404(commitment_id)
+    form = forms.CommitmentUpdateForm(prefix="update")
+    if form.validate_on_submit():
+        try:
+            lifecycle.post_commitment_update(commitment, current_user, form.body.data)
         except DomainError as error:
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("Your idea is withdrawn. It stays visible with its history."), "success")
-    return redirect(url_for("ideas.show", idea_id=idea.id))
+            flash(_("Your update is posted."), "success")
+    else:
+        require(current_user, "commitment.update", commitment)
+        flash(_("Please write the update."), "error")
+    return redirect(url_for("ideas.show", idea_id=commitment.idea_id) + "#commitments")
+
+
+# -- queues ------------------------------------------------------------------------------------
+
+
+@bp.get("/queue")
+@requires("queue.department")
+def department_queue():
+    everyone = can(current_user, "queue.leadership")
+    own = [d.id for d in current_user.headed_departments]
+    chosen = request.args.get("department", type=int)
+    if everyone:
+        ids = [chosen] if chosen else [d.id for d in departments()]
+        choices = department_choices()
+    else:
+        ids = [chosen] if chosen in own else own
+        choices = [(d.id, d.name) for d in current_user.headed_departments]
+    page = queries.department_queue(ids, _page())
+    return render_template(
+        "workflow/queue.html", page=page, choices=choices, chosen=chosen, kind="department",
+        deliveries=queries.delivery_queue(None if everyone else own, current_user),
+        settings=org_settings(), page_url=_page_url,
+    )  # fmt: skip
+
+
+@bp.get("/queue/leadership")
+@requires("queue.leadership")
+def leadership_queue():
+    tab = "overdue" if request.args.get("tab") == "overdue" else "decide"
+    fetch = queries.overdue_everywhere if tab == "overdue" else queries.leadership_queue
+    return render_template(
+        "workflow/queue.html", page=fetch(_page()), kind="leadership", tab=tab,
+        settings=org_settings(), page_url=_page_url,
+    )  # fmt: skip
+
+
+def _page() -> int:
+    return max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+
+
+def _page_url(number: int) -> str:
+    return url_for(request.endpoint, **(request.args.to_dict() | {"page": number}))
+
+
+# -- public commitments ------------------------------------------------------------------------
+
+
+@bp.get("/commitments")
+def commitments():
+    current = queries.CommitmentFilter.from_args(request.args)
+    summary = queries.commitment_summary(current)
+    return render_template(
+        "workflow/commitments.html", current=current, summary=summary,
+        page=queries.list_commitments(current, summary), departments=department_choices(),
+        owners=queries.owner_choices(), today=now().date(), view_labels=VIEW_LABELS,
+    )  # fmt: skip

@@ -75,7 +75,9 @@ def test_comment_with_markdown(page_factory, org):
 
 def test_phone_layout_has_no_sideways_scrolling(page_factory, org):
     for n in range(3):
-        make_idea(org.employee, department=org.service, title=f"A fairly long idea title number {n}")
+        make_idea(
+            org.employee, department=org.service, title=f"A fairly long idea title number {n}"
+        )
     page = page_factory(width=375, height=740)
     sign_in(page, org.employee)
     for path in ("/ideas", "/ideas/new", "/account"):

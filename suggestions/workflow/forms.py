@@ -1,0 +1,132 @@
+"""Forms of the decision loop. Each carries the idea's revision, so a decision made on a page
+that is no longer current is refused instead of overwriting someone else's."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..ideas.forms import LONG_TEXT
+
+_MAX_AMOUNT = 9_999_999_999
+
+
+def _required():
+    return DataRequired(message=_l("Please fill in this field."))
+
+
+def _text(label, *, required: bool, description=None):
+    validators = [_required()] if required else [Optional()]
+    validators.append(Length(max=LONG_TEXT, message=_l("This text is too long.")))
+    return TextAreaField(label, validators=validators, description=description)
+
+
+def _amount(label, *, required: bool, description=None):
+    return DecimalField(
+        label,
+        places=2,
+        validators=[
+            InputRequired(message=_l("Please enter an amount.")) if required else Optional(),
+            NumberRange(min=0, max=_MAX_AMOUNT, message=_l("Enter an amount of 0 or more.")),
+        ],
+        description=description,
+    )
+
+
+class _RevisionForm(FlaskForm):
+    revision = HiddenField()
+
+    def revision_value(self) -> int | None:
+        try:
+            return int(self.revision.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class NoteForm(_RevisionForm):
+    note = _text(_l("Note (optional)"), required=False)
+
+
+class ReasonForm(_RevisionForm):
+    note = _text(_l("Reason (shown to everyone)"), required=True)
+
+
+class QuestionForm(_RevisionForm):
+    note = _text(_l("What do you need to know?"), required=True)
+
+
+class AnswerForm(_RevisionForm):
+    note = _text(_l("Your answer"), required=True)
+
+
+class AcceptForm(_RevisionForm):
+    estimated_cost = _amount(
+        _l("Estimated cost"), required=False,
+        description=_l("Decides who may accept: within the department's budget, its head."),
+    )  # fmt: skip
+    owner = SelectField(
+        _l("Who delivers"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Please choose who delivers."))],
+    )
+    promise = _text(_l("What will be done"), required=True)
+    due_on = DateField(
+        _l("Due date"), validators=[InputRequired(message=_l("Please enter a date."))]
+    )
+    note = _text(_l("Note (optional)"), required=False)
+
+
+class ImplementForm(_RevisionForm):
+    change_summary = _text(
+        _l("What changed?"), required=True,
+        description=_l("In words everyone understands: what is different now?"),
+    )  # fmt: skip
+    implemented_on = DateField(
+        _l("In effect since"), validators=[InputRequired(message=_l("Please enter a date."))]
+    )
+
+
+class JustDoItForm(ImplementForm):
+    cost = _amount(_l("What it cost"), required=True)
+
+
+class DuplicateForm(_RevisionForm):
+    survivor = IntegerField(
+        _l("Number of the idea that stays open"),
+        validators=[
+            InputRequired(message=_l("Please enter the number of an idea.")),
+            NumberRange(min=1, message=_l("Please enter the number of an idea.")),
+        ],
+    )
+    note = _text(_l("Note (optional)"), required=False)
+
+
+class TransferForm(_RevisionForm):
+    department = SelectField(
+        _l("Hand over to"),
+        coerce=int,
+        validators=[InputRequired(message=_l("Please choose a department."))],
+    )
+    note = _text(_l("Note (optional)"), required=False)
+
+
+class EstimateForm(_RevisionForm):
+    amount = _amount(_l("Estimated cost"), required=True)
+    note = _text(_l("Note (optional)"), required=False)
+
+
+class CommitmentUpdateForm(FlaskForm):
+    body = _text(_l("Progress update"), required=True)
+
+
+class BreakForm(_RevisionForm):
+    note = _text(_l("Why it will not be delivered (shown to everyone)"), required=True)
