@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
-
-from sqlalchemy import update
+from decimal import Decimal
 
 from .auth.accounts import create_user
 from .auth.models import Role, User
 from .extensions import db
 from .ideas import rules
-from .ideas.models import EventKind, Idea, IdeaEvent, IdeaStatus
+from .ideas.models import Idea
 from .org.models import Category, Department
-from .timeutil import now
+from .timeutil import now, travel_to
 
 PASSWORD = "freiraum-demo"
 
@@ -62,7 +61,7 @@ IDEAS = [
      "immediately, without asking anyone. Log it, review monthly.",
      "Customers get their problem solved in one call. Agents stop writing approval mails.",
      "Customer service", "Customer Service", ["Finance"], 40, True, False,
-     IdeaStatus.IN_REVIEW, "employee@freiraum.example", 12),
+     "employee@freiraum.example", 12),
     ("Bestellungen nach Prozessstart noch korrigieren dürfen",
      "Eine Kundin hat sich bei der Bestellmenge vertippt. Niemand konnte es korrigieren, "
      "\"weil der Prozess schon gestartet ist\". Niemand wusste, wer entscheiden darf.",
@@ -70,33 +69,33 @@ IDEAS = [
      "Verantwortliche pro Prozessschritt.",
      "Weniger Retouren, weniger Ärger bei Kundinnen und Kunden.",
      "Process", "Operations", ["Customer Service", "IT"], 25, True, False,
-     IdeaStatus.NEW, "mia@freiraum.example", 3),
+     "mia@freiraum.example", 3),
     ("Travel expenses: one form instead of three",
      "For every business trip we fill in the same data in three forms (request, booking, "
      "expense report). Each goes to a different approver.",
      "One travel form that feeds all three steps; approval once, by the team lead.",
      "About 45 minutes saved per trip, for roughly 300 trips a month.",
      "Red tape", "Finance", ["Human Resources"], 225, False, False,
-     IdeaStatus.NEW, "paul@freiraum.example", 20),
+     "paul@freiraum.example", 20),
     ("Urlaubsanträge ohne Ausdruck",
      "Urlaubsanträge werden ausgedruckt, unterschrieben, eingescannt und per Mail an HR "
      "geschickt.",
      "Antrag und Genehmigung im HR-Portal, das wir ohnehin schon haben.",
      "Kein Papier, schnellere Rückmeldung, weniger Nachfragen bei HR.",
      "Red tape", "Human Resources", [], 30, False, True,
-     IdeaStatus.NEW, "eva@freiraum.example", 9),
+     "eva@freiraum.example", 9),
     ("Password resets without a ticket",
      "A forgotten password means a ticket, and waiting up to a day. Meanwhile nobody can work.",
      "Self-service password reset with the company phone as second factor.",
      "Hundreds of tickets fewer a month; people can work again within minutes.",
      "Tools & IT", "IT", [], 120, False, False,
-     IdeaStatus.IN_REVIEW, "jonas@freiraum.example", 30),
+     "jonas@freiraum.example", 38),
     ("Quiet room on the second floor",
      "There is no place for a focused call or an hour of concentrated work.",
      "Turn the unused storage room on the second floor into a quiet room.",
      "Better calls with customers, less stress.",
      "Workplace", "Operations", [], None, False, False,
-     IdeaStatus.NEW, "ana@freiraum.example", 5),
+     "ana@freiraum.example", 5),
     ("Vertragsvorlagen für Standardfälle",
      "Jeder Standardvertrag geht einzeln durch die Rechtsabteilung, auch wenn nichts "
      "geändert wurde.",
@@ -104,39 +103,65 @@ IDEAS = [
      "geändert wird.",
      "Die Rechtsabteilung hat Zeit für die schwierigen Fälle, der Vertrieb schließt schneller ab.",
      "Red tape", "Legal", ["Sales"], 60, True, False,
-     IdeaStatus.NEW, "lukas@freiraum.example", 15),
+     "lukas@freiraum.example", 15),
     ("Show delivery status to customers by SMS",
      "Customers call us to ask where their delivery is; we look it up in the same system "
      "they could see.",
      "Send an SMS with the tracking link when the parcel leaves the warehouse.",
      "Fewer calls about delivery status, happier customers.",
      "Customer service", "Customer Service", ["IT", "Operations"], 80, True, False,
-     IdeaStatus.NEW, "employee@freiraum.example", 1),
+     "employee@freiraum.example", 1),
     ("Monthly report nobody reads",
      "Every month I spend a day on a 40-page report. I asked around: nobody reads it.",
      "Stop the report for three months and see whether anyone misses it.",
      "One day a month for me, and for three colleagues in other teams.",
      "Red tape", "Finance", [], 32, False, True,
-     IdeaStatus.NEW, "paul@freiraum.example", 7),
+     "paul@freiraum.example", 60),
     ("Neue Mitarbeitende: Laptop am ersten Tag",
      "Neue Kolleginnen warten oft drei Tage auf ihren Laptop, weil die Bestellung erst nach "
      "Vertragsunterschrift starten darf.",
      "Bestellung startet mit der Zusage, nicht mit der Unterschrift.",
      "Produktiv ab Tag eins, guter erster Eindruck.",
      "Tools & IT", "IT", ["Human Resources"], 24, False, False,
-     IdeaStatus.WITHDRAWN, "eva@freiraum.example", 40),
+     "eva@freiraum.example", 40),
     ("Shared calendar for meeting rooms",
      "Booking a room means e-mailing reception, who keeps a paper list.",
      "Rooms as resources in the calendar everyone already uses.",
      "No double bookings, no e-mails.",
      "Workplace", "Operations", ["IT"], 15, False, False,
-     IdeaStatus.NEW, "ana@freiraum.example", 2),
+     "ana@freiraum.example", 2),
     ("Kulanz bis 50 Euro ohne Rückfrage",
      "Für jede Gutschrift über 10 Euro muss ich bei der Teamleitung nachfragen.",
      "Grenze auf 50 Euro anheben, monatliche Auswertung statt Einzelfreigabe.",
      "Schnellere Lösung am Telefon, weniger Wartezeit für alle.",
      "Customer service", "Customer Service", ["Finance"], 50, True, False,
-     IdeaStatus.NEW, "mia@freiraum.example", 4),
+     "mia@freiraum.example", 4),
+    ("Purchases under 200 without a sign-off chain",
+     "A 40-euro headset needs three signatures and takes two weeks.",
+     "Team leads approve purchases under 200 alone; Finance reviews monthly.",
+     "Two weeks less waiting; fewer reminder mails.",
+     "Red tape", "Finance", ["Operations"], 60, False, False,
+     "jonas@freiraum.example", 50),
+    ("Change a customer's address on the phone",
+     "Customers must send a signed letter to change their address. Most call us instead, "
+     "and we have to say no.",
+     "Agents change the address after the usual identity check on the phone.",
+     "One call instead of a letter and a week of waiting.",
+     "Customer service", "Customer Service", [], 45, True, False,
+     "employee@freiraum.example", 70),
+    ("Dienstplan nicht mehr ausdrucken",
+     "Der Wochendienstplan wird jeden Freitag ausgedruckt und an die Pinnwand gehängt. "
+     "Änderungen erfahren wir oft zu spät.",
+     "Dienstplan im Intranet, Änderungen per Benachrichtigung.",
+     "Weniger verpasste Schichten, kein Papier.",
+     "Process", "Operations", [], 12, False, False,
+     "jonas@freiraum.example", 45),
+    ("Press release templates in the shared drive",
+     "Every press release starts from an old one someone finds in their mailbox.",
+     "Three approved templates in the shared drive, linked from the team page.",
+     "Half an hour saved per release, consistent wording.",
+     "Tools & IT", "Marketing", [], 6, False, False,
+     "ana@freiraum.example", 6),
 ]  # fmt: skip
 
 COMMENTS = [
@@ -177,58 +202,107 @@ def load() -> None:
     ideas: list[Idea] = []
     for row in IDEAS:
         (title, problem, proposal, benefit, category, owner, affected, hours, customer, anonymous,
-         status, author, days_ago) = row  # fmt: skip
+         author, days_ago) = row  # fmt: skip
         text = rules.IdeaText(
             title=title, problem=problem, proposal=proposal, benefit=benefit,
             category=categories[category], owning_department=departments[owner],
             affected_departments=[departments[d] for d in affected],
             hours_lost_per_month=hours, customer_facing=customer,
         )  # fmt: skip
-        idea = rules.submit_idea(people[author], text, anonymous=anonymous)
-        _backdate(idea, days_ago)
-        if status == IdeaStatus.IN_REVIEW:
-            head = departments[owner].heads[0] if departments[owner].heads else None
-            _demo_status(idea, head or people["leader@freiraum.example"], status, days_ago - 1,
-                         "Thanks, we are looking into it.")  # fmt: skip
-        elif status == IdeaStatus.WITHDRAWN:
-            from .workflow.lifecycle import transition
-
-            transition(idea, "withdraw", people[author], "Solved another way, thank you!")
-        ideas.append(idea)
+        with travel_to(now() - timedelta(days=days_ago, hours=3)):
+            ideas.append(rules.submit_idea(people[author], text, anonymous=anonymous))
 
     voters = list(people.values())
     for idea in ideas:
-        if idea.status == IdeaStatus.WITHDRAWN:
-            continue
         for voter in rng.sample(voters, rng.randint(1, len(voters) - 2)):
             rules.set_vote(idea, voter, True)
 
     for index, email, body, *official in COMMENTS:
-        comment = rules.add_comment(ideas[index], people[email], body, official=bool(official))
-        comment.created_at = ideas[index].created_at + timedelta(hours=5 + comment.id)
+        with travel_to(ideas[index].created_at + timedelta(hours=5 + index)):
+            rules.add_comment(ideas[index], people[email], body, official=bool(official))
+
+    for index, steps in STORIES.items():
+        idea = ideas[index]
+        for day, action, email, details in steps:
+            with travel_to(idea.created_at + timedelta(days=day, hours=2)):
+                _act(idea, action, people[email], details, ideas)
     db.session.flush()
 
 
-def _backdate(idea: Idea, days_ago: int) -> None:
-    moment = now() - timedelta(days=days_ago, hours=3)
-    idea.created_at = idea.updated_at = idea.status_changed_at = moment
-    db.session.execute(
-        update(IdeaEvent).where(IdeaEvent.idea_id == idea.id).values(created_at=moment)
-    )
+# What happened to each idea after it was submitted, so the demo shows every state, overdue
+# ideas and commitments of every outcome: idea index -> [(day after submission, action,
+# who, details)]. Due dates and delivery days count in days after submission too.
+STORIES = {
+    0: [(1, "acknowledge", "head.service@freiraum.example",
+         {"note": "Thanks, we are looking into it with Finance."})],
+    1: [(1, "estimate_cost", "head.it@freiraum.example",
+         {"amount": 18000, "note": "Needs a change in the order system."})],
+    # 2: nobody answered for 20 days: the first response is overdue.
+    3: [(2, "ask_info", "leader@freiraum.example",
+         {"note": "Welche Formulare sind gemeint: Urlaub, Gleitzeit oder beide?"})],
+    4: [(2, "acknowledge", "head.it@freiraum.example", {"note": "We check the licence."})],
+    5: [(2, "decline", "head.it@freiraum.example",
+         {"note": "The second floor is being rebuilt this year; we take it into the plans."})],
+    6: [(1, "acknowledge", "leader@freiraum.example", {}),
+        (4, "accept", "leader@freiraum.example",
+         {"promise": "Legal publishes five templates for standard contracts.", "due": 24,
+          "cost": 2000})],
+    8: [(1, "acknowledge", "head.finance@freiraum.example", {}),
+        (3, "accept", "head.finance@freiraum.example",
+         {"promise": "The report pauses for three months; we ask its readers.", "due": 30,
+          "cost": 0}),
+        (5, "start", "head.finance@freiraum.example", {}),
+        (20, "implement", "head.finance@freiraum.example",
+         {"summary": "The monthly report is abolished. Nobody missed it in three months."})],
+    9: [(5, "withdraw", "eva@freiraum.example", {"note": "Solved another way, thank you!"})],
+    11: [(1, "mark_duplicate", "head.service@freiraum.example",
+          {"survivor": 0, "note": "Same request as the refund budget; let us decide once."})],
+    12: [(5, "accept", "head.finance@freiraum.example",
+          {"promise": "Team leads approve purchases under 200 alone.", "due": 30, "cost": 1500}),
+         (8, "start", "head.finance@freiraum.example", {})],
+    13: [(3, "accept", "head.service@freiraum.example",
+          {"promise": "Address changes by phone after an identity check.", "due": 20,
+           "cost": 3000}),
+         (35, "implement", "head.service@freiraum.example",
+          {"summary": "Agents change addresses on the phone. No more letters."})],
+    14: [(2, "accept", "head.it@freiraum.example",
+          {"promise": "The roster moves to the intranet.", "due": 25, "cost": 4000}),
+         (30, "break_commitment", "head.it@freiraum.example",
+          {"note": "The roster system is being replaced company-wide; we wait for it."})],
+    15: [(1, "just_do_it", "ana@freiraum.example",
+          {"cost": 0, "summary": "Three templates are in the shared drive."})],
+}  # fmt: skip
 
 
-def _demo_status(idea: Idea, actor: User, status: str, days_ago: int, note: str) -> None:
-    """Demo ideas already under review; the review actions themselves come with triage."""
-    moment = now() - timedelta(days=max(days_ago, 0))
-    previous, idea.status, idea.status_changed_at = idea.status, status, moment
-    event = rules.record_event(
-        idea, actor, EventKind.STATUS_CHANGED, from_status=previous, to_status=status, note=note
-    )
-    event.created_at = moment
+def _act(idea: Idea, action: str, actor: User, details: dict, ideas: list[Idea]) -> None:
+    from .workflow import lifecycle
+
+    note = details.get("note")
+    start = idea.created_at
+    if action == "estimate_cost":
+        lifecycle.estimate_cost(idea, actor, Decimal(details["amount"]), note)
+    elif action == "accept":
+        lifecycle.accept(
+            idea, actor, owner=actor, promise=details["promise"],
+            due_on=(start + timedelta(days=details["due"])).date(),
+            estimated_cost=Decimal(details["cost"]),
+        )  # fmt: skip
+    elif action == "implement":
+        lifecycle.implement(idea, actor, change_summary=details["summary"])
+    elif action == "just_do_it":
+        lifecycle.just_do_it(
+            idea, actor, cost=Decimal(details["cost"]), change_summary=details["summary"]
+        )
+    elif action == "mark_duplicate":
+        lifecycle.mark_duplicate(idea, actor, ideas[details["survivor"]], note)
+    elif action == "break_commitment":
+        lifecycle.break_commitment(idea, actor, note)
+    else:
+        lifecycle.transition(idea, action, actor, note)
 
 
 def logins_text() -> str:
-    lines = ["", "Demo logins (password for all: %s):" % PASSWORD]
+    lines = ["", f"Demo logins (password for all: {PASSWORD}):"]
     for email, name, role, *_ in PEOPLE[:6]:
         lines.append(f"  {role.value:<9} {email:<34} {name}")
     lines.append("  ...and more employees, listed under Admin > Users.")

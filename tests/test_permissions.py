@@ -327,10 +327,7 @@ def test_permission_matrix(browser, org, method, url, data, role, expected):
     else:
         browser.get("/login")
     target = url.format(**ctx)
-    if method == "GET":
-        response = browser.get(target)
-    else:
-        response = browser.post(target, data(ctx))
+    response = browser.get(target) if method == "GET" else browser.post(target, data(ctx))
     body = response.get_data(as_text=True)
     assert response.status_code == expected, body[:600]
     if role == "anonymous" and expected == 302 and not target.startswith(("/language", "/logout")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -52,7 +53,5 @@ def _dummy_hash_for(time_cost: int, memory_cost: int) -> str:
 def _burn(password: str) -> None:
     config = current_app.config
     params = (config.get("ARGON2_TIME_COST", 3), config.get("ARGON2_MEMORY_COST", 65536))
-    try:
+    with contextlib.suppress(VerificationError, InvalidHashError):
         _hasher(*params).verify(_dummy_hash_for(*params), password)
-    except (VerificationError, InvalidHashError):
-        pass

@@ -95,7 +95,6 @@ RULES: dict[str, Callable[[User, Any], bool]] = {
     "idea.just_do_it": lambda user, idea: is_author(user, idea),
     "idea.deliver": _deliver,
     "commitment.update": _work_commitment,
-    "commitment.break": _work_commitment,
     "commitment.own": lambda user, _: user.role in (Role.HEAD, Role.LEADER),
     "queue.department": _department_queue,
     "queue.leadership": is_leader,

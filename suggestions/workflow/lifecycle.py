@@ -483,15 +483,15 @@ def post_commitment_update(commitment: Commitment, actor: User, body: str) -> Co
     return update_row
 
 
-def break_commitment(
-    commitment: Commitment, actor: User, reason: str, *, revision: int | None = None
-) -> None:
-    """Close a promise without delivery. The reason is public; the idea needs a new decision."""
-    require(actor, "commitment.break", commitment)
-    if commitment.state != CommitmentState.OPEN:
-        raise DomainError(_("This commitment is closed."))
-    idea = commitment.idea
+def break_commitment(idea: Idea, actor: User, reason: str, *, revision: int | None = None) -> None:
+    """Close the idea's open promise without delivery. The reason is public; the idea needs a
+    new decision."""
     reason = _check(idea, "break_commitment", actor, reason, revision)
+    from .queries import open_commitment
+
+    commitment = open_commitment(idea)
+    if commitment is None:
+        raise DomainError(_("There is no open commitment for this idea."))
     commitment.state = CommitmentState.BROKEN
     commitment.close_reason = reason
     commitment.closed_at = now()

@@ -85,10 +85,7 @@ def _escalate(idea, actor, form):
 
 
 def _break(idea, actor, form):
-    commitment = queries.open_commitment(idea)
-    if commitment is None:
-        raise DomainError(_l("There is no open commitment for this idea."))
-    lifecycle.break_commitment(commitment, actor, form.note.data, revision=form.revision_value())
+    lifecycle.break_commitment(idea, actor, form.note.data, revision=form.revision_value())
 
 
 # In the order the panel shows them.
@@ -118,7 +115,8 @@ ACTIONS: dict[str, Action] = {
     "implement": Action(forms.ImplementForm, _implement, _l("Record as implemented"),
                         _l("Implemented! It is listed under “You said, we did”.")),
     "break_commitment": Action(forms.BreakForm, _break, _l("Close the commitment as broken"),
-                               _l("The commitment is closed as broken. The idea needs a new decision.")),
+                               _l("The commitment is closed as broken. The idea needs a new "
+                                  "decision.")),
     "just_do_it": Action(forms.JustDoItForm, _just_do_it, _l("I did it myself"),
                          _l("You did it! Your change is celebrated under “You said, we did”.")),
     "withdraw": Action(forms.NoteForm, _simple("withdraw"), _l("Withdraw my idea"),
