@@ -6,10 +6,15 @@ and the admin pages. The admin's user directory lists every account by design, s
 check there is that it shows nothing that ties a person to an idea.
 """
 
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
 
 from suggestions.extensions import db
 from suggestions.ideas import rules
+from suggestions.timeutil import now
+from suggestions.workflow import lifecycle
 from suggestions.workflow.lifecycle import transition
 
 from .factories import make_idea, make_user
@@ -29,6 +34,17 @@ def anonymous_idea(org):
     rules.set_vote(idea, author, True)
     rules.add_comment(idea, org.head, "Official: we look into it.", official=True)
     transition(idea, "withdraw", author, "Withdrawn by the author")
+    # Through the decision loop: the author answers a question, another one they fixed
+    # themselves, a third is accepted with a public commitment.
+    asked = make_idea(author, department=org.service, anonymous=True, title="Anonymous question")
+    transition(asked, "ask_info", org.head, "Which form?")
+    transition(asked, "provide_info", author, "Form T-12, every day.")
+    done = make_idea(author, department=org.service, anonymous=True, title="Anonymous fix")
+    lifecycle.just_do_it(done, author, cost=Decimal(20), change_summary="Fixed it myself.")
+    promised = make_idea(author, department=org.service, anonymous=True, title="Anonymous promise")
+    lifecycle.accept(promised, org.leader, owner=org.head, promise="We deliver.",
+                     due_on=now().date() + timedelta(days=9))  # fmt: skip
+    lifecycle.escalate(make_idea(author, department=org.service, anonymous=True), org.head)
     named = make_idea(org.other_employee, department=org.sales, title="Named proposal")
     db.session.commit()
     return author, idea, named
@@ -45,9 +61,18 @@ def pages(org, idea, named):
     yield f"/ideas/{idea.id}"
     yield f"/ideas/{named.id}"
     yield "/account"
+    yield "/ideas?overdue=1"
+    yield "/commitments"
+    for other in range(idea.id + 1, named.id):  # the ideas that went through the loop
+        yield f"/ideas/{other}"
 
 
-ADMIN_PAGES = ["/admin/departments", "/admin/categories"]
+ROLE_PAGES = {
+    "admin": ["/admin/departments", "/admin/categories", "/admin/settings"],
+    "head": ["/queue"],
+    "other_head": ["/queue"],
+    "leader": ["/queue", "/queue/leadership", "/queue/leadership?tab=overdue"],
+}
 
 
 @pytest.mark.parametrize("role", ["employee", "head", "other_head", "leader", "admin"])
@@ -56,7 +81,7 @@ def test_no_page_reveals_the_anonymous_author(browser, org, anonymous_idea, role
     viewer = {"employee": org.other_employee, "head": org.head, "other_head": org.other_head,
               "leader": org.leader, "admin": org.admin}[role]  # fmt: skip
     browser.login(viewer)
-    urls = list(pages(org, idea, named)) + (ADMIN_PAGES if role == "admin" else [])
+    urls = list(pages(org, idea, named)) + ROLE_PAGES.get(role, [])
     for url in urls:
         response = browser.get(url)
         assert response.status_code == 200, url
