@@ -45,11 +45,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _import_models()
     _register_blueprints(app)
 
-    from . import cli, pages, templating
+    from . import cli, notify, pages, templating
 
     pages.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    notify.init_app(app)  # signal listeners, worker commands, the bell
     return app
 
 
@@ -59,6 +60,7 @@ def _import_models() -> None:
     from .ideas import models as _ideas  # noqa: F401
     from .org import models as _org  # noqa: F401
     from .workflow import models as _workflow  # noqa: F401
+    from .notify import models as _notify  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -67,8 +69,9 @@ def _register_blueprints(app: Flask) -> None:
     from .ideas import views as idea_views
     from .org import views as org_views
     from .workflow import views as workflow_views
+    from .notify import views as notify_views
 
-    for module in (auth_views, admin_views, idea_views, workflow_views, org_views):
+    for module in (auth_views, admin_views, idea_views, workflow_views, org_views, notify_views):
         if module.bp.name not in app.blueprints:
             app.register_blueprint(module.bp)
 

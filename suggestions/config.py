@@ -54,6 +54,29 @@ DEFAULTS: dict[str, Any] = {
     "COMMENTS_PER_PAGE": 50,
     # Counting matching ideas stops here ("10,000+"): the count stays cheap at any size.
     "RESULT_COUNT_CAP": 10000,
+    # Notifications. Links in mails and webhooks start with BASE_URL (no request there).
+    "BASE_URL": None,
+    "NOTIFICATIONS_PER_PAGE": 30,
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,  # implicit TLS (usually port 465)
+    "MAIL_USE_STARTTLS": False,  # STARTTLS (usually port 587)
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "Freiraum <freiraum@localhost>",
+    "MAIL_SUBJECT_PREFIX": "[Freiraum] ",
+    "MAIL_TIMEOUT": 10,
+    # Outbox worker: attempts, then failed; waits of 1, 2, 4, ... minutes between them.
+    "OUTBOX_MAX_ATTEMPTS": 10,
+    "OUTBOX_BACKOFF_SECONDS": 60,
+    "OUTBOX_BACKOFF_MAX_SECONDS": 6 * 3600,
+    "OUTBOX_BATCH_SIZE": 20,
+    "OUTBOX_KEEP_SENT_DAYS": 30,
+    "DIGEST_TOP_IDEAS": 5,
+    "DIGEST_MAX_ITEMS": 30,
+    # Webhooks: plain http:// and internal addresses only for these hosts or networks.
+    "WEBHOOK_ALLOWED_HOSTS": [],
+    "WEBHOOK_TIMEOUT": 5,
 }
 
 # Plain environment variables read on top of instance/config.py. Anything else can be set as
@@ -63,9 +86,17 @@ _ENV_NAMES = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "FREIRAUM_ENV": "FREIRAUM_ENV",
+    "BASE_URL": "BASE_URL",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_PORT": "MAIL_PORT",
+    "MAIL_USE_TLS": "MAIL_USE_TLS",
+    "MAIL_USE_STARTTLS": "MAIL_USE_STARTTLS",
+    "MAIL_USERNAME": "MAIL_USERNAME",
+    "MAIL_PASSWORD": "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
 }
 
-_BOOL_ENV = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
+_BOOL_ENV = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MAIL_USE_TLS", "MAIL_USE_STARTTLS"}
 
 
 def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
@@ -107,6 +138,16 @@ def _finish(app: Flask) -> None:
                 "`python -c 'import secrets; print(secrets.token_hex(32))'`."
             )
         app.config["SECRET_KEY"] = _local_secret_key(app)
+
+    if isinstance(app.config["MAIL_PORT"], str):
+        app.config["MAIL_PORT"] = int(app.config["MAIL_PORT"])
+    if not app.config["BASE_URL"]:
+        if env == "production":
+            app.logger.warning(
+                "BASE_URL is not set: links in mails and webhooks will point to http://localhost. "
+                "Set BASE_URL to the address people open, e.g. https://freiraum.example.com."
+            )
+        app.config["BASE_URL"] = "http://localhost" if env == "production" else "http://127.0.0.1:5000"
 
     if env != "production":
         # Local http://127.0.0.1 has no TLS; production keeps secure cookies.

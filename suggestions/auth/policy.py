@@ -99,6 +99,8 @@ RULES: dict[str, Callable[[User, Any], bool]] = {
     "queue.department": _department_queue,
     "queue.leadership": is_leader,
     "admin.manage": lambda user, _: user.role == Role.ADMIN,
+    "idea.follow": lambda user, idea: idea.status not in CLOSED,
+    "notification.open": lambda user, notification: notification.user_id == user.id,
 }
 
 

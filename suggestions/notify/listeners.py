@@ -1,0 +1,91 @@
+"""Where notify hears about changes: the signals of suggestions/signals.py, sent inside the
+transaction of the change. Listeners add rows to the same session and never commit: the
+notifications and mails exist exactly when the change does.
+
+A failure here must not cost a person their vote or comment: outside testing, the work of a
+listener runs in a savepoint, and an error is logged and rolled back to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import current_app
+
+from ..extensions import db
+from ..ideas.models import EventKind, IdeaStatus
+from ..signals import comment_posted, idea_event_recorded, official_answer_marked, vote_added
+from . import rules, webhooks
+from .rules import Occurrence
+
+
+def connect() -> None:
+    """Idempotent: blinker keeps one connection per receiver."""
+    idea_event_recorded.connect(on_idea_event)
+    comment_posted.connect(on_comment_posted)
+    official_answer_marked.connect(on_official_answer_marked)
+    vote_added.connect(on_vote_added)
+
+
+def _guarded(work: Callable[[], None], what: str) -> None:
+    if current_app.config.get("NOTIFY_STRICT", current_app.testing):
+        work()
+        return
+    try:
+        with db.session.begin_nested():
+            work()
+    except Exception:
+        # The id of the idea only: a log line must never name an anonymous author.
+        current_app.logger.exception(
+            "Notifications for %s failed; the change itself is kept.", what
+        )
+
+
+def _notify(occurrence: Occurrence) -> None:
+    rules.deliver(occurrence)
+    webhooks.enqueue_for(occurrence)
+
+
+def on_idea_event(sender, event, idea, **_extra) -> None:
+    def work() -> None:
+        if event.kind == EventKind.SUBMITTED and idea.author_id:
+            rules.follow_automatically(idea.id, idea.author_id)
+        # A merge moves followers to the surviving idea (when the event or idea names it).
+        survivor = getattr(event, "duplicate_of_id", None) or getattr(idea, "duplicate_of_id", None)
+        if event.to_status == IdeaStatus.DUPLICATE and survivor:
+            rules.move_follows(idea.id, survivor)
+        _notify(
+            Occurrence(
+                kind=str(event.kind),
+                idea=idea,
+                actor_id=event.actor_id,
+                from_status=event.from_status,
+                to_status=event.to_status,
+                detail=event.note,
+                event_id=event.id,
+                # A transfer names the department it went to; otherwise the owning one.
+                department_id=getattr(event, "to_department_id", None),
+            )
+        )
+
+    _guarded(work, f"idea {idea.id} ({event.kind})")
+
+
+def on_comment_posted(sender, comment, idea, **_extra) -> None:
+    kind = "official_answer" if comment.is_official else "comment"
+    occurrence = Occurrence(kind=kind, idea=idea, actor_id=comment.author_id, comment_id=comment.id)
+    _guarded(lambda: _notify(occurrence), f"idea {idea.id} ({kind})")
+
+
+def on_official_answer_marked(sender, comment, idea, actor, **_extra) -> None:
+    if not comment.is_official:
+        return  # taking the mark away is not news
+    occurrence = Occurrence(
+        kind="official_answer", idea=idea, actor_id=actor.id if actor else None,
+        comment_id=comment.id,
+    )  # fmt: skip
+    _guarded(lambda: _notify(occurrence), f"idea {idea.id} (official answer)")
+
+
+def on_vote_added(sender, idea, user, **_extra) -> None:
+    _guarded(lambda: rules.follow_automatically(idea.id, user.id), f"idea {idea.id} (vote)")

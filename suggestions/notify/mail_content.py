@@ -1,0 +1,127 @@
+"""Mails as the recipient reads them: in their language, plain text and HTML, with absolute
+links back. Rendered when the event happens and stored in the outbox as they are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..auth.models import User
+from ..extensions import db
+from ..ideas.models import Comment
+from ..org.models import Department
+from . import messages
+from .rules import Occurrence, Recipient
+
+EXCERPT_LENGTH = 600
+
+
+@dataclass
+class RenderedMail:
+    recipient: str
+    language: str
+    kind: str
+    subject: str
+    body_text: str
+    body_html: str
+    discreet: bool = False
+
+
+def absolute_url(endpoint: str, _anchor: str | None = None, **values) -> str:
+    """A link for mails and webhooks, built from BASE_URL (no request needed)."""
+    base = urlsplit(current_app.config.get("BASE_URL") or "http://localhost")
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
+    )
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{_anchor}" if _anchor else url
+
+
+def _subject_prefix() -> str:
+    return current_app.config.get("MAIL_SUBJECT_PREFIX", "")
+
+
+def render(template: str, locale: str, **context) -> tuple[str, str]:
+    """(plain text, HTML) of a mail template pair under templates/notify/mail/."""
+    env = current_app.jinja_env
+    with force_locale(locale):
+        text = env.get_template(f"notify/mail/{template}.txt").render(**context)
+        html = env.get_template(f"notify/mail/{template}.html").render(**context)
+    return text.strip() + "\n", html
+
+
+def excerpt(text: str | None, length: int = EXCERPT_LENGTH) -> str | None:
+    text = (text or "").strip()
+    if len(text) <= length:
+        return text or None
+    return text[: length - 1].rstrip() + "…"
+
+
+def render_notification_mails(
+    occurrence: Occurrence, people: list[Recipient], actor_id: int | None, by_author: bool
+) -> list[RenderedMail]:
+    """One mail per person; people with the same language, message and reason share one
+    rendering (an idea with a thousand followers is rendered a handful of times)."""
+    idea = occurrence.idea
+    actor_name = None
+    if actor_id is not None:
+        actor = db.session.get(User, actor_id)
+        actor_name = actor.display_name if actor else str(messages.SOMEONE_GONE)
+    department_id = occurrence.department_id or idea.owning_department_id
+    department = db.session.get(Department, department_id)
+    comment = db.session.get(Comment, occurrence.comment_id) if occurrence.comment_id else None
+    values = {
+        "title": idea.title,
+        "status": occurrence.to_status,
+        "department": department.name if department else "",
+    }
+    anchor = f"comment-{occurrence.comment_id}" if occurrence.comment_id else None
+    link = absolute_url("ideas.show", _anchor=anchor, idea_id=idea.id)
+    settings_link = absolute_url("notify.settings")
+
+    cache: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+    mails = []
+    for person in people:
+        key = (person.language, person.rule.message, person.audience)
+        if key not in cache:
+            with force_locale(person.language):
+                actor = messages.actor_label(actor_name, by_author)
+                headline = messages.sentence(person.rule.message, actor=actor, **values)
+                subject = _subject_prefix() + messages.subject(person.rule.message, **values)
+                why = messages.reason(person.audience, **values)
+            text, html = render(
+                "notification",
+                person.language,
+                headline=headline,
+                note=excerpt(occurrence.detail),
+                quote=excerpt(comment.body) if comment else None,
+                link=link,
+                link_label=_link_label(person.language),
+                reason=why,
+                settings_link=settings_link,
+                language=person.language,
+            )
+            cache[key] = (subject, text, html)
+        subject, text, html = cache[key]
+        mails.append(
+            RenderedMail(
+                recipient=person.email,
+                language=person.language,
+                kind=person.rule.message,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+                # The anonymous author's own mail must not tie them to the idea on admin pages.
+                discreet=idea.is_anonymous and person.user_id == idea.author_id,
+            )
+        )
+    return mails
+
+
+def _link_label(language: str) -> str:
+    with force_locale(language):
+        return _("Open the idea")

@@ -1,0 +1,133 @@
+"""Sending mail over SMTP: plain, implicit TLS (port 465) or STARTTLS (port 587), with or
+without login. Used only by the outbox worker, never inside a request."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Sequence
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+
+from .outbox import Claimed, DeliveryError
+
+
+def build_message(message: Claimed) -> EmailMessage:
+    config = current_app.config
+    mail = EmailMessage()
+    mail["Subject"] = " ".join((message.subject or "").split())
+    mail["From"] = config["MAIL_DEFAULT_SENDER"]
+    mail["To"] = message.recipient
+    mail["Date"] = formatdate(localtime=False)
+    sender_domain = parseaddr(config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2] or None
+    mail["Message-ID"] = make_msgid("freiraum", domain=sender_domain)
+    # Out-of-office replies and auto-forwarders should leave these alone (RFC 3834).
+    mail["Auto-Submitted"] = "auto-generated"
+    if message.language:
+        mail["Content-Language"] = message.language
+    mail.set_content(message.body_text or "", cte="quoted-printable")
+    if message.body_html:
+        mail.add_alternative(message.body_html, subtype="html", cte="quoted-printable")
+    return mail
+
+
+def _check_address(address: str) -> None:
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise DeliveryError(f"Invalid address: {error}", permanent=True) from error
+
+
+def connect() -> smtplib.SMTP:
+    config = current_app.config
+    host = config.get("MAIL_SERVER")
+    if not host:
+        raise DeliveryError("MAIL_SERVER is not configured.")
+    port = int(config["MAIL_PORT"])
+    timeout = config["MAIL_TIMEOUT"]
+    context = ssl.create_default_context()
+    try:
+        if config["MAIL_USE_TLS"]:
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=timeout)
+            if config["MAIL_USE_STARTTLS"]:
+                smtp.starttls(context=context)
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+    except smtplib.SMTPAuthenticationError as error:
+        raise DeliveryError(f"The mail server refused the login: {error.smtp_code}") from error
+    except (OSError, smtplib.SMTPException) as error:
+        raise DeliveryError(f"Cannot reach the mail server {host}:{port}: {error}") from error
+    return smtp
+
+
+def _send_one(smtp: smtplib.SMTP, message: Claimed) -> None:
+    _check_address(message.recipient)
+    try:
+        refused = smtp.send_message(build_message(message), to_addrs=[message.recipient])
+    except smtplib.SMTPRecipientsRefused as error:
+        code, text = next(iter(error.recipients.values()), (450, b""))
+        raise DeliveryError(_smtp_text(code, text), permanent=code >= 500) from error
+    except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
+        raise DeliveryError(
+            _smtp_text(error.smtp_code, error.smtp_error), permanent=error.smtp_code >= 500
+        ) from error
+    if refused:  # only possible with several recipients; kept for completeness
+        code, text = next(iter(refused.values()))
+        raise DeliveryError(_smtp_text(code, text), permanent=code >= 500)
+
+
+def _smtp_text(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"SMTP {code}: {' '.join(text.split())}"
+
+
+def send_batch(messages: Sequence[Claimed]) -> list[tuple[Claimed, DeliveryError | None]]:
+    """Send several mails over one connection. A message the server refuses fails alone; a
+    dropped connection is opened again for the next message; a server that cannot be reached
+    leaves the rest of the batch for a later attempt."""
+    outcomes: list[tuple[Claimed, DeliveryError | None]] = []
+    smtp: smtplib.SMTP | None = None
+    try:
+        for index, message in enumerate(messages):
+            for attempt in (1, 2):
+                try:
+                    if smtp is None:
+                        smtp = connect()
+                    _send_one(smtp, message)
+                    outcomes.append((message, None))
+                    break
+                except DeliveryError as error:
+                    if smtp is None:  # no connection: the rest of the batch waits too
+                        outcomes.extend((m, error) for m in messages[index:])
+                        return outcomes
+                    outcomes.append((message, error))
+                    break
+                except smtplib.SMTPServerDisconnected as error:
+                    _close(smtp)
+                    smtp = None
+                    if attempt == 2:
+                        failure = DeliveryError(f"The mail server closed the connection: {error}")
+                        outcomes.append((message, failure))
+                except (OSError, smtplib.SMTPException) as error:
+                    _close(smtp)
+                    smtp = None
+                    outcomes.append((message, DeliveryError(f"Sending failed: {error}")))
+                    break
+    finally:
+        _close(smtp)
+    return outcomes
+
+
+def _close(smtp: smtplib.SMTP | None) -> None:
+    if smtp is None:
+        return
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()

@@ -1,0 +1,145 @@
+"""The words of every notification, shared by the bell, the mails, the digest and webhooks.
+
+Each message has a sentence naming who acted, one for when nobody may be named (an anonymous
+author's own action reads "The author ..."; a reminder has no actor), and a mail subject.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from ..ideas.labels import STATUS_LABELS
+from .rules import Audience
+
+
+@dataclass(frozen=True)
+class Wording:
+    with_actor: object
+    without_actor: object
+    subject: object
+
+
+MESSAGES: dict[str, Wording] = {
+    "new_idea": Wording(
+        _l("%(actor)s submitted a new idea for %(department)s: “%(title)s”."),
+        _l("New idea for %(department)s: “%(title)s”."),
+        _l("New idea for %(department)s: %(title)s"),
+    ),
+    "transferred_in": Wording(
+        _l("%(actor)s handed “%(title)s” to %(department)s."),
+        _l("“%(title)s” was handed to %(department)s."),
+        _l("Handed to %(department)s: %(title)s"),
+    ),
+    "transferred": Wording(
+        _l("%(actor)s handed “%(title)s” to %(department)s."),
+        _l("“%(title)s” was handed to %(department)s."),
+        _l("Now with %(department)s: %(title)s"),
+    ),
+    "needs_info": Wording(
+        _l("%(actor)s asks for more details on your idea “%(title)s”."),
+        _l("Your idea “%(title)s” needs more details."),
+        _l("Your idea needs more details: %(title)s"),
+    ),
+    "status_changed": Wording(
+        _l("%(actor)s changed the status of “%(title)s” to %(status)s."),
+        _l("“%(title)s” is now %(status)s."),
+        _l("Status “%(status)s”: %(title)s"),
+    ),
+    "comment": Wording(
+        _l("%(actor)s commented on “%(title)s”."),
+        _l("New comment on “%(title)s”."),
+        _l("New comment: %(title)s"),
+    ),
+    "official_answer": Wording(
+        _l("%(actor)s gave the official answer on “%(title)s”."),
+        _l("Official answer on “%(title)s”."),
+        _l("Official answer: %(title)s"),
+    ),
+    "commitment_due": Wording(
+        _l("The commitment on “%(title)s” is due in three days."),
+        _l("The commitment on “%(title)s” is due in three days."),
+        _l("Commitment due soon: %(title)s"),
+    ),
+    "commitment_overdue": Wording(
+        _l("The commitment on “%(title)s” is overdue."),
+        _l("The commitment on “%(title)s” is overdue."),
+        _l("Overdue commitment: %(title)s"),
+    ),
+    "sla_overdue": Wording(
+        _l("“%(title)s” has waited longer than promised for an answer from %(department)s."),
+        _l("“%(title)s” has waited longer than promised for an answer from %(department)s."),
+        _l("Waiting too long: %(title)s"),
+    ),
+}
+
+FALLBACK = Wording(
+    _l("%(actor)s changed “%(title)s”."), _l("“%(title)s” changed."), _l("Update: %(title)s")
+)
+
+REASONS = {
+    Audience.AUTHOR: _l("You get this because you wrote this idea."),
+    Audience.FOLLOWERS: _l(
+        "You get this because you follow this idea (you wrote it, voted for it or chose to "
+        "follow it)."
+    ),
+    Audience.HEADS: _l("You get this because you lead %(department)s."),
+    Audience.LEADERSHIP: _l("You get this as a member of leadership."),
+    Audience.OWNER: _l("You get this because you own this commitment."),
+}
+
+THE_AUTHOR = _l("The author")
+SOMEONE_GONE = _l("Former employee")
+
+
+def one_line(text: str | None) -> str:
+    """User text for a subject or a sentence: one line, no control characters."""
+    return " ".join((text or "").split())
+
+
+def actor_label(actor_name: str | None, by_author: bool) -> str | None:
+    if actor_name:
+        return actor_name
+    if by_author:
+        return str(THE_AUTHOR)
+    return None
+
+
+def sentence(kind: str, *, actor: str | None, **values) -> str:
+    """The notification as one sentence in the current locale."""
+    wording = MESSAGES.get(kind, FALLBACK)
+    values = _values(values)
+    if actor:
+        return str(wording.with_actor) % dict(values, actor=one_line(actor))
+    return str(wording.without_actor) % values
+
+
+def subject(kind: str, **values) -> str:
+    return one_line(str(MESSAGES.get(kind, FALLBACK).subject) % _values(values))
+
+
+def reason(audience: Audience | str, **values) -> str:
+    return str(REASONS[Audience(audience)]) % _values(values)
+
+
+def _values(values: dict) -> dict:
+    status = values.get("status")
+    return {
+        "title": one_line(values.get("title")),
+        "status": str(STATUS_LABELS.get(status, status or "")),
+        "department": one_line(values.get("department")) or "—",
+    }
+
+
+def describe(notification) -> str:
+    """A stored notification as one sentence in the current locale."""
+    actor = notification.actor.display_name if notification.actor else None
+    idea = notification.idea
+    return sentence(
+        notification.kind,
+        actor=actor_label(actor, notification.by_author),
+        title=idea.title if idea else "",
+        status=notification.to_status,
+        department=notification.department.name if notification.department else "",
+    )

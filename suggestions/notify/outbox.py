@@ -1,0 +1,347 @@
+"""The outbox: mails and webhook calls written in the transaction of the event that caused
+them, sent later by a worker (``flask --app suggestions send-mail``).
+
+- A request only inserts rows: a slow or dead mail server never slows or breaks it.
+- Workers claim due rows with one atomic statement (``UPDATE ... WHERE id IN (SELECT ... FOR
+  UPDATE SKIP LOCKED)`` on PostgreSQL; on SQLite the same UPDATE runs under the single write
+  lock), so two workers never take the same row. A claim is a lease: if its worker dies, the
+  row is due again once ``locked_until`` has passed.
+- No transaction is open while talking to the network: claim and commit, send, then record
+  the outcome in a short transaction of its own.
+- A temporary failure is retried with exponential backoff (``next_attempt_at``); a permanent
+  one (5xx from the mail server, an invalid address, a refused webhook) or the last allowed
+  attempt marks the row failed, visible to admins, who may send it again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, insert, or_, select, update
+
+from .. import timeutil
+from ..extensions import db
+from .models import Channel, OutboxMessage, OutboxStatus, Webhook
+
+log = logging.getLogger(__name__)
+
+ERROR_LENGTH = 500
+
+
+class DeliveryError(Exception):
+    """Sending failed. ``permanent``: trying again cannot help."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+# ---------------------------------------------------------------- writing
+
+
+def enqueue_mails(mails: Iterable) -> int:
+    """Add rendered mails (mail_content.RenderedMail) to the outbox, in the current transaction."""
+    moment = timeutil.now()
+    rows = [
+        {
+            "channel": Channel.EMAIL.value,
+            "status": OutboxStatus.PENDING.value,
+            "kind": mail.kind,
+            "recipient": mail.recipient,
+            "webhook_id": None,
+            "subject": mail.subject[:255],
+            "body_text": mail.body_text,
+            "body_html": mail.body_html,
+            "language": mail.language,
+            "payload": None,
+            "discreet": mail.discreet,
+            "attempts": 0,
+            "next_attempt_at": moment,
+            "created_at": moment,
+        }
+        for mail in mails
+    ]
+    if rows:
+        db.session.execute(insert(OutboxMessage), rows)
+    return len(rows)
+
+
+def enqueue_webhook(webhook: Webhook, event: str, payload: dict) -> None:
+    moment = timeutil.now()
+    db.session.add(
+        OutboxMessage(
+            channel=Channel.WEBHOOK,
+            status=OutboxStatus.PENDING,
+            kind=event,
+            recipient=webhook.name[:254],
+            webhook_id=webhook.id,
+            payload=json.dumps(payload, ensure_ascii=False, separators=(",", ":")),
+            discreet=False,
+            attempts=0,
+            next_attempt_at=moment,
+            created_at=moment,
+        )
+    )
+
+
+# ---------------------------------------------------------------- claiming
+
+
+@dataclass
+class Claimed:
+    """What a worker needs to send one message, copied out of the session: nothing here
+    touches the database while the network is slow."""
+
+    id: int
+    channel: str
+    token: str
+    attempts: int
+    recipient: str
+    subject: str | None = None
+    body_text: str | None = None
+    body_html: str | None = None
+    language: str | None = None
+    payload: str | None = None
+    webhook_id: int | None = None
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    webhook_active: bool = False
+
+
+def _due(moment: datetime):
+    return or_(
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= moment),
+        # A worker that died mid-send: its lease has run out.
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.locked_until < moment),
+    )
+
+
+def claim(batch_size: int, lease: timedelta) -> list[Claimed]:
+    """Take up to ``batch_size`` due messages for this worker and commit the claim."""
+    moment = timeutil.now()
+    token = uuid.uuid4().hex
+    candidates = (
+        select(OutboxMessage.id)
+        .where(_due(moment))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(batch_size)
+        .with_for_update(skip_locked=True)
+    )
+    claimed_ids = list(
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(candidates), _due(moment))
+            .values(
+                status=OutboxStatus.SENDING,
+                claim_token=token,
+                locked_until=moment + lease,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        ).scalars()
+    )
+    if not claimed_ids:
+        db.session.commit()
+        return []
+    rows = db.session.execute(
+        select(OutboxMessage, Webhook)
+        .outerjoin(Webhook, Webhook.id == OutboxMessage.webhook_id)
+        .where(OutboxMessage.id.in_(claimed_ids), OutboxMessage.claim_token == token)
+        .order_by(OutboxMessage.id)
+    ).all()
+    result = [
+        Claimed(
+            id=m.id,
+            channel=m.channel,
+            token=token,
+            attempts=m.attempts,
+            recipient=m.recipient,
+            subject=m.subject,
+            body_text=m.body_text,
+            body_html=m.body_html,
+            language=m.language,
+            payload=m.payload,
+            webhook_id=m.webhook_id,
+            webhook_url=hook.url if hook else None,
+            webhook_secret=hook.secret if hook else None,
+            webhook_active=bool(hook and hook.active),
+        )  # fmt: skip
+        for m, hook in rows
+    ]
+    db.session.commit()
+    return result
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next attempt: base, 2x base, 4x base, ... up to the maximum."""
+    config = current_app.config
+    seconds = config["OUTBOX_BACKOFF_SECONDS"] * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, config["OUTBOX_BACKOFF_MAX_SECONDS"]))
+
+
+def record_sent(message: Claimed) -> None:
+    moment = timeutil.now()
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == message.token)
+        .values(
+            status=OutboxStatus.SENT,
+            sent_at=moment,
+            claim_token=None,
+            locked_until=None,
+            last_error=None,
+        )  # fmt: skip
+        .execution_options(synchronize_session=False)
+    )
+    _record_webhook(message, ok=True, error=None, moment=moment)
+    db.session.commit()
+
+
+def record_failure(message: Claimed, error: DeliveryError) -> str:
+    """Schedule another attempt, or give up. Returns the new status."""
+    moment = timeutil.now()
+    give_up = error.permanent or message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    status = OutboxStatus.FAILED if give_up else OutboxStatus.PENDING
+    text = str(error)[:ERROR_LENGTH]
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == message.token)
+        .values(
+            status=status,
+            claim_token=None,
+            locked_until=None,
+            last_error=text,
+            next_attempt_at=moment if give_up else moment + backoff(message.attempts),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    _record_webhook(message, ok=False, error=text, moment=moment)
+    db.session.commit()
+    return status
+
+
+def _record_webhook(message: Claimed, *, ok: bool, error: str | None, moment: datetime) -> None:
+    if message.channel != Channel.WEBHOOK or message.webhook_id is None:
+        return
+    db.session.execute(
+        update(Webhook)
+        .where(Webhook.id == message.webhook_id)
+        .values(last_delivery_at=moment, last_delivery_ok=ok, last_delivery_error=error)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# ---------------------------------------------------------------- the worker
+
+
+@dataclass
+class RunStats:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.sent} sent, {self.retrying} to retry, {self.failed} failed"
+
+
+def run_once(*, batch_size: int | None = None, max_batches: int = 1000) -> RunStats:
+    """Send everything that is due now, batch by batch."""
+    from . import mailer, webhooks
+
+    config = current_app.config
+    batch_size = batch_size or config["OUTBOX_BATCH_SIZE"]
+    per_message = max(config["MAIL_TIMEOUT"], config["WEBHOOK_TIMEOUT"]) * 3 + 5
+    lease = timedelta(seconds=batch_size * per_message + 60)
+    stats = RunStats()
+    for _ in range(max_batches):
+        batch = claim(batch_size, lease)
+        if not batch:
+            break
+        mails = [m for m in batch if m.channel == Channel.EMAIL]
+        calls = [m for m in batch if m.channel == Channel.WEBHOOK]
+        outcomes: list[tuple[Claimed, DeliveryError | None]] = []
+        if mails:
+            outcomes.extend(mailer.send_batch(mails))
+        for message in calls:
+            outcomes.append((message, webhooks.send(message)))
+        for message, error in outcomes:
+            if error is None:
+                record_sent(message)
+                stats.sent += 1
+                continue
+            status = record_failure(message, error)
+            if status == OutboxStatus.FAILED:
+                stats.failed += 1
+                log.warning("Outbox message %s failed for good: %s", message.id, error)
+            else:
+                stats.retrying += 1
+                log.info("Outbox message %s will be retried: %s", message.id, error)
+        if len(batch) < batch_size:
+            break
+    return stats
+
+
+# ---------------------------------------------------------------- admin
+
+
+def retry(message: OutboxMessage) -> bool:
+    """Send a failed message again soon, with a fresh set of attempts."""
+    if message.status != OutboxStatus.FAILED:
+        return False
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = timeutil.now()
+    return True
+
+
+def retry_all_failed() -> int:
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timeutil.now())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def counts() -> dict[str, int]:
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    ).all()
+    return {status: count for status, count in rows}
+
+
+def purge_sent(older_than_days: int | None = None, batch: int = 5000) -> int:
+    """Forget delivered messages after a while: the table stays small, and mails (personal
+    data) are not kept longer than needed."""
+    from sqlalchemy import delete
+
+    days = (
+        older_than_days
+        if older_than_days is not None
+        else (current_app.config["OUTBOX_KEEP_SENT_DAYS"])
+    )
+    cutoff = timeutil.now() - timedelta(days=days)
+    ids = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < cutoff)
+        .limit(batch)
+    )
+    result = db.session.execute(
+        delete(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount or 0

@@ -1,0 +1,115 @@
+"""The read side of notifications and the outbox. Every query is bounded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, current_app, g
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..auth.models import User
+from ..extensions import db
+from .models import Notification, OutboxMessage, OutboxStatus, Webhook
+
+BADGE_CAP = 99
+
+
+def unread_count(user: User, cap: int = BADGE_CAP) -> int:
+    """Unread notifications, counted up to cap + 1 (the bell says "99+")."""
+    limited = (
+        select(Notification.id)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .limit(cap + 1)
+        .subquery()
+    )
+    return db.session.scalar(select(func.count()).select_from(limited)) or 0
+
+
+def badge(user: User) -> str | None:
+    """The bell's label for this request ("3", "99+"), or None when all is read."""
+    if "notification_badge" not in g:
+        count = unread_count(user)
+        g.notification_badge = (
+            None if not count else (f"{BADGE_CAP}+" if count > BADGE_CAP else str(count))
+        )
+    return g.notification_badge
+
+
+@dataclass
+class KeysetPage:
+    items: list
+    before: int | None  # the page shows items older than this id (None: the newest)
+    next_before: int | None  # link to older items, if there are any
+
+
+def notifications_page(user: User, before: int | None) -> KeysetPage:
+    per_page = current_app.config["NOTIFICATIONS_PER_PAGE"]
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .options(
+            joinedload(Notification.idea),
+            joinedload(Notification.actor),
+            joinedload(Notification.department),
+        )
+        .order_by(Notification.id.desc())
+        .limit(per_page + 1)
+    )
+    if before:
+        query = query.where(Notification.id < before)
+    items = list(db.session.scalars(query).unique())
+    more = len(items) > per_page
+    items = items[:per_page]
+    return KeysetPage(items, before, items[-1].id if more and items else None)
+
+
+def get_notification_or_404(notification_id: int) -> Notification:
+    return db.session.get(Notification, notification_id) or abort(404)
+
+
+OUTBOX_FILTERS = ("failed", "pending", "sent")
+
+
+def outbox_page(status: str, before: int | None, per_page: int = 50) -> KeysetPage:
+    statuses = {
+        "failed": [OutboxStatus.FAILED],
+        "pending": [OutboxStatus.PENDING, OutboxStatus.SENDING],
+        "sent": [OutboxStatus.SENT],
+    }[status]
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status.in_(statuses))
+        .order_by(OutboxMessage.id.desc())
+        .limit(per_page + 1)
+    )
+    if before:
+        query = query.where(OutboxMessage.id < before)
+    items = list(db.session.scalars(query))
+    more = len(items) > per_page
+    items = items[:per_page]
+    return KeysetPage(items, before, items[-1].id if more and items else None)
+
+
+def outbox_counts(cap: int = 10000) -> dict[str, int]:
+    """Messages waiting and failed (sent ones are not counted: that table only grows)."""
+    result = {}
+    for name, statuses in (
+        ("failed", [OutboxStatus.FAILED]),
+        ("pending", [OutboxStatus.PENDING, OutboxStatus.SENDING]),
+    ):
+        limited = select(OutboxMessage.id).where(OutboxMessage.status.in_(statuses)).limit(cap)
+        result[name] = db.session.scalar(select(func.count()).select_from(limited.subquery()))
+    return result
+
+
+def webhooks() -> list[Webhook]:
+    return list(db.session.scalars(select(Webhook).order_by(Webhook.name, Webhook.id).limit(200)))
+
+
+def get_webhook_or_404(webhook_id: int) -> Webhook:
+    return db.session.get(Webhook, webhook_id) or abort(404)
+
+
+def get_outbox_message_or_404(message_id: int) -> OutboxMessage:
+    return db.session.get(OutboxMessage, message_id) or abort(404)

@@ -1,0 +1,391 @@
+"""Who hears about what, and how. One table says, for each kind of occurrence (an idea event,
+optionally narrowed by the status it reached, a comment, a reminder), which message goes to
+which audiences and which preference decides its delivery. ``deliver`` applies the table:
+notifications under the bell, mails into the outbox, entries for the weekly digest.
+
+Adding a new event kind means adding a row to ``RULES`` (and its wording to ``messages``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, select, update
+
+from ..auth.models import Role, User
+from ..database import insert_ignoring_duplicates
+from ..extensions import db
+from ..ideas.models import Idea
+from ..org.models import department_heads
+from ..timeutil import now
+from .models import Delivery, Follow, Notification, NotificationPreference
+
+ANY = None  # a rule for an event kind whatever status it reached
+
+
+class Audience(StrEnum):
+    AUTHOR = "author"
+    FOLLOWERS = "followers"  # authors and voters follow automatically
+    HEADS = "heads"  # of the department concerned (the owning one, or the one it moved to)
+    LEADERSHIP = "leadership"
+    OWNER = "owner"  # of a commitment
+
+
+@dataclass(frozen=True)
+class Rule:
+    message: str  # what the person reads (a key of messages.MESSAGES)
+    preference: str  # which of the person's choices decides delivery (a key of PREFERENCES)
+    audiences: tuple[Audience, ...]
+    # An author or follower who unfollowed the idea is left out; a question to the author
+    # (needs_info) reaches them all the same.
+    respect_unfollow: bool = True
+
+
+@dataclass(frozen=True)
+class Preference:
+    label: object
+    default: Delivery
+    choices: tuple[Delivery, ...] = (Delivery.IN_APP, Delivery.EMAIL, Delivery.DIGEST, Delivery.OFF)
+
+
+# The kinds of event a person can set a delivery for, in the order of the settings page.
+PREFERENCES: dict[str, Preference] = {
+    "status": Preference(
+        _l("Status changes of ideas I wrote, voted for or follow"), Delivery.EMAIL
+    ),
+    "answer": Preference(_l("Official answers on those ideas"), Delivery.EMAIL),
+    "comment": Preference(_l("New comments on those ideas"), Delivery.IN_APP),
+    "needs_info": Preference(_l("Questions to me about my ideas"), Delivery.EMAIL),
+    "queue": Preference(_l("New and transferred ideas for a department I lead"), Delivery.EMAIL),
+    "overdue": Preference(_l("Ideas waiting too long for an answer"), Delivery.EMAIL),
+    "commitment": Preference(_l("Commitments due soon or overdue"), Delivery.EMAIL),
+    "top_ideas": Preference(
+        _l("The week's top new ideas"), Delivery.DIGEST, (Delivery.DIGEST, Delivery.OFF)
+    ),
+}
+
+RULES: dict[tuple[str, str | None], tuple[Rule, ...]] = {
+    ("submitted", ANY): (Rule("new_idea", "queue", (Audience.HEADS,)),),
+    ("transferred", ANY): (
+        Rule("transferred_in", "queue", (Audience.HEADS,)),
+        Rule("transferred", "status", (Audience.AUTHOR, Audience.FOLLOWERS)),
+    ),
+    ("status_changed", "needs_info"): (
+        Rule("needs_info", "needs_info", (Audience.AUTHOR,), respect_unfollow=False),
+        Rule("status_changed", "status", (Audience.FOLLOWERS,)),
+    ),
+    ("status_changed", ANY): (
+        Rule("status_changed", "status", (Audience.AUTHOR, Audience.FOLLOWERS)),
+    ),
+    ("comment", ANY): (Rule("comment", "comment", (Audience.AUTHOR, Audience.FOLLOWERS)),),
+    ("official_answer", ANY): (
+        Rule("official_answer", "answer", (Audience.AUTHOR, Audience.FOLLOWERS)),
+    ),
+    # Reminders (see reminders.py): sent by `flask send-reminders`, not by a person.
+    ("commitment_due", ANY): (Rule("commitment_due", "commitment", (Audience.OWNER,)),),
+    ("commitment_overdue", ANY): (
+        Rule("commitment_overdue", "commitment", (Audience.OWNER, Audience.LEADERSHIP)),
+    ),
+    ("sla_overdue", ANY): (Rule("sla_overdue", "overdue", (Audience.HEADS,)),),
+    ("sla_overdue_escalated", ANY): (
+        Rule("sla_overdue", "overdue", (Audience.HEADS, Audience.LEADERSHIP)),
+    ),
+}
+
+
+def rules_for(kind: str, to_status: str | None = None) -> tuple[Rule, ...]:
+    """The rules of the most specific row: (kind, status reached), else (kind, any)."""
+    if to_status is not None and (kind, to_status) in RULES:
+        return RULES[(kind, to_status)]
+    return RULES.get((kind, ANY), ())
+
+
+@dataclass
+class Occurrence:
+    """Something that happened that people may need to hear about."""
+
+    kind: str  # a RULES key: an EventKind value, "comment", "official_answer", a reminder
+    idea: Idea
+    actor_id: int | None = None
+    from_status: str | None = None
+    to_status: str | None = None
+    detail: str | None = None  # public text: a status note, a department's name
+    event_id: int | None = None
+    comment_id: int | None = None
+    department_id: int | None = None  # whose heads; default: the idea's owning department
+    owner_id: int | None = None  # a commitment's owner
+
+
+@dataclass
+class Recipient:
+    user_id: int
+    email: str
+    language: str
+    rule: Rule
+    audience: Audience
+    delivery: Delivery
+
+
+# ---------------------------------------------------------------- following
+
+
+def follow(idea_id: int, user_id: int) -> None:
+    """Follow on purpose: also undoes an earlier unfollow."""
+    db.session.execute(
+        insert_ignoring_duplicates(Follow.__table__).values(
+            idea_id=idea_id, user_id=user_id, following=True, created_at=now()
+        )
+    )
+    db.session.execute(
+        update(Follow)
+        .where(Follow.idea_id == idea_id, Follow.user_id == user_id, Follow.following.is_(False))
+        .values(following=True)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def follow_automatically(idea_id: int, user_id: int) -> None:
+    """Follow because of writing or voting; someone who unfollowed stays unfollowed."""
+    db.session.execute(
+        insert_ignoring_duplicates(Follow.__table__).values(
+            idea_id=idea_id, user_id=user_id, following=True, created_at=now()
+        )
+    )
+
+
+def unfollow(idea_id: int, user_id: int) -> None:
+    db.session.execute(
+        insert_ignoring_duplicates(Follow.__table__).values(
+            idea_id=idea_id, user_id=user_id, following=False, created_at=now()
+        )
+    )
+    db.session.execute(
+        update(Follow)
+        .where(Follow.idea_id == idea_id, Follow.user_id == user_id)
+        .values(following=False)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def is_following(idea_id: int, user_id: int) -> bool:
+    query = select(Follow.following).where(Follow.idea_id == idea_id, Follow.user_id == user_id)
+    return bool(db.session.scalar(query))
+
+
+def move_follows(source_idea_id: int, target_idea_id: int) -> None:
+    """When an idea is merged into another, its followers follow the surviving one."""
+    rows = db.session.execute(
+        select(Follow.user_id, Follow.following).where(Follow.idea_id == source_idea_id)
+    ).all()
+    for user_id, following in rows:
+        if following:
+            follow_automatically(target_idea_id, user_id)
+
+
+# ---------------------------------------------------------------- preferences
+
+
+def preferences_of(user_id: int) -> dict[str, Delivery]:
+    stored = dict(
+        db.session.execute(
+            select(NotificationPreference.kind, NotificationPreference.delivery).where(
+                NotificationPreference.user_id == user_id
+            )
+        ).all()
+    )
+    result = {}
+    for kind, preference in PREFERENCES.items():
+        value = stored.get(kind)
+        result[kind] = Delivery(value) if value in preference.choices else preference.default
+    return result
+
+
+def save_preferences(user: User, choices: dict[str, str]) -> None:
+    """Store the person's choice per kind (only kinds and values the table knows)."""
+    current = {
+        p.kind: p
+        for p in db.session.scalars(
+            select(NotificationPreference).where(NotificationPreference.user_id == user.id)
+        )
+    }
+    for kind, preference in PREFERENCES.items():
+        value = choices.get(kind)
+        if value not in preference.choices:
+            continue
+        if kind in current:
+            current[kind].delivery = value
+        else:
+            db.session.add(NotificationPreference(user_id=user.id, kind=kind, delivery=value))
+
+
+def deliveries_for(user_ids: Sequence[int], kind: str) -> dict[int, Delivery]:
+    preference = PREFERENCES[kind]
+    chosen: dict[int, Delivery] = {}
+    for chunk in _chunks(user_ids):
+        rows = db.session.execute(
+            select(NotificationPreference.user_id, NotificationPreference.delivery).where(
+                NotificationPreference.kind == kind, NotificationPreference.user_id.in_(chunk)
+            )
+        ).all()
+        for user_id, value in rows:
+            if value in preference.choices:
+                chosen[user_id] = Delivery(value)
+    return {user_id: chosen.get(user_id, preference.default) for user_id in user_ids}
+
+
+# ---------------------------------------------------------------- recipients
+
+
+def _chunks(values: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _audience_ids(audience: Audience, occurrence: Occurrence) -> list[int]:
+    idea = occurrence.idea
+    if audience is Audience.AUTHOR:
+        return [idea.author_id] if idea.author_id else []
+    if audience is Audience.FOLLOWERS:
+        query = select(Follow.user_id).where(Follow.idea_id == idea.id, Follow.following.is_(True))
+        return list(db.session.scalars(query.order_by(Follow.user_id)))
+    if audience is Audience.HEADS:
+        department_id = occurrence.department_id or idea.owning_department_id
+        query = select(department_heads.c.user_id).where(
+            department_heads.c.department_id == department_id
+        )
+        return list(db.session.scalars(query))
+    if audience is Audience.LEADERSHIP:
+        query = select(User.id).where(User.role == Role.LEADER, User.active.is_(True))
+        return list(db.session.scalars(query))
+    if audience is Audience.OWNER:
+        return [occurrence.owner_id] if occurrence.owner_id else []
+    raise ValueError(audience)
+
+
+def _unfollowed(idea_id: int, user_ids: Iterable[int]) -> set[int]:
+    ids = list(user_ids)
+    found: set[int] = set()
+    for chunk in _chunks(ids):
+        found.update(
+            db.session.scalars(
+                select(Follow.user_id).where(
+                    Follow.idea_id == idea_id,
+                    Follow.following.is_(False),
+                    Follow.user_id.in_(chunk),
+                )
+            )
+        )
+    return found
+
+
+def recipients(occurrence: Occurrence) -> list[Recipient]:
+    """Everyone the rules name, once each (the first rule that names a person decides their
+    message), never the person who acted, never a deactivated account."""
+    picked: dict[int, tuple[Rule, Audience]] = {}
+    for rule in rules_for(occurrence.kind, occurrence.to_status):
+        candidates: list[tuple[int, Audience]] = []
+        for audience in rule.audiences:
+            candidates.extend((uid, audience) for uid in _audience_ids(audience, occurrence))
+        skipped = (
+            _unfollowed(occurrence.idea.id, {uid for uid, _ in candidates})
+            if rule.respect_unfollow
+            else set()
+        )
+        for user_id, audience in candidates:
+            if user_id == occurrence.actor_id or user_id in skipped or user_id in picked:
+                continue
+            picked[user_id] = (rule, audience)
+    if not picked:
+        return []
+
+    people: dict[int, tuple[str, str | None]] = {}
+    ids = list(picked)
+    for chunk in _chunks(ids):
+        rows = db.session.execute(
+            select(User.id, User.email, User.language).where(
+                User.id.in_(chunk), User.active.is_(True)
+            )
+        ).all()
+        people.update({row.id: (row.email, row.language) for row in rows})
+
+    default_language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    by_preference: dict[str, list[int]] = {}
+    for user_id, (rule, _audience) in picked.items():
+        if user_id in people:
+            by_preference.setdefault(rule.preference, []).append(user_id)
+    deliveries: dict[int, Delivery] = {}
+    for kind, user_ids in by_preference.items():
+        deliveries.update(deliveries_for(user_ids, kind))
+
+    result = []
+    for user_id, (rule, audience) in picked.items():
+        if user_id not in people:
+            continue
+        email, language = people[user_id]
+        result.append(
+            Recipient(
+                user_id=user_id,
+                email=email,
+                language=language
+                if language in current_app.config["LANGUAGES"]
+                else default_language,
+                rule=rule,
+                audience=audience,
+                delivery=deliveries[user_id],
+            )
+        )
+    return result
+
+
+# ---------------------------------------------------------------- delivery
+
+
+def actor_fields(occurrence: Occurrence) -> tuple[int | None, bool]:
+    """(actor_id to store, by_author). An anonymous author acting on their own idea is
+    stored as "the author", never by id: no notification can tie them to it."""
+    idea = occurrence.idea
+    by_author = occurrence.actor_id is not None and occurrence.actor_id == idea.author_id
+    if by_author and idea.is_anonymous:
+        return None, True
+    return occurrence.actor_id, by_author
+
+
+def deliver(occurrence: Occurrence) -> list[Recipient]:
+    """Write the notifications and mails of one occurrence into the current transaction."""
+    from . import mail_content, outbox  # the mail side imports templates and the outbox
+
+    people = [r for r in recipients(occurrence) if r.delivery is not Delivery.OFF]
+    if not people:
+        return []
+    actor_id, by_author = actor_fields(occurrence)
+    moment = now()
+    rows = [
+        {
+            "user_id": r.user_id,
+            "kind": r.rule.message,
+            "idea_id": occurrence.idea.id,
+            "comment_id": occurrence.comment_id,
+            "event_id": occurrence.event_id,
+            "actor_id": actor_id,
+            "by_author": by_author,
+            "to_status": occurrence.to_status,
+            "department_id": occurrence.department_id or occurrence.idea.owning_department_id,
+            "detail": occurrence.detail,
+            "delivery": r.delivery.value,
+            "created_at": moment,
+            "read_at": None,
+            "digested_at": None,
+        }
+        for r in people
+    ]
+    db.session.execute(insert(Notification), rows)
+
+    mails = [r for r in people if r.delivery is Delivery.EMAIL]
+    if mails:
+        rendered = mail_content.render_notification_mails(occurrence, mails, actor_id, by_author)
+        outbox.enqueue_mails(rendered)
+    return people

@@ -1,0 +1,198 @@
+"""Pages: the notifications list, settings, following an idea; admin pages for webhooks and
+the outbox."""
+
+from __future__ import annotations
+
+import re
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.policy import requires
+from ..errors import DomainError
+from ..extensions import db
+from ..ideas import queries as idea_queries
+from ..ideas.forms import ActionForm
+from ..safety import is_htmx, safe_next
+from . import bp, inbox, outbox, queries, rules, webhooks
+from .forms import DELIVERY_LABELS, FollowForm, WebhookForm, preferences_form
+from .models import Delivery
+
+# ---------------------------------------------------------------- the bell
+
+
+@bp.get("/notifications")
+def list_notifications():
+    page = queries.notifications_page(current_user, request.args.get("before", type=int))
+    return render_template("notify/list.html", page=page, action_form=ActionForm())
+
+
+@bp.post("/notifications/<int:notification_id>/open")
+def open_notification(notification_id: int):
+    notification = queries.get_notification_or_404(notification_id)
+    inbox.mark_read(notification, current_user)  # the CSRF token is checked for every POST
+    db.session.commit()
+    if notification.idea_id is None:
+        return redirect(url_for("notify.list_notifications"))
+    target = url_for("ideas.show", idea_id=notification.idea_id)
+    if notification.comment_id:
+        target += f"#comment-{notification.comment_id}"
+    return redirect(target)
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+def read_notification(notification_id: int):
+    notification = queries.get_notification_or_404(notification_id)
+    inbox.mark_read(notification, current_user)
+    db.session.commit()
+    if is_htmx():
+        return render_template("notify/_item.html", n=notification)
+    return redirect(safe_next(url_for("notify.list_notifications")))
+
+
+@bp.post("/notifications/read-all")
+def read_all_notifications():
+    inbox.mark_all_read(current_user)
+    db.session.commit()
+    flash(_("All notifications are marked as read."), "success")
+    return redirect(url_for("notify.list_notifications"))
+
+
+@bp.route("/notifications/settings", methods=["GET", "POST"])
+def settings():
+    form = preferences_form(rules.preferences_of(current_user.id))
+    if form.validate_on_submit():
+        choices = {kind: getattr(form, kind).data for kind in rules.PREFERENCES}
+        rules.save_preferences(current_user, choices)
+        db.session.commit()
+        flash(_("Your notification settings are saved."), "success")
+        return redirect(url_for("notify.settings"))
+    status = 422 if form.errors else 200
+    return render_template(
+        "notify/settings.html", form=form, preferences=rules.PREFERENCES,
+        deliveries=list(Delivery), delivery_labels=DELIVERY_LABELS,
+    ), status  # fmt: skip
+
+
+# ---------------------------------------------------------------- following
+
+
+@bp.post("/ideas/<int:idea_id>/follow")
+def follow(idea_id: int):
+    idea = idea_queries.get_idea_or_404(idea_id)
+    form = FollowForm()
+    if form.validate_on_submit() and form.follow.data in {"add", "remove"}:
+        following = inbox.set_following(idea, current_user, form.follow.data == "add")
+        db.session.commit()
+        if not is_htmx():
+            flash(
+                _("You follow this idea now.")
+                if following
+                else _("You no longer follow this idea."),
+                "success",
+            )
+    else:
+        following = rules.is_following(idea.id, current_user.id)
+    if is_htmx():
+        return render_template("notify/_follow.html", idea=idea, following=following)
+    return redirect(safe_next(url_for("ideas.show", idea_id=idea.id)))
+
+
+# ---------------------------------------------------------------- admin: webhooks
+
+
+@bp.get("/admin/webhooks")
+@requires("admin.manage")
+def admin_webhooks():
+    return render_template(
+        "notify/admin_webhooks.html", hooks=queries.webhooks(), events=webhooks.EVENTS,
+        action_form=ActionForm(),
+    )  # fmt: skip
+
+
+@bp.route("/admin/webhooks/new", methods=["GET", "POST"], defaults={"webhook_id": None})
+@bp.route("/admin/webhooks/<int:webhook_id>", methods=["GET", "POST"])
+@requires("admin.manage")
+def admin_edit_webhook(webhook_id: int | None):
+    hook = queries.get_webhook_or_404(webhook_id) if webhook_id is not None else None
+    form = WebhookForm(obj=hook)
+    if request.method == "GET":
+        form.secret.data = ""
+        if hook:
+            form.events.data = hook.event_list
+    if form.validate_on_submit():
+        try:
+            hook = webhooks.save_webhook(
+                current_user, hook, name=form.name.data, url=form.url.data,
+                secret=form.secret.data, events=form.events.data or [], active=form.active.data,
+            )  # fmt: skip
+        except DomainError as error:
+            form.url.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The webhook is saved."), "success")
+            return redirect(url_for("notify.admin_edit_webhook", webhook_id=hook.id))
+    status = 422 if form.errors else 200
+    return render_template(
+        "notify/admin_webhook_form.html", form=form, hook=hook, action_form=ActionForm()
+    ), status
+
+
+@bp.post("/admin/webhooks/<int:webhook_id>/delete")
+@requires("admin.manage")
+def admin_delete_webhook(webhook_id: int):
+    hook = queries.get_webhook_or_404(webhook_id)
+    if ActionForm().validate_on_submit():
+        webhooks.delete_webhook(current_user, hook)
+        db.session.commit()
+        flash(_("The webhook is deleted."), "success")
+    return redirect(url_for("notify.admin_webhooks"))
+
+
+# ---------------------------------------------------------------- admin: outbox
+
+_ADDRESS = re.compile(r"[^\s<>\"']+@[^\s<>\"']+")
+
+
+def shown_error(message) -> str | None:
+    """A discreet message's error without the address it names."""
+    if not message.last_error:
+        return None
+    return _ADDRESS.sub("…", message.last_error) if message.discreet else message.last_error
+
+
+@bp.get("/admin/outbox")
+@requires("admin.manage")
+def admin_outbox():
+    status = request.args.get("status", "failed")
+    if status not in queries.OUTBOX_FILTERS:
+        status = "failed"
+    page = queries.outbox_page(status, request.args.get("before", type=int))
+    return render_template(
+        "notify/admin_outbox.html", page=page, status=status, counts=queries.outbox_counts(),
+        action_form=ActionForm(), shown_error=shown_error,
+    )  # fmt: skip
+
+
+@bp.post("/admin/outbox/<int:message_id>/retry")
+@requires("admin.manage")
+def admin_retry_message(message_id: int):
+    message = queries.get_outbox_message_or_404(message_id)
+    if ActionForm().validate_on_submit():
+        if outbox.retry(message):
+            db.session.commit()
+            flash(_("The message will be sent again shortly."), "success")
+        else:
+            flash(_("Only failed messages can be sent again."), "error")
+    return redirect(safe_next(url_for("notify.admin_outbox")))
+
+
+@bp.post("/admin/outbox/retry-failed")
+@requires("admin.manage")
+def admin_retry_failed():
+    if ActionForm().validate_on_submit():
+        count = outbox.retry_all_failed()
+        db.session.commit()
+        flash(_("%(num)s messages will be sent again shortly.", num=count), "success")
+    return redirect(url_for("notify.admin_outbox"))
