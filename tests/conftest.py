@@ -85,6 +85,9 @@ def _test_config(url: str) -> dict:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Webhook tests post to servers on this machine; links in mails start here.
+        "WEBHOOK_ALLOWED_HOSTS": ["127.0.0.1"],
+        "BASE_URL": "https://freiraum.example.test",
     }
 
 

@@ -26,11 +26,11 @@ def build_message(message: Claimed) -> EmailMessage:
     mail["Message-ID"] = make_msgid("freiraum", domain=sender_domain)
     # Out-of-office replies and auto-forwarders should leave these alone (RFC 3834).
     mail["Auto-Submitted"] = "auto-generated"
-    if message.language:
-        mail["Content-Language"] = message.language
     mail.set_content(message.body_text or "", cte="quoted-printable")
     if message.body_html:
         mail.add_alternative(message.body_html, subtype="html", cte="quoted-printable")
+    if message.language:  # after the parts: set_content moves Content-* headers into them
+        mail["Content-Language"] = message.language
     return mail
 
 
