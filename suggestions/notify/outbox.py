@@ -2,9 +2,9 @@
 them, sent later by a worker (``flask --app suggestions send-mail``).
 
 - A request only inserts rows: a slow or dead mail server never slows or breaks it.
-- Workers claim due rows with one atomic statement (``UPDATE ... WHERE id IN (SELECT ... FOR
-  UPDATE SKIP LOCKED)`` on PostgreSQL; on SQLite the same UPDATE runs under the single write
-  lock), so two workers never take the same row. A claim is a lease: if its worker dies, the
+- Workers claim due rows in one short transaction (``SELECT ... FOR UPDATE SKIP LOCKED`` then
+  ``UPDATE`` on PostgreSQL; on SQLite both run under the single write lock taken by ``BEGIN
+  IMMEDIATE``), so two workers never take the same row. A claim is a lease: if its worker dies, the
   row is due again once ``locked_until`` has passed.
 - No transaction is open while talking to the network: claim and commit, send, then record
   the outcome in a short transaction of its own.
@@ -123,30 +123,40 @@ def _due(moment: datetime):
 
 
 def claim(batch_size: int, lease: timedelta) -> list[Claimed]:
-    """Take up to ``batch_size`` due messages for this worker and commit the claim."""
+    """Take up to ``batch_size`` due messages for this worker and commit the claim.
+
+    Two statements in one transaction: lock the due rows (PostgreSQL skips rows another
+    worker holds; SQLite holds its single write lock from BEGIN IMMEDIATE), then mark them.
+    Not ``UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)``: PostgreSQL
+    may run that subquery again for every row and so claim far more than n rows.
+    """
     moment = timeutil.now()
     token = uuid.uuid4().hex
-    candidates = (
-        select(OutboxMessage.id)
-        .where(_due(moment))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(batch_size)
-        .with_for_update(skip_locked=True)
+    candidates = list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(_due(moment))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(batch_size)
+            .with_for_update(skip_locked=True)
+        )
     )
-    claimed_ids = list(
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(candidates), _due(moment))
-            .values(
-                status=OutboxStatus.SENDING,
-                claim_token=token,
-                locked_until=moment + lease,
-                attempts=OutboxMessage.attempts + 1,
+    claimed_ids = []
+    if candidates:
+        claimed_ids = list(
+            db.session.scalars(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(candidates), _due(moment))
+                .values(
+                    status=OutboxStatus.SENDING,
+                    claim_token=token,
+                    locked_until=moment + lease,
+                    attempts=OutboxMessage.attempts + 1,
+                )
+                .returning(OutboxMessage.id)
+                .execution_options(synchronize_session=False)
             )
-            .returning(OutboxMessage.id)
-            .execution_options(synchronize_session=False)
-        ).scalars()
-    )
+        )
     if not claimed_ids:
         db.session.commit()
         return []

@@ -3,6 +3,7 @@ keeps what it receives, and an HTTP server that records webhook calls. Plus a cl
 
 from __future__ import annotations
 
+import asyncio
 import email
 import json
 import socket
@@ -29,6 +30,7 @@ class MailRecorder:
     def __init__(self):
         self.received: list[tuple[list[str], email.message.EmailMessage]] = []
         self.refuse: set[str] = set()
+        self.delay = 0.0  # seconds per message: a slow server keeps several workers busy
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -38,6 +40,8 @@ class MailRecorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.original_content, policy=default_policy)
         with self.lock:
             self.received.append((list(envelope.rcpt_tos), message))

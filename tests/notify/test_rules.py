@@ -114,7 +114,8 @@ def test_comments_reach_author_and_followers_official_answers_are_marked(org):
     idea_rules.add_comment(idea, org.other_employee, "Same problem in Sales.")
     db.session.commit()
     assert {u: n.kind for u, n in notified().items()} == {
-        org.employee.id: "comment", org.leader.id: "comment"
+        org.employee.id: "comment",
+        org.leader.id: "comment",
     }
     clear()
     comment = idea_rules.add_comment(idea, org.head, "We take this.", official=True)
