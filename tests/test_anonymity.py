@@ -65,6 +65,7 @@ def pages(org, idea, named):
     yield "/commitments"
     for other in range(idea.id + 1, named.id):  # the ideas that went through the loop
         yield f"/ideas/{other}"
+    yield "/notifications"
 
 
 ROLE_PAGES = {

@@ -5,11 +5,15 @@
 
 import pytest
 
+from sqlalchemy import select
+
 from suggestions.extensions import db
 from suggestions.ideas import rules
 from suggestions.timeutil import now
 from suggestions.workflow import lifecycle
 from suggestions.workflow.views import ACTIONS
+from suggestions.notify.models import Notification, OutboxMessage, Webhook
+from suggestions.notify.rules import PREFERENCES
 
 from .factories import make_idea
 
@@ -279,6 +283,35 @@ MATRIX = [
         None,
         everyone(200) | {"anonymous": 200},
     ),
+    # Notifications: the author owns the notification about the colleague's comment.
+    ("GET", "/notifications", "/notifications", None, everyone(200)),
+    ("POST", "/notifications/<int:notification_id>/open", "/notifications/{notification}/open",
+     lambda c: {}, only({"author": 302})),
+    ("POST", "/notifications/<int:notification_id>/read", "/notifications/{notification}/read",
+     lambda c: {}, only({"author": 302})),
+    ("POST", "/notifications/read-all", "/notifications/read-all", lambda c: {}, everyone(302)),
+    ("GET", "/notifications/settings", "/notifications/settings", None, everyone(200)),
+    ("POST", "/notifications/settings", "/notifications/settings",
+     lambda c: {kind: "in_app" for kind in PREFERENCES} | {"top_ideas": "off"}, everyone(302)),
+    ("POST", "/ideas/<int:idea_id>/follow", "/ideas/{idea}/follow", lambda c: {"follow": "add"},
+     everyone(302)),
+    ("GET", "/admin/webhooks", "/admin/webhooks", None, ADMIN_ONLY_PAGE),
+    ("GET", "/admin/webhooks/new", "/admin/webhooks/new", None, ADMIN_ONLY_PAGE),
+    ("POST", "/admin/webhooks/new", "/admin/webhooks/new",
+     lambda c: {"name": "Teams", "url": "http://127.0.0.1:9/hook", "events": ["idea.submitted"],
+                "active": "y"}, ADMIN_ONLY_ACTION),
+    ("GET", "/admin/webhooks/<int:webhook_id>", "/admin/webhooks/{webhook}", None,
+     ADMIN_ONLY_PAGE),
+    ("POST", "/admin/webhooks/<int:webhook_id>", "/admin/webhooks/{webhook}",
+     lambda c: {"name": "Slack", "url": "http://127.0.0.1:9/slack", "events": ["idea.comment"]},
+     ADMIN_ONLY_ACTION),
+    ("POST", "/admin/webhooks/<int:webhook_id>/delete", "/admin/webhooks/{webhook}/delete",
+     lambda c: {}, ADMIN_ONLY_ACTION),
+    ("GET", "/admin/outbox", "/admin/outbox", None, ADMIN_ONLY_PAGE),
+    ("POST", "/admin/outbox/<int:message_id>/retry", "/admin/outbox/{message}/retry",
+     lambda c: {}, ADMIN_ONLY_ACTION),
+    ("POST", "/admin/outbox/retry-failed", "/admin/outbox/retry-failed", lambda c: {},
+     ADMIN_ONLY_ACTION),
 ]
 
 CASES = [
@@ -312,13 +345,22 @@ def test_permission_matrix(browser, org, method, url, data, role, expected):
         accepted, org.leader, owner=org.head, promise="We fix it.",
         due_on=now().date().replace(year=now().year + 1),
     )  # fmt: skip
+    hook = Webhook(name="Teams", url="https://hooks.example.com/x", secret="s" * 32,
+                   events="idea.submitted", active=True)  # fmt: skip
+    failed = OutboxMessage(channel="email", status="failed", kind="comment",
+                           recipient="someone@example.org", subject="s", body_text="b")  # fmt: skip
+    db.session.add_all([hook, failed])
     db.session.commit()
+    notification = db.session.scalars(
+        select(Notification).where(Notification.user_id == org.employee.id)
+    ).first()
     ctx = {
         "idea": idea.id, "comment": comment.id, "user": org.other_employee.id,
         "department": str(org.service.id), "category": str(org.red_tape.id),
         "other_idea": str(other_idea.id), "needs_info": needs_info.id, "declined": declined.id,
         "accepted": accepted.id, "commitment": commitment.id, "head": str(org.head.id),
         "other_department": str(org.sales.id), "today": now().date().isoformat(),
+        "notification": notification.id, "webhook": hook.id, "message": failed.id,
     }  # fmt: skip
     people = {"author": org.employee, "employee": org.other_employee, "head": org.head,
               "other_head": org.other_head, "leader": org.leader, "admin": org.admin}  # fmt: skip

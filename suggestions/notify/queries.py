@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import abort, current_app, g
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from .. import timeutil
 from ..auth.models import User
 from ..extensions import db
 from .models import Notification, OutboxMessage, OutboxStatus, Webhook
@@ -68,18 +70,10 @@ def get_notification_or_404(notification_id: int) -> Notification:
     return db.session.get(Notification, notification_id) or abort(404)
 
 
-OUTBOX_FILTERS = ("failed", "pending", "sent")
-
-
-def outbox_page(status: str, before: int | None, per_page: int = 50) -> KeysetPage:
-    statuses = {
-        "failed": [OutboxStatus.FAILED],
-        "pending": [OutboxStatus.PENDING, OutboxStatus.SENDING],
-        "sent": [OutboxStatus.SENT],
-    }[status]
+def failed_messages(before: int | None, per_page: int = 50) -> KeysetPage:
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.status.in_(statuses))
+        .where(OutboxMessage.status == OutboxStatus.FAILED)
         .order_by(OutboxMessage.id.desc())
         .limit(per_page + 1)
     )
@@ -92,13 +86,17 @@ def outbox_page(status: str, before: int | None, per_page: int = 50) -> KeysetPa
 
 
 def outbox_counts(cap: int = 10000) -> dict[str, int]:
-    """Messages waiting and failed (sent ones are not counted: that table only grows)."""
+    """Messages failed, waiting, and sent in the last day, each counted up to ``cap``."""
+    since = timeutil.now() - timedelta(days=1)
+    conditions = {
+        "failed": OutboxMessage.status == OutboxStatus.FAILED,
+        "pending": OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),
+        "sent_today": (OutboxMessage.status == OutboxStatus.SENT)
+        & (OutboxMessage.sent_at >= since),
+    }
     result = {}
-    for name, statuses in (
-        ("failed", [OutboxStatus.FAILED]),
-        ("pending", [OutboxStatus.PENDING, OutboxStatus.SENDING]),
-    ):
-        limited = select(OutboxMessage.id).where(OutboxMessage.status.in_(statuses)).limit(cap)
+    for name, condition in conditions.items():
+        limited = select(OutboxMessage.id).where(condition).limit(cap)
         result[name] = db.session.scalar(select(func.count()).select_from(limited.subquery()))
     return result
 

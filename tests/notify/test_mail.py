@@ -262,3 +262,23 @@ def test_the_loop_worker_stops_on_its_own_signal(app, org, smtp_server, monkeypa
     output = send_mail(app, "--loop", "--interval", "0.1")
     assert "1 sent" in output and "Stopped." in output
     assert len(smtp_server.received) == 1
+
+
+def test_the_outbox_page_shows_failures_but_not_who_an_anonymous_author_is(
+    app, org, browser, smtp_server
+):
+    author = make_user(department=org.service, email="hidden.author@example.org")
+    idea = make_idea(author, department=org.service, anonymous=True)
+    smtp_server.recorder.refuse.add("hidden.author@example.org")
+    change_status(idea, org.head, IdeaStatus.NEEDS_INFO)
+    send_mail(app)
+    failed = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
+    ).one()
+    assert failed.discreet and "hidden.author@example.org" in failed.last_error
+    browser.login(org.admin)
+    page = browser.get("/admin/outbox").get_data(as_text=True)
+    assert "hidden: the author of an anonymous idea" in page and "SMTP 550" in page
+    assert "hidden.author" not in page
+    # Delivered mail is only counted, never listed: it would show who follows what.
+    assert org.head.email not in page
