@@ -227,6 +227,7 @@ def load() -> None:
             with travel_to(idea.created_at + timedelta(days=day, hours=2)):
                 _act(idea, action, people[email], details, ideas)
     db.session.flush()
+    _settle_notifications()
 
 
 # What happened to each idea after it was submitted, so the demo shows every state, overdue
@@ -299,6 +300,28 @@ def _act(idea: Idea, action: str, actor: User, details: dict, ideas: list[Idea])
         lifecycle.break_commitment(idea, actor, note)
     else:
         lifecycle.transition(idea, action, actor, note)
+
+
+def _settle_notifications() -> None:
+    """The listeners notified people as the demo was built; give each notification the time
+    of what it reports, and mark the older ones read, so the bell shows a few new ones."""
+    from sqlalchemy import select
+
+    from .ideas.models import Comment
+    from .notify.models import Notification
+
+    for column, model in ((Notification.event_id, IdeaEvent), (Notification.comment_id, Comment)):
+        moment = select(model.created_at).where(model.id == column).scalar_subquery()
+        db.session.execute(
+            update(Notification).where(column.is_not(None)).values(created_at=moment)
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+    db.session.execute(
+        update(Notification)
+        .where(Notification.created_at < now() - timedelta(days=4))
+        .values(read_at=now())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def logins_text() -> str:
