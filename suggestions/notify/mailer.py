@@ -3,6 +3,7 @@ without login. Used only by the outbox worker, never inside a request."""
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 from collections.abc import Sequence
@@ -13,6 +14,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from .outbox import Claimed, DeliveryError
+
+log = logging.getLogger(__name__)
 
 
 def build_message(message: Claimed) -> EmailMessage:
@@ -68,7 +71,11 @@ def connect() -> smtplib.SMTP:
 def _send_one(smtp: smtplib.SMTP, message: Claimed) -> None:
     _check_address(message.recipient)
     try:
-        refused = smtp.send_message(build_message(message), to_addrs=[message.recipient])
+        mail = build_message(message)
+    except (ValueError, TypeError) as error:  # e.g. a line break in a header
+        raise DeliveryError(f"The message cannot be built: {error}", permanent=True) from error
+    try:
+        refused = smtp.send_message(mail, to_addrs=[message.recipient])
     except smtplib.SMTPRecipientsRefused as error:
         code, text = next(iter(error.recipients.values()), (450, b""))
         raise DeliveryError(_smtp_text(code, text), permanent=code >= 500) from error
@@ -118,6 +125,10 @@ def send_batch(messages: Sequence[Claimed]) -> list[tuple[Claimed, DeliveryError
                     _close(smtp)
                     smtp = None
                     outcomes.append((message, DeliveryError(f"Sending failed: {error}")))
+                    break
+                except Exception as error:  # never leave the rest of the batch claimed
+                    log.exception("Unexpected error while sending outbox message %s", message.id)
+                    outcomes.append((message, DeliveryError(f"Unexpected error: {error!r}")))
                     break
     finally:
         _close(smtp)

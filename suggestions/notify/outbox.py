@@ -284,7 +284,11 @@ def run_once(*, batch_size: int | None = None, max_batches: int = 1000) -> RunSt
         if mails:
             outcomes.extend(mailer.send_batch(mails))
         for message in calls:
-            outcomes.append((message, webhooks.send(message)))
+            try:
+                outcomes.append((message, webhooks.send(message)))
+            except Exception as error:  # never leave the rest of the batch claimed
+                log.exception("Unexpected error while calling webhook message %s", message.id)
+                outcomes.append((message, DeliveryError(f"Unexpected error: {error!r}")))
         for message, error in outcomes:
             if error is None:
                 record_sent(message)

@@ -40,8 +40,8 @@ class Rule:
     message: str  # what the person reads (a key of messages.MESSAGES)
     preference: str  # which of the person's choices decides delivery (a key of PREFERENCES)
     audiences: tuple[Audience, ...]
-    # An author or follower who unfollowed the idea is left out; a question to the author
-    # (needs_info) reaches them all the same.
+    # An author who unfollowed the idea is left out (followers are so by definition); a
+    # question to the author (needs_info) reaches them all the same.
     respect_unfollow: bool = True
 
 
@@ -290,11 +290,10 @@ def recipients(occurrence: Occurrence) -> list[Recipient]:
         candidates: list[tuple[int, Audience]] = []
         for audience in rule.audiences:
             candidates.extend((uid, audience) for uid in _audience_ids(audience, occurrence))
-        skipped = (
-            _unfollowed(occurrence.idea.id, {uid for uid, _ in candidates})
-            if rule.respect_unfollow
-            else set()
-        )
+        # Unfollowing silences what an idea's readers hear; a head's queue and a
+        # commitment owner's duties are not theirs to silence this way.
+        readers = {uid for uid, a in candidates if a in (Audience.AUTHOR, Audience.FOLLOWERS)}
+        skipped = _unfollowed(occurrence.idea.id, readers) if rule.respect_unfollow else set()
         for user_id, audience in candidates:
             if user_id == occurrence.actor_id or user_id in skipped or user_id in picked:
                 continue

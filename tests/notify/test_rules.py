@@ -312,3 +312,13 @@ def test_a_failing_notification_never_costs_the_vote(org, lenient, monkeypatch):
     db.session.expire_all()
     assert idea.comment_count == 1 and idea.vote_count == 1
     assert db.session.scalar(select(func.count()).select_from(Notification)) == before
+
+
+def test_unfollowing_never_hides_an_idea_from_a_heads_queue(org):
+    idea = make_idea(org.employee, department=org.service)
+    rules.unfollow(idea.id, org.other_head.id)  # e.g. followed and unfollowed as a reader
+    clear()
+    idea.owning_department = org.sales
+    idea_rules.record_event(idea, org.head, "transferred")
+    db.session.commit()
+    assert notified()[org.other_head.id].kind == "transferred_in"
