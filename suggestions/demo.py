@@ -305,9 +305,9 @@ def _act(idea: Idea, action: str, actor: User, details: dict, ideas: list[Idea])
 def _settle_notifications() -> None:
     """The listeners notified people as the demo was built; give each notification the time
     of what it reports, and mark the older ones read, so the bell shows a few new ones."""
-    from sqlalchemy import select
+    from sqlalchemy import select, update
 
-    from .ideas.models import Comment
+    from .ideas.models import Comment, IdeaEvent
     from .notify.models import Notification
 
     for column, model in ((Notification.event_id, IdeaEvent), (Notification.comment_id, Comment)):

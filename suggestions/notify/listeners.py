@@ -50,8 +50,8 @@ def on_idea_event(sender, event, idea, **_extra) -> None:
     def work() -> None:
         if event.kind == EventKind.SUBMITTED and idea.author_id:
             rules.follow_automatically(idea.id, idea.author_id)
-        # A merge moves followers to the surviving idea (when the event or idea names it).
-        survivor = getattr(event, "duplicate_of_id", None) or getattr(idea, "duplicate_of_id", None)
+        # A merge: the followers of the duplicate follow the surviving idea.
+        survivor = getattr(event, "related_idea_id", None) or getattr(idea, "duplicate_of_id", None)
         if event.to_status == IdeaStatus.DUPLICATE and survivor:
             rules.move_follows(idea.id, survivor)
         _notify(
@@ -64,7 +64,7 @@ def on_idea_event(sender, event, idea, **_extra) -> None:
                 detail=event.note,
                 event_id=event.id,
                 # A transfer names the department it went to; otherwise the owning one.
-                department_id=getattr(event, "to_department_id", None),
+                department_id=getattr(event, "department_id", None),
             )
         )
 

@@ -47,6 +47,26 @@ MESSAGES: dict[str, Wording] = {
         _l("“%(title)s” is now %(status)s."),
         _l("Status “%(status)s”: %(title)s"),
     ),
+    "info_provided": Wording(
+        _l("%(actor)s answered the question on “%(title)s”."),
+        _l("The question on “%(title)s” is answered."),
+        _l("Question answered: %(title)s"),
+    ),
+    "escalated": Wording(
+        _l("%(actor)s asks leadership to decide “%(title)s”."),
+        _l("“%(title)s” waits for a decision by leadership."),
+        _l("For leadership to decide: %(title)s"),
+    ),
+    "commitment_update": Wording(
+        _l("%(actor)s posted progress on “%(title)s”."),
+        _l("Progress on “%(title)s”."),
+        _l("Progress: %(title)s"),
+    ),
+    "commitment_broken": Wording(
+        _l("%(actor)s closed the commitment on “%(title)s” without delivery."),
+        _l("The commitment on “%(title)s” was closed without delivery."),
+        _l("Commitment broken: %(title)s"),
+    ),
     "comment": Wording(
         _l("%(actor)s commented on “%(title)s”."),
         _l("New comment on “%(title)s”."),
@@ -58,8 +78,8 @@ MESSAGES: dict[str, Wording] = {
         _l("Official answer: %(title)s"),
     ),
     "commitment_due": Wording(
-        _l("The commitment on “%(title)s” is due in three days."),
-        _l("The commitment on “%(title)s” is due in three days."),
+        _l("The commitment on “%(title)s” is due within three days."),
+        _l("The commitment on “%(title)s” is due within three days."),
         _l("Commitment due soon: %(title)s"),
     ),
     "commitment_overdue": Wording(

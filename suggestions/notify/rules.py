@@ -81,6 +81,15 @@ RULES: dict[tuple[str, str | None], tuple[Rule, ...]] = {
     ("status_changed", ANY): (
         Rule("status_changed", "status", (Audience.AUTHOR, Audience.FOLLOWERS)),
     ),
+    ("info_provided", ANY): (
+        Rule("info_provided", "queue", (Audience.HEADS,)),
+        Rule("status_changed", "status", (Audience.FOLLOWERS,)),
+    ),
+    ("escalated", ANY): (Rule("escalated", "queue", (Audience.LEADERSHIP,)),),
+    ("commitment_update", ANY): (
+        Rule("commitment_update", "status", (Audience.AUTHOR, Audience.FOLLOWERS)),
+    ),
+    ("commitment_closed", ANY): (Rule("commitment_broken", "commitment", (Audience.LEADERSHIP,)),),
     ("comment", ANY): (Rule("comment", "comment", (Audience.AUTHOR, Audience.FOLLOWERS)),),
     ("official_answer", ANY): (
         Rule("official_answer", "answer", (Audience.AUTHOR, Audience.FOLLOWERS)),

@@ -49,6 +49,8 @@ EVENTS = {
     "idea.transferred": _l("Handed to another department"),
     "idea.official_answer": _l("Official answer"),
     "idea.comment": _l("New comment"),
+    "idea.escalated": _l("Sent to leadership for a decision"),
+    "idea.commitment_update": _l("Progress on a commitment"),
 }
 # Which message wording each event uses in the channel.
 _WORDING = {
@@ -57,6 +59,8 @@ _WORDING = {
     "idea.transferred": "transferred",
     "idea.official_answer": "official_answer",
     "idea.comment": "comment",
+    "idea.escalated": "escalated",
+    "idea.commitment_update": "commitment_update",
 }
 
 MAX_RESPONSE_BYTES = 64 * 1024

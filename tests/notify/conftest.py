@@ -135,12 +135,11 @@ def webhook_receiver():
 
 class Clock:
     def __init__(self, monkeypatch):
-        self.offset = timedelta()
-        real = timeutil.now
-        monkeypatch.setattr(timeutil, "now", lambda: real() + self.offset)
+        # The application's one clock (suggestions.timeutil); restored after the test.
+        monkeypatch.setattr(timeutil, "_offset", timeutil._offset)
 
     def advance(self, **delta) -> None:
-        self.offset += timedelta(**delta)
+        timeutil._offset += timedelta(**delta)
 
 
 @pytest.fixture

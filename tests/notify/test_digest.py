@@ -127,3 +127,51 @@ def test_the_demo_rings_the_bell(app, browser):
         assert 'class="bell-count"' in page, email
         assert browser.logout().status_code == 302
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) > 0
+
+
+def _kinds(kind: str) -> list[int]:
+    query = select(Notification.user_id).where(Notification.kind == kind)
+    return sorted(db.session.scalars(query))
+
+
+def test_commitments_remind_the_owner_when_due_soon_and_leadership_when_overdue(
+    app, org, clock
+):
+    from datetime import timedelta
+
+    from suggestions.workflow import lifecycle
+
+    idea = make_idea(org.employee, department=org.service)
+    lifecycle.accept(idea, org.leader, owner=org.head, promise="We fix the form.",
+                     due_on=(timeutil.now() + timedelta(days=10)).date())  # fmt: skip
+    db.session.commit()
+    run(app, "send-reminders")
+    assert _kinds("commitment_due") == []
+    clock.advance(days=8)
+    assert "1 reminder(s)" in run(app, "send-reminders")
+    assert _kinds("commitment_due") == [org.head.id]
+    assert "0 reminder(s)" in run(app, "send-reminders")  # once, however often it runs
+    clock.advance(days=3)
+    assert "1 reminder(s)" in run(app, "send-reminders")
+    assert _kinds("commitment_overdue") == sorted([org.head.id, org.leader.id])
+    note = db.session.scalars(
+        select(Notification).where(Notification.kind == "commitment_overdue")
+    ).first()
+    assert note.detail == "We fix the form."
+
+
+def test_an_idea_past_its_clock_reminds_the_heads_then_leadership_at_twice_the_time(
+    app, org, clock
+):
+    make_idea(org.employee, department=org.service)  # first response due within 7 days
+    clock.advance(days=6)
+    run(app, "send-reminders")
+    assert _kinds("sla_overdue") == []
+    clock.advance(days=2)
+    run(app, "send-reminders")
+    assert _kinds("sla_overdue") == [org.head.id]
+    run(app, "send-reminders")
+    assert _kinds("sla_overdue") == [org.head.id]
+    clock.advance(days=7)  # 15 days: more than twice the 7 days
+    run(app, "send-reminders")
+    assert _kinds("sla_overdue") == sorted([org.head.id, org.head.id, org.leader.id])
