@@ -322,3 +322,56 @@ def test_unfollowing_never_hides_an_idea_from_a_heads_queue(org):
     idea_rules.record_event(idea, org.head, "transferred")
     db.session.commit()
     assert notified()[org.other_head.id].kind == "transferred_in"
+
+
+# ---------------------------------------------------------------- the decision loop
+
+
+def test_the_lifecycle_transfer_reaches_the_new_departments_heads(org):
+    from suggestions.workflow import lifecycle
+
+    idea = make_idea(org.employee, department=org.service)
+    clear()
+    lifecycle.transfer(idea, org.head, org.sales, "Sales decides refunds.")
+    db.session.commit()
+    got = notified()
+    assert got[org.other_head.id].kind == "transferred_in"
+    assert got[org.other_head.id].department_id == org.sales.id
+    assert got[org.employee.id].kind == "transferred"
+    assert describe(got[org.employee.id]) == f"Hanna Head handed “{idea.title}” to Sales."
+
+
+def test_asking_and_answering_a_question_and_escalating(org):
+    from suggestions.workflow import lifecycle
+
+    idea = make_idea(org.employee, department=org.service)
+    clear()
+    lifecycle.transition(idea, "ask_info", org.head, "How often?")
+    db.session.commit()
+    assert notified()[org.employee.id].kind == "needs_info"
+    clear()
+    lifecycle.transition(idea, "provide_info", org.employee, "Daily.")
+    db.session.commit()
+    assert notified()[org.head.id].kind == "info_provided"
+    assert notified()[org.head.id].detail == "Daily."
+    clear()
+    lifecycle.escalate(idea, org.head, "Above our budget.")
+    db.session.commit()
+    assert {u: n.kind for u, n in notified().items()} == {org.leader.id: "escalated"}
+
+
+def test_a_merge_moves_the_followers_to_the_surviving_idea(org):
+    from suggestions.workflow import lifecycle
+
+    survivor = make_idea(org.other_employee, department=org.service)
+    duplicate = make_idea(org.employee, department=org.service)
+    rules.follow(duplicate.id, org.leader.id)
+    clear()
+    lifecycle.mark_duplicate(duplicate, org.head, survivor, "Same as the other one.")
+    db.session.commit()
+    assert notified()[org.leader.id].to_status == "duplicate"
+    assert rules.is_following(survivor.id, org.leader.id)
+    assert rules.is_following(survivor.id, org.employee.id)  # the duplicate's author too
+    clear()
+    change_status(survivor, org.head, IdeaStatus.IN_REVIEW)
+    assert {org.leader.id, org.employee.id, org.other_employee.id} <= set(notified())
