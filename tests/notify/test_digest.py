@@ -134,9 +134,7 @@ def _kinds(kind: str) -> list[int]:
     return sorted(db.session.scalars(query))
 
 
-def test_commitments_remind_the_owner_when_due_soon_and_leadership_when_overdue(
-    app, org, clock
-):
+def test_commitments_remind_the_owner_when_due_soon_and_leadership_when_overdue(app, org, clock):
     from datetime import timedelta
 
     from suggestions.workflow import lifecycle

@@ -66,6 +66,9 @@ def test_the_author_gets_a_mail_in_their_language_with_a_link_back(app, org, smt
     link = f"{BASE}/ideas/{idea.id}"
     assert link in plain and f'href="{link}"' in html
     assert "Hanna Head" in plain and "Wir schauen es uns an." in plain
+    # Rendered in German: the status label comes from the German catalogue.
+    assert "In Prüfung" in plain and "In Prüfung" in mail["Subject"]
+    assert "In review" not in plain
     assert '<html lang="de">' in html
     assert f"{BASE}/notifications/settings" in plain
     # The head who acted got nothing about their own action; they got the new idea.
