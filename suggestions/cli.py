@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(rebuild_search_index)
 
 
 @click.command("init-db")
@@ -61,3 +62,19 @@ def seed_demo(if_empty: bool) -> None:
     db.session.commit()
     click.echo("Demo data loaded.")
     click.echo(demo.logins_text())
+
+
+@click.command("rebuild-search-index")
+@click.option("--batch-size", default=500, show_default=True, help="Ideas per transaction.")
+def rebuild_search_index(batch_size: int) -> None:
+    """Index every idea and comment again (after SEARCH_LANGUAGE changed, or to repair).
+    Runs in batches: the site stays usable and searches find everything meanwhile."""
+    from .ideas import search
+
+    language = search.language()
+    with db.engine.connect() as connection:
+        count = search.rebuild_index(
+            connection, language, batch_size=max(1, batch_size), commit=connection.commit
+        )
+        connection.commit()
+    click.echo(f"Search index rebuilt: {count} ideas ({language}).")

@@ -77,6 +77,9 @@ DEFAULTS: dict[str, Any] = {
     # Webhooks: plain http:// and internal addresses only for these hosts or networks.
     "WEBHOOK_ALLOWED_HOSTS": [],
     "WEBHOOK_TIMEOUT": 5,
+    # Stemming for search: "de" or "en". Unset: the default language. After changing it, run
+    # `flask --app suggestions rebuild-search-index`.
+    "SEARCH_LANGUAGE": None,
 }
 
 # Plain environment variables read on top of instance/config.py. Anything else can be set as
@@ -94,6 +97,7 @@ _ENV_NAMES = {
     "MAIL_USERNAME": "MAIL_USERNAME",
     "MAIL_PASSWORD": "MAIL_PASSWORD",
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
+    "SEARCH_LANGUAGE": "SEARCH_LANGUAGE",
 }
 
 _BOOL_ENV = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MAIL_USE_TLS", "MAIL_USE_STARTTLS"}
@@ -129,6 +133,11 @@ def _finish(app: Flask) -> None:
     if uri.startswith(("postgres://", "postgresql://")):
         # The driver we ship is psycopg 3; the bare scheme would ask for psycopg2.
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+
+    language = str(app.config["SEARCH_LANGUAGE"] or app.config["BABEL_DEFAULT_LOCALE"])[:2].lower()
+    if language not in {"de", "en"}:
+        raise ConfigError(f"SEARCH_LANGUAGE must be de or en, not {language!r}.")
+    app.config["SEARCH_LANGUAGE"] = language
 
     if not app.config["SECRET_KEY"]:
         if env == "production":

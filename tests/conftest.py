@@ -109,6 +109,7 @@ def app(database_url, config_overrides) -> Iterator[Flask]:
 
 def _empty_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    tables.append("idea_search")  # the search index lives outside the models' metadata
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

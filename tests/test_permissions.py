@@ -73,6 +73,7 @@ MATRIX = [
     ),
     ("GET", "/ideas", "/ideas", None, everyone(200)),
     ("GET", "/ideas/new", "/ideas/new", None, everyone(200)),
+    ("GET", "/ideas/similar", "/ideas/similar?title=stapler+signatures", None, everyone(200)),
     ("POST", "/ideas/new", "/ideas/new", idea_form, everyone(302)),
     ("GET", "/ideas/<int:idea_id>", "/ideas/{idea}", None, everyone(200)),
     ("GET", "/ideas/<int:idea_id>/edit", "/ideas/{idea}/edit", None, only({"author": 200})),

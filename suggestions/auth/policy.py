@@ -98,6 +98,11 @@ RULES: dict[str, Callable[[User, Any], bool]] = {
     "commitment.own": lambda user, _: user.role in (Role.HEAD, Role.LEADER),
     "queue.department": _department_queue,
     "queue.leadership": is_leader,
+    # Likely duplicates of an idea, for those who may triage it (and merge it); an idea that
+    # was withdrawn or merged already has nothing left to merge.
+    "idea.see_duplicate_hints": lambda user, idea: (
+        idea.status not in CLOSED and speaks_for(user, idea)
+    ),
     "admin.manage": lambda user, _: user.role == Role.ADMIN,
     "idea.follow": lambda user, idea: idea.status not in CLOSED,
     "notification.open": lambda user, notification: notification.user_id == user.id,

@@ -29,4 +29,9 @@ EVENT_LABELS = {
     EventKind.COMMITMENT_CLOSED: _l("closed the commitment as broken"),
 }
 
-SORT_LABELS = {"top": _l("Top"), "new": _l("Newest"), "discussed": _l("Most discussed")}
+SORT_LABELS = {
+    "top": _l("Top"),
+    "new": _l("Newest"),
+    "discussed": _l("Most discussed"),
+    "relevance": _l("Best match"),  # offered only with a search
+}

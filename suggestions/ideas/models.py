@@ -155,7 +155,10 @@ class Comment(db.Model):
     __table_args__ = (Index("ix_comments_idea_id", "idea_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    # active_history: when a merge moves a comment, search must know which idea it left.
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), active_history=True
+    )
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

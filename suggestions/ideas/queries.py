@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
 from ..extensions import db
+from . import search
 from .models import Comment, Idea, IdeaEvent, IdeaStatus, Vote
 
 SORTS = {
@@ -20,6 +21,10 @@ SORTS = {
     "discussed": (Idea.comment_count.desc(), Idea.id.desc()),
 }
 DEFAULT_SORT = "top"
+# Only with a search: best match first.
+RELEVANCE = "relevance"
+# What is kept of the search box (the search itself uses less, see search.MAX_QUERY_CHARS).
+MAX_Q_CHARS = 500
 TIMELINE_LIMIT = 200
 
 # Filters whose rule lives in another domain (the workflow's clocks): name -> SQL condition.
@@ -35,31 +40,41 @@ class IdeaFilter:
     overdue: bool = False
     sort: str = DEFAULT_SORT
     page: int = 1
+    q: str = ""  # search words; empty: no search
 
     @classmethod
     def from_args(cls, args) -> IdeaFilter:
         """Read the query string leniently: a value that makes no sense is ignored."""
         status = args.get("status")
+        q = " ".join((args.get("q") or "").split())[:MAX_Q_CHARS]
         sort = args.get("sort")
+        if sort not in SORTS and not (q and sort == RELEVANCE):
+            sort = RELEVANCE if q else DEFAULT_SORT
         return cls(
             status=status if status in set(IdeaStatus) else None,
             department_id=args.get("department", type=int),
             category_id=args.get("category", type=int),
             mine=args.get("mine") == "1",
             overdue=args.get("overdue") == "1",
-            sort=sort if sort in SORTS else DEFAULT_SORT,
+            sort=sort,
             page=max(1, min(args.get("page", 1, type=int) or 1, 1_000_000)),
+            q=q,
         )
+
+    @property
+    def default_sort(self) -> str:
+        return RELEVANCE if self.q else DEFAULT_SORT
 
     def query_args(self, **changes) -> dict:
         """The query string of this filter with some values changed (for links)."""
         values = {
+            "q": self.q or None,
             "status": self.status,
             "department": self.department_id,
             "category": self.category_id,
             "mine": "1" if self.mine else None,
             "overdue": "1" if self.overdue else None,
-            "sort": self.sort if self.sort != DEFAULT_SORT else None,
+            "sort": self.sort if self.sort != self.default_sort else None,
             "page": self.page if self.page != 1 else None,
         }
         values.update(changes)
@@ -74,6 +89,9 @@ class IdeaPage:
     total: int  # exact up to the cap
     capped: bool  # True: there are more than ``total`` matches
     voted_ids: set[int] = field(default_factory=set)
+    search: search.SearchQuery | None = None  # the search as it ran, if there was one
+    snippets: dict[int, search.Snippet] = field(default_factory=dict)
+    last_item: int | None = None  # a ranking by relevance reaches this far at most
 
     @property
     def pages(self) -> int:
@@ -81,44 +99,58 @@ class IdeaPage:
 
     @property
     def has_next(self) -> bool:
+        if self.last_item is not None and self.page * self.per_page >= self.last_item:
+            return False
         return self.capped or self.page < self.pages
 
 
-def _filtered(viewer: User, f: IdeaFilter):
-    query = select(Idea)
+def _conditions(viewer: User, f: IdeaFilter) -> list:
+    conditions = []
     if f.status:
-        query = query.where(Idea.status == f.status)
+        conditions.append(Idea.status == f.status)
     if f.department_id:
-        query = query.where(Idea.owning_department_id == f.department_id)
+        conditions.append(Idea.owning_department_id == f.department_id)
     if f.category_id:
-        query = query.where(Idea.category_id == f.category_id)
+        conditions.append(Idea.category_id == f.category_id)
     if f.mine:
-        query = query.where(Idea.author_id == viewer.id)
+        conditions.append(Idea.author_id == viewer.id)
     if f.overdue and "overdue" in extra_filters:
-        query = query.where(extra_filters["overdue"]())
-    return query
+        conditions.append(extra_filters["overdue"]())
+    return conditions
 
 
 def list_ideas(viewer: User, f: IdeaFilter) -> IdeaPage:
     per_page = current_app.config["IDEAS_PER_PAGE"]
     cap = current_app.config["RESULT_COUNT_CAP"]
-    base = _filtered(viewer, f)
-    # Count at most cap+1 matches: the figure stays cheap with a million ideas.
-    counted = db.session.scalar(
-        select(func.count()).select_from(base.with_only_columns(Idea.id).limit(cap + 1).subquery())
-    )
-    items = list(
-        db.session.scalars(
-            base.options(
-                joinedload(Idea.category),
-                joinedload(Idea.owning_department),
-                joinedload(Idea.author).joinedload(User.department),
+    conditions = _conditions(viewer, f)
+    base = select(Idea).where(*conditions)
+    order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
+    query = search.parse_query(f.q) if f.q else None
+    listed, paged = base, False
+    if query is None:
+        # Count at most cap+1 matches: the figure stays cheap with a million ideas.
+        ids = base.with_only_columns(Idea.id).limit(cap + 1).subquery()
+        counted = db.session.scalar(select(func.count()).select_from(ids))
+    elif not query.usable:  # only common words, or no letters at all: nothing to look for
+        return IdeaPage([], f.page, per_page, 0, False, search=query)
+    else:
+        counted = search.count_matches(query, conditions, cap=cap + 1)
+        if f.sort == RELEVANCE:
+            page = search.ranked_page(
+                query, conditions, limit=per_page, offset=(f.page - 1) * per_page
             )
-            .order_by(*SORTS[f.sort])
-            .limit(per_page)
-            .offset((f.page - 1) * per_page)
-        )
-    )
+            listed, paged = select(Idea).join(page, page.c.idea_id == Idea.id), True
+            order = (page.c.score, Idea.id.desc())
+        else:
+            listed = base.where(Idea.id.in_(search.matching_ids(query)))
+    listed = listed.options(
+        joinedload(Idea.category),
+        joinedload(Idea.owning_department),
+        joinedload(Idea.author).joinedload(User.department),
+    ).order_by(*order)
+    if not paged:
+        listed = listed.limit(per_page).offset((f.page - 1) * per_page)
+    items = list(db.session.scalars(listed))
     return IdeaPage(
         items=items,
         page=f.page,
@@ -126,6 +158,9 @@ def list_ideas(viewer: User, f: IdeaFilter) -> IdeaPage:
         total=min(counted, cap),
         capped=counted > cap,
         voted_ids=voted_ids(viewer, [i.id for i in items]),
+        search=query,
+        snippets=search.snippets(query, items) if query is not None else {},
+        last_item=search.RANK_CANDIDATES if query is not None and f.sort == RELEVANCE else None,
     )
 
 

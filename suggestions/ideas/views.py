@@ -8,13 +8,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.policy import require
+from ..auth.policy import can, require
 from ..errors import DomainError
 from ..extensions import db
 from ..org.models import Category, Department
 from ..org.queries import category_choices, department_choices
 from ..safety import is_htmx, safe_next
-from . import bp, queries, rules
+from . import bp, queries, rules, search
 from .forms import ActionForm, CommentForm, IdeaForm, VoteForm
 from .models import Idea
 
@@ -79,6 +79,17 @@ def submit():
 idea_page_parts: list[Callable[[Idea], dict]] = []
 
 
+@bp.get("/ideas/similar")
+def similar():
+    """Existing ideas like the one being written (a fragment for the submit form)."""
+    title, problem = request.args.get("title", ""), request.args.get("problem", "")
+    ideas = search.similar_to_text(title, problem)
+    return render_template(
+        "ideas/_similar.html", ideas=ideas, typed=bool((title + problem).strip()),
+        voted_ids=queries.voted_ids(current_user, [i.id for i in ideas]), vote_form=VoteForm(),
+    )  # fmt: skip
+
+
 @bp.get("/ideas/<int:idea_id>")
 def show(idea_id: int):
     idea = queries.get_idea_or_404(idea_id)
@@ -92,6 +103,8 @@ def render_idea(idea: Idea, comment_form: CommentForm | None = None, status: int
         context.update(part(idea))
     context.update(parts)
     comments = queries.comments(idea, request.args.get("comments", 1, type=int))
+    may_triage = can(current_user, "idea.see_duplicate_hints", idea)
+    hints = search.similar_ideas(idea) if may_triage else []
     return render_template(
         "ideas/show.html",
         idea=idea,
@@ -102,6 +115,8 @@ def render_idea(idea: Idea, comment_form: CommentForm | None = None, status: int
         action_form=ActionForm(),
         voted=rules.has_voted(idea, current_user),
         **context,
+        duplicate_hints=hints,
+        show_duplicate_hints=may_triage,
     ), status
 
 
