@@ -354,8 +354,7 @@ def test_hostile_search_strings_never_fail(corpus, q):
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    q=st.text(max_size=300)
-    | st.lists(st.sampled_from([*HOSTILE, "stapler", "form"])).map(" ".join)
+    q=st.text(max_size=300) | st.lists(st.sampled_from([*HOSTILE, "stapler", "form"])).map(" ".join)
 )
 def test_generated_search_strings_never_fail(corpus, q):
     page = list_ideas(corpus.employee, IdeaFilter.from_args(MultiDict({"q": q})))

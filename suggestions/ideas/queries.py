@@ -142,7 +142,7 @@ def list_ideas(viewer: User, f: IdeaFilter) -> IdeaPage:
             listed, paged = select(Idea).join(page, page.c.idea_id == Idea.id), True
             order = (page.c.score, Idea.id.desc())
         else:
-            listed = base.where(Idea.id.in_(search.matching_ids(query)))
+            listed = base.where(search.match_condition(query, matches=counted))
     listed = listed.options(
         joinedload(Idea.category),
         joinedload(Idea.owning_department),

@@ -51,7 +51,9 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.sql.selectable import Join
 
 from ..extensions import db
 from . import words as w
@@ -64,6 +66,9 @@ MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 12
 # A ranking by relevance looks at this many matches (the newest) at most.
 RANK_CANDIDATES = 2000
+# From this many matches on, a list in another order is walked in that order, testing each
+# idea; below it, the matches are read and sorted.
+DENSE_MATCHES = 5000
 # Per idea, at most this many characters of each text field and of all comments together
 # (in the order they were written) are indexed: an idea with a huge thread costs the same.
 FIELD_CHARS = 20_000
@@ -162,6 +167,20 @@ class _Row:
     comment_chars: int
 
 
+class _IndexFirst(Join):
+    """``idea_search CROSS JOIN ideas``: in SQLite, CROSS JOIN fixes the loop order. Without it
+    the planner may walk every idea of a status (its index) and probe FTS for each: seconds on
+    a large table, where reading the matches first and looking each idea up takes
+    milliseconds."""
+
+    inherit_cache = True
+
+
+@compiles(_IndexFirst, "sqlite")
+def _compile_index_first(element, compiler, **kw):
+    return compiler.visit_join(element, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
+
+
 class _SQLite:
     name = "sqlite"
 
@@ -177,8 +196,18 @@ class _SQLite:
     def ids(self, query: SearchQuery, conditions=(), *, any_term: bool = False) -> Select:
         statement = select(_fts.c.rowid.label("idea_id")).where(self._match(query.stems, any_term))
         if conditions:
-            statement = statement.join(Idea, Idea.id == _fts.c.rowid).where(*conditions)
+            joined = _IndexFirst(_fts, Idea.__table__, Idea.id == _fts.c.rowid)
+            statement = statement.select_from(joined).where(*conditions)
         return statement
+
+    def condition(self, query: SearchQuery, dense: bool) -> ColumnElement[bool]:
+        if dense:
+            # Correlated: SQLite walks the list's own index in order, tests each idea, and
+            # stops when the page is full; cheap when matches are many.
+            probe = select(literal(1)).select_from(_fts)
+            return probe.where(self._match(query.stems, False), _fts.c.rowid == Idea.id).exists()
+        # Few matches: read them all, then sort just those.
+        return Idea.id.in_(self.ids(query))
 
     def ranked(self, query: SearchQuery, conditions=(), *, any_term: bool = False) -> Subquery:
         score = func.bm25(
@@ -260,6 +289,9 @@ class _Postgres:
         if conditions:
             statement = statement.join(Idea, Idea.id == _pg.c.idea_id).where(*conditions)
         return statement
+
+    def condition(self, query: SearchQuery, dense: bool) -> ColumnElement[bool]:
+        return Idea.id.in_(self.ids(query))  # PostgreSQL's planner picks the way itself
 
     def ranked(self, query: SearchQuery, conditions=(), *, any_term: bool = False) -> Subquery:
         candidates = (
@@ -352,9 +384,10 @@ def count_matches(query: SearchQuery, conditions: Sequence = (), *, cap: int) ->
     return db.session.scalar(select(func.count()).select_from(ids))
 
 
-def matching_ids(query: SearchQuery) -> Select:
-    """The ids of all matching ideas, unranked: for ``Idea.id.in_(...)`` in other orders."""
-    return _backend().ids(query)
+def match_condition(query: SearchQuery, *, matches: int) -> ColumnElement[bool]:
+    """A condition on ideas for listing the matches in another order (top, newest, ...).
+    ``matches``: about how many there are (from ``count_matches``); it decides the plan."""
+    return _backend().condition(query, dense=matches >= DENSE_MATCHES)
 
 
 def ranked_page(
@@ -704,7 +737,7 @@ __all__ = [
     "excerpt",
     "highlight",
     "count_matches",
-    "matching_ids",
+    "match_condition",
     "ranked_page",
     "parse_query",
     "rebuild_index",
