@@ -391,7 +391,14 @@ def test_hostile_search_pages_answer_with_a_page_and_a_hint(browser, corpus):
 # --- Similar ideas while writing, duplicate hints ---------------------------------------------
 
 
+UNRELATED_TOPICS = ["parking", "canteen", "printer", "laptop", "holiday", "badge", "coffee"]
+
+
 def test_similar_ideas_are_the_closest_open_ones(org):
+    # Some unrelated ideas, as in any real installation (bm25 weighs words by their rarity).
+    for topic in UNRELATED_TOPICS:
+        make_idea(org.other_employee, title=f"Better {topic} rules", problem=f"Bad {topic}.",
+                  proposal="Fix it.", benefit="Joy.")  # fmt: skip
     target = make_idea(org.employee, title="Expense reports need three signatures",
                        problem="Every expense report goes through three managers.")  # fmt: skip
     twin = make_idea(org.other_employee, title="Three signatures for expense reports",
@@ -401,8 +408,13 @@ def test_similar_ideas_are_the_closest_open_ones(org):
     transition(gone, "withdraw", org.other_employee)
     make_idea(org.other_employee, title="Parking garage lighting")
     db.session.commit()
+    # Words only the idea itself uses must not crowd out the shared ones.
+    loner = make_idea(org.other_employee, title="Quarterly zeppelin hangar xylophone",
+                      problem="Only a comment shares a word: manager.")  # fmt: skip
+    rules.add_comment(loner, org.head, "Ask the managers about expense reports.")
+    db.session.commit()
     similar = search.similar_ideas(target)
-    assert similar[0] == twin and cousin in similar
+    assert similar[0] == twin and cousin in similar and loner in similar
     assert target not in similar and gone not in similar
     assert len(search.similar_ideas(target, limit=1)) == 1
 
@@ -443,3 +455,16 @@ def test_duplicate_hints_are_shown_to_those_who_may_triage(browser, new_browser,
         page = viewer.get(f"/ideas/{idea.id}").get_data(as_text=True)
         assert ("Possible duplicates" in page) is sees, person.display_name
         assert ("Security prints visitor badges too slowly" in page) is sees
+
+
+def test_a_new_search_keeps_the_filters_and_starts_with_the_best_matches(browser, org):
+    browser.login(org.employee)
+    page = browser.get(f"/ideas?sort=new&department={org.service.id}").get_data(as_text=True)
+    search_form = page[
+        page.index('role="search"') : page.index("</form>", page.index('role="search"'))
+    ]
+    assert f'name="department" value="{org.service.id}"' in search_form
+    assert 'name="sort"' not in search_form
+    # The filter form keeps the search words.
+    searched = browser.get("/ideas?q=stapler&sort=top").get_data(as_text=True)
+    assert '<input type="hidden" name="q" value="stapler">' in searched

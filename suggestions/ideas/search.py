@@ -410,14 +410,16 @@ def ranked_page(
     )
 
 
-def _similar(query: SearchQuery, conditions: list, limit: int) -> list[Idea]:
-    """Ideas sharing the draft's rarest words (any of them), best first."""
+def _similar(query: SearchQuery, conditions: list, limit: int, *, indexed: bool) -> list[Idea]:
+    """Ideas sharing the draft's rarest words (any of them), best first. ``indexed``: the
+    text is an existing idea's, which is itself among the matches of each of its words."""
     if not query.usable:
         return []
     backend = _backend()
     counts = backend.term_counts(query, COMMON_WORD_MATCHES)
-    # Words nobody used find nothing; words everybody uses tell nothing and cost the most.
-    ranked = sorted((count, index) for index, count in enumerate(counts) if count > 0)
+    # Words nobody else used find nothing; words everybody uses tell nothing and cost the most.
+    own = 1 if indexed else 0
+    ranked = sorted((count, index) for index, count in enumerate(counts) if count > own)
     if not ranked:
         return []
     chosen = [i for count, i in ranked if count < COMMON_WORD_MATCHES][:SIMILAR_TERMS]
@@ -455,7 +457,7 @@ def similar_to_text(
     conditions = [Idea.status.in_(list(statuses))]
     if exclude_id is not None:
         conditions.append(Idea.id != exclude_id)
-    return _similar(query, conditions, limit)
+    return _similar(query, conditions, limit, indexed=exclude_id is not None)
 
 
 def similar_ideas(idea: Idea, limit: int = 5) -> list[Idea]:
