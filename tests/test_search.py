@@ -311,7 +311,7 @@ def test_the_migration_builds_the_index_from_existing_ideas(app, org):
     db.session.commit()
     viewer_id = org.employee.id
     db.session.remove()
-    downgrade(revision="0001")
+    downgrade(revision="0003_search-1")  # just before the search index
     try:
         upgrade(revision="0003_search")
     finally:

@@ -1,7 +1,8 @@
 """full-text search index over ideas and their comments
 
 SQLite: an FTS5 table of Python-made stems (German or English, SEARCH_LANGUAGE).
-PostgreSQL: a table with a weighted tsvector per idea and a GIN index.
+PostgreSQL: a table with weighted tsvectors per idea (title and text; comments) and a GIN
+index over both.
 Both are filled from the existing ideas and comments.
 
 Revision ID: 0003_search
@@ -26,13 +27,17 @@ def upgrade():
         op.execute(
             'CREATE TABLE idea_search ('
             ' idea_id INTEGER NOT NULL,'
-            ' document TSVECTOR NOT NULL,'
+            ' document TSVECTOR NOT NULL,'  # title (weight A) and text (B)
+            ' comment_document TSVECTOR NOT NULL,'  # comments (D), kept apart for cheap ranking
             ' comment_chars INTEGER NOT NULL DEFAULT 0,'
             ' CONSTRAINT pk_idea_search PRIMARY KEY (idea_id),'
             ' CONSTRAINT fk_idea_search_idea_id_ideas FOREIGN KEY (idea_id)'
             '  REFERENCES ideas (id) ON DELETE CASCADE)'
         )
-        op.execute('CREATE INDEX ix_idea_search_document ON idea_search USING GIN (document)')
+        op.execute(
+            'CREATE INDEX ix_idea_search_document ON idea_search'
+            ' USING GIN ((document || comment_document))'
+        )
     else:
         # rowid = ideas.id. The "ascii" tokenizer only splits: stems arrive made in Python.
         op.execute(

@@ -134,6 +134,7 @@ def list_ideas(viewer: User, f: IdeaFilter) -> IdeaPage:
     elif not query.usable:  # only common words, or no letters at all: nothing to look for
         return IdeaPage([], f.page, per_page, 0, False, search=query)
     else:
+        cap = min(cap, search.SEARCH_COUNT_CAP)
         counted = search.count_matches(query, conditions, cap=cap + 1)
         if f.sort == RELEVANCE:
             page = search.ranked_page(

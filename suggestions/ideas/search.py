@@ -64,11 +64,14 @@ TITLE_WEIGHT, TEXT_WEIGHT, COMMENT_WEIGHT = 10.0, 4.0, 1.0
 # What one search may use of what a person typed.
 MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 12
+# Matches are counted this far at most ("more than 1,000"): counting touches every match.
+SEARCH_COUNT_CAP = 1000
 # A ranking by relevance looks at this many matches (the newest) at most.
 RANK_CANDIDATES = 2000
-# From this many matches on, a list in another order is walked in that order, testing each
-# idea; below it, the matches are read and sorted.
-DENSE_MATCHES = 5000
+# Above this many matches, a list in another order is walked in that order, testing each
+# idea; up to it, the matches are read and sorted. (At most SEARCH_COUNT_CAP: it is decided
+# from the capped count.)
+DENSE_MATCHES = 1000
 # Per idea, at most this many characters of each text field and of all comments together
 # (in the order they were written) are indexed: an idea with a huge thread costs the same.
 FIELD_CHARS = 20_000
@@ -151,7 +154,8 @@ _fts = table("idea_search", column("rowid", Integer), column("comment_chars", In
 _pg = table(
     "idea_search",
     column("idea_id", Integer),
-    column("document", TSVECTOR),
+    column("document", TSVECTOR),  # title (A) and text (B)
+    column("comment_document", TSVECTOR),  # comments (D)
     column("comment_chars", Integer),
 )
 
@@ -282,7 +286,12 @@ class _Postgres:
         return func.to_tsquery(self._config(query.language), literal(source))
 
     def _match(self, query: SearchQuery, any_term: bool):
-        return _pg.c.document.bool_op("@@")(self._tsquery(query, query.words, any_term))
+        return self._searched().bool_op("@@")(self._tsquery(query, query.words, any_term))
+
+    @staticmethod
+    def _searched():
+        # The very expression of the GIN index (migration 0003_search), so the index is used.
+        return _pg.c.document.op("||")(_pg.c.comment_document)
 
     def ids(self, query: SearchQuery, conditions=(), *, any_term: bool = False) -> Select:
         statement = select(_pg.c.idea_id).where(self._match(query, any_term))
@@ -301,7 +310,9 @@ class _Postgres:
             .limit(RANK_CANDIDATES)
             .subquery()
         )
-        # Ranked outside the LIMIT, so ts_rank reads only the candidates' vectors.
+        # Ranked outside the LIMIT, so ts_rank reads only the candidates' vectors; and only
+        # title and text, small enough to stay out of TOAST: a match in a comment alone
+        # scores 0 and so comes after every match in a title or text.
         tsquery = self._tsquery(query, query.words, any_term)
         score = (-func.ts_rank(candidates.c.document, tsquery, 1)).label("score")
         return select(candidates.c.idea_id, score).subquery()
@@ -311,7 +322,7 @@ class _Postgres:
             select(func.count())
             .select_from(
                 select(_pg.c.idea_id)
-                .where(_pg.c.document.bool_op("@@")(self._tsquery(query, [word], False)))
+                .where(self._searched().bool_op("@@")(self._tsquery(query, [word], False)))
                 .limit(cap)
                 .subquery()
             )
@@ -320,9 +331,9 @@ class _Postgres:
         ]
         return list(db.session.execute(select(*counts)).one()) if counts else []
 
-    _VECTOR = (
+    _VECTORS = (
         "setweight(to_tsvector(CAST(:cfg AS regconfig), :title), 'A') || "
-        "setweight(to_tsvector(CAST(:cfg AS regconfig), :body), 'B') || "
+        "setweight(to_tsvector(CAST(:cfg AS regconfig), :body), 'B'), "
         "setweight(to_tsvector(CAST(:cfg AS regconfig), :comments), 'D')"
     )
 
@@ -331,9 +342,10 @@ class _Postgres:
             return
         conn.execute(
             text(
-                f"INSERT INTO idea_search (idea_id, document, comment_chars) "
-                f"VALUES (:id, {self._VECTOR}, :chars) "
+                "INSERT INTO idea_search (idea_id, document, comment_document, comment_chars) "
+                f"VALUES (:id, {self._VECTORS}, :chars) "
                 "ON CONFLICT (idea_id) DO UPDATE SET document = excluded.document, "
+                "comment_document = excluded.comment_document, "
                 "comment_chars = excluded.comment_chars"
             ),
             [
@@ -358,7 +370,8 @@ class _Postgres:
         conn.execute(
             text(
                 "UPDATE idea_search SET "
-                "document = document || setweight(to_tsvector(CAST(:cfg AS regconfig), "
+                "comment_document = comment_document || setweight(to_tsvector("
+                "CAST(:cfg AS regconfig), "
                 "left(:body, :budget - comment_chars)), 'D'), "
                 "comment_chars = comment_chars + length(left(:body, :budget - comment_chars)) "
                 "WHERE idea_id = :id AND comment_chars < :budget"
@@ -387,7 +400,7 @@ def count_matches(query: SearchQuery, conditions: Sequence = (), *, cap: int) ->
 def match_condition(query: SearchQuery, *, matches: int) -> ColumnElement[bool]:
     """A condition on ideas for listing the matches in another order (top, newest, ...).
     ``matches``: about how many there are (from ``count_matches``); it decides the plan."""
-    return _backend().condition(query, dense=matches >= DENSE_MATCHES)
+    return _backend().condition(query, dense=matches > DENSE_MATCHES)
 
 
 def ranked_page(
