@@ -468,3 +468,23 @@ def test_a_new_search_keeps_the_filters_and_starts_with_the_best_matches(browser
     # The filter form keeps the search words.
     searched = browser.get("/ideas?q=stapler&sort=top").get_data(as_text=True)
     assert '<input type="hidden" name="q" value="stapler">' in searched
+
+
+def test_other_orders_list_the_same_ideas_whichever_way_matches_are_read(org, monkeypatch):
+    for n in range(6):
+        idea = make_idea(org.employee, title=f"Invoice rule {n}", department=org.service)
+        for voter in [org.head, org.leader, org.admin][: n % 4]:
+            rules.set_vote(idea, voter, True)
+    make_idea(org.other_employee, title="Invoice rule in sales", department=org.sales)
+    make_idea(org.employee, title="Unrelated")
+    db.session.commit()
+    results = []
+    for dense in (0, 10_000):  # many matches: walk the vote order; few: read and sort them
+        monkeypatch.setattr(search, "DENSE_MATCHES", dense)
+        results.append(
+            [found(org.employee, "invoice", sort=sort) for sort in ("top", "new", "discussed")]
+            + [found(org.employee, "invoice", sort="top", department_id=org.service.id)]
+        )
+    assert results[0] == results[1]
+    assert results[0][0][:2] == ["Invoice rule 3", "Invoice rule 2"]
+    assert len(results[0][3]) == 6
