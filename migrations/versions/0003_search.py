@@ -1,8 +1,8 @@
 """full-text search index over ideas and their comments
 
 SQLite: an FTS5 table of Python-made stems (German or English, SEARCH_LANGUAGE).
-PostgreSQL: a table with weighted tsvectors per idea (title and text; comments) and a GIN
-index over both.
+PostgreSQL: a table with a weighted tsvector per idea (GIN index) and a small one of title and
+text for ranking.
 Both are filled from the existing ideas and comments.
 
 Revision ID: 0003_search
@@ -27,17 +27,14 @@ def upgrade():
         op.execute(
             'CREATE TABLE idea_search ('
             ' idea_id INTEGER NOT NULL,'
-            ' document TSVECTOR NOT NULL,'  # title (weight A) and text (B)
-            ' comment_document TSVECTOR NOT NULL,'  # comments (D), kept apart for cheap ranking
+            ' document TSVECTOR NOT NULL,'  # title (weight A), text (B), comments (D)
+            ' rank_document TSVECTOR NOT NULL,'  # title and text again: small, cheap to rank
             ' comment_chars INTEGER NOT NULL DEFAULT 0,'
             ' CONSTRAINT pk_idea_search PRIMARY KEY (idea_id),'
             ' CONSTRAINT fk_idea_search_idea_id_ideas FOREIGN KEY (idea_id)'
             '  REFERENCES ideas (id) ON DELETE CASCADE)'
         )
-        op.execute(
-            'CREATE INDEX ix_idea_search_document ON idea_search'
-            ' USING GIN ((document || comment_document))'
-        )
+        op.execute('CREATE INDEX ix_idea_search_document ON idea_search USING GIN (document)')
     else:
         # rowid = ideas.id. The "ascii" tokenizer only splits: stems arrive made in Python.
         op.execute(

@@ -154,8 +154,8 @@ _fts = table("idea_search", column("rowid", Integer), column("comment_chars", In
 _pg = table(
     "idea_search",
     column("idea_id", Integer),
-    column("document", TSVECTOR),  # title (A) and text (B)
-    column("comment_document", TSVECTOR),  # comments (D)
+    column("document", TSVECTOR),  # everything: title (A), text (B), comments (D)
+    column("rank_document", TSVECTOR),  # title and text only: small, cheap to rank
     column("comment_chars", Integer),
 )
 
@@ -286,12 +286,7 @@ class _Postgres:
         return func.to_tsquery(self._config(query.language), literal(source))
 
     def _match(self, query: SearchQuery, any_term: bool):
-        return self._searched().bool_op("@@")(self._tsquery(query, query.words, any_term))
-
-    @staticmethod
-    def _searched():
-        # The very expression of the GIN index (migration 0003_search), so the index is used.
-        return _pg.c.document.op("||")(_pg.c.comment_document)
+        return _pg.c.document.bool_op("@@")(self._tsquery(query, query.words, any_term))
 
     def ids(self, query: SearchQuery, conditions=(), *, any_term: bool = False) -> Select:
         statement = select(_pg.c.idea_id).where(self._match(query, any_term))
@@ -305,16 +300,16 @@ class _Postgres:
     def ranked(self, query: SearchQuery, conditions=(), *, any_term: bool = False) -> Subquery:
         candidates = (
             self.ids(query, conditions, any_term=any_term)
-            .add_columns(_pg.c.document)
+            .add_columns(_pg.c.rank_document)
             .order_by(_pg.c.idea_id.desc())
             .limit(RANK_CANDIDATES)
             .subquery()
         )
-        # Ranked outside the LIMIT, so ts_rank reads only the candidates' vectors; and only
-        # title and text, small enough to stay out of TOAST: a match in a comment alone
-        # scores 0 and so comes after every match in a title or text.
+        # Ranked outside the LIMIT, so ts_rank reads only the candidates' vectors; and on title
+        # and text only, a small vector: a match in comments alone scores 0 and so comes after
+        # every match in a title or text.
         tsquery = self._tsquery(query, query.words, any_term)
-        score = (-func.ts_rank(candidates.c.document, tsquery, 1)).label("score")
+        score = (-func.ts_rank(candidates.c.rank_document, tsquery, 1)).label("score")
         return select(candidates.c.idea_id, score).subquery()
 
     def term_counts(self, query: SearchQuery, cap: int) -> list[int]:
@@ -322,7 +317,7 @@ class _Postgres:
             select(func.count())
             .select_from(
                 select(_pg.c.idea_id)
-                .where(self._searched().bool_op("@@")(self._tsquery(query, [word], False)))
+                .where(_pg.c.document.bool_op("@@")(self._tsquery(query, [word], False)))
                 .limit(cap)
                 .subquery()
             )
@@ -331,22 +326,22 @@ class _Postgres:
         ]
         return list(db.session.execute(select(*counts)).one()) if counts else []
 
-    _VECTORS = (
+    _IDEA_VECTOR = (
         "setweight(to_tsvector(CAST(:cfg AS regconfig), :title), 'A') || "
-        "setweight(to_tsvector(CAST(:cfg AS regconfig), :body), 'B'), "
-        "setweight(to_tsvector(CAST(:cfg AS regconfig), :comments), 'D')"
+        "setweight(to_tsvector(CAST(:cfg AS regconfig), :body), 'B')"
     )
+    _COMMENT_VECTOR = "setweight(to_tsvector(CAST(:cfg AS regconfig), :comments), 'D')"
 
     def write(self, conn: Connection, rows: list[_Row], lang: str) -> None:
         if not rows:
             return
         conn.execute(
             text(
-                "INSERT INTO idea_search (idea_id, document, comment_document, comment_chars) "
-                f"VALUES (:id, {self._VECTORS}, :chars) "
+                "INSERT INTO idea_search (idea_id, document, rank_document, comment_chars) "
+                "SELECT :id, idea || comments, idea, :chars "
+                f"FROM (SELECT {self._IDEA_VECTOR} AS idea, {self._COMMENT_VECTOR} AS comments) v "
                 "ON CONFLICT (idea_id) DO UPDATE SET document = excluded.document, "
-                "comment_document = excluded.comment_document, "
-                "comment_chars = excluded.comment_chars"
+                "rank_document = excluded.rank_document, comment_chars = excluded.comment_chars"
             ),
             [
                 {
@@ -370,8 +365,7 @@ class _Postgres:
         conn.execute(
             text(
                 "UPDATE idea_search SET "
-                "comment_document = comment_document || setweight(to_tsvector("
-                "CAST(:cfg AS regconfig), "
+                "document = document || setweight(to_tsvector(CAST(:cfg AS regconfig), "
                 "left(:body, :budget - comment_chars)), 'D'), "
                 "comment_chars = comment_chars + length(left(:body, :budget - comment_chars)) "
                 "WHERE idea_id = :id AND comment_chars < :budget"
