@@ -75,6 +75,11 @@ def _register_blueprints(app: Flask) -> None:
         if module.bp.name not in app.blueprints:
             app.register_blueprint(module.bp)
 
+    from .insights import views as insights_views
+
+    if insights_views.bp.name not in app.blueprints:
+        app.register_blueprint(insights_views.bp)
+
 
 def select_locale() -> str:
     from flask import current_app, has_request_context

@@ -78,6 +78,15 @@ def _department_queue(user: User, _obj: Any = None) -> bool:
     return user.role == Role.LEADER or (user.role == Role.HEAD and bool(user.headed_departments))
 
 
+def _insights_everywhere(user: User, _obj: Any = None) -> bool:
+    return user.role in (Role.LEADER, Role.ADMIN)
+
+
+def _insights(user: User, _obj: Any = None) -> bool:
+    # Heads see the dashboard too, scoped to the departments they head.
+    return _insights_everywhere(user) or (user.role == Role.HEAD and bool(user.headed_departments))
+
+
 RULES: dict[str, Callable[[User, Any], bool]] = {
     "idea.create": lambda user, _: True,
     "idea.edit": _edit_idea,
@@ -106,6 +115,9 @@ RULES: dict[str, Callable[[User, Any], bool]] = {
     "admin.manage": lambda user, _: user.role == Role.ADMIN,
     "idea.follow": lambda user, idea: idea.status not in CLOSED,
     "notification.open": lambda user, notification: notification.user_id == user.id,
+    "insights.dashboard": _insights,
+    "insights.all_departments": _insights_everywhere,
+    "insights.export": _insights,
 }
 
 

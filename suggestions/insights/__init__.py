@@ -1,0 +1,6 @@
+from flask import Blueprint
+
+from . import indexes  # noqa: F401  (the indexes the figures need, known to Alembic)
+
+# Views register themselves on this blueprint; create_app imports them after all models.
+bp = Blueprint("insights", __name__)

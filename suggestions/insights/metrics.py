@@ -1,0 +1,730 @@
+"""The leadership dashboard's figures: SQL aggregates over indexed columns, nothing per row.
+
+Every function takes a ``Scope`` (a time range, optionally some departments) and returns plain
+figures. Where SQLite and PostgreSQL differ (day arithmetic, calendar buckets, percentiles),
+the difference lives in the first section of this module and nowhere else.
+
+Definitions, so every figure means one thing:
+
+- *Durations* are counted when the step happened: "days to first response" over the ideas that
+  got their first response in the range, measured from submission. So a slow answer given today
+  shows today, and an idea still waiting is not hidden by the median (it shows in SLA
+  compliance and in the longest-waiting list instead).
+- Ideas the author implemented themselves ("just do it") never waited for the organisation:
+  they are left out of durations and SLA compliance and counted on their own.
+- *SLA compliance* follows the ideas submitted in the range: on time, late (answered late, or
+  still unanswered after the deadline), and not yet due. The share is on time / (on time +
+  late), the same shape as the kept-on-time rate of commitments.
+- *Commitments* count in the range by their outcome: kept, kept late or broken when they were
+  closed; still open when their due day passed. The kept-on-time rate is kept / (kept + kept
+  late + broken + still open after the due day), as on the commitments page.
+- *Participation* and *cross-department* figures are per department only from
+  ``MIN_GROUP_SIZE`` active people up (the works council's rule: never per person). Smaller
+  departments are pooled, and a total that would reveal a small department is not shown.
+  Anonymous ideas do not count as "submitted": the figure must not point at their author.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
+
+from ..auth.models import User
+from ..extensions import db
+from ..ideas.models import Comment, Idea, IdeaStatus, Vote
+from ..org.models import Department, OrgSettings
+from ..workflow.clocks import UNDECIDED
+from ..workflow.models import Commitment, CommitmentState
+
+MIN_GROUP_SIZE = 5  # works council: no figure about fewer people than this
+TOP_IDEAS = 5
+WEEKLY_UP_TO_DAYS = 120  # longer ranges are bucketed by calendar month
+MAX_RANGE_DAYS = 3660
+
+FUNNEL_ORDER = [
+    IdeaStatus.NEW, IdeaStatus.IN_REVIEW, IdeaStatus.NEEDS_INFO, IdeaStatus.ACCEPTED,
+    IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED, IdeaStatus.DECLINED, IdeaStatus.DUPLICATE,
+    IdeaStatus.WITHDRAWN,
+]  # fmt: skip
+
+
+# -- dialect: the one place where SQLite and PostgreSQL differ ---------------------------------
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def days_between(start, end) -> ColumnElement[float]:
+    """Fractional days from one timestamp column to another."""
+    if _dialect() == "postgresql":
+        return cast(func.extract("epoch", end - start), Float) / 86400.0
+    return func.julianday(end) - func.julianday(start)
+
+
+def bucket_start(moment, unit: str) -> ColumnElement[str]:
+    """The first day ('YYYY-MM-DD') of the ISO week (Monday) or calendar month of a timestamp."""
+    if _dialect() == "postgresql":
+        return func.to_char(func.date_trunc(unit, moment), "YYYY-MM-DD")
+    if unit == "week":
+        return func.date(moment, "-6 days", "weekday 1")
+    return func.strftime("%Y-%m-01", moment)
+
+
+@dataclass(frozen=True)
+class Stat:
+    """How many values, and their median and 90th percentile (continuous, interpolated)."""
+
+    count: int = 0
+    median: float | None = None
+    p90: float | None = None
+
+
+PERCENTS = (50, 90)
+
+
+def grouped_percentiles(values: Select) -> dict[tuple[str, str], Stat]:
+    """Median and 90th percentile of ``values`` (columns kind, key, days) per (kind, key).
+
+    PostgreSQL has ``percentile_cont``. SQLite has not: there each group's values are ranked
+    with window functions and only the two ranks around each percentile are read, then
+    interpolated the way ``percentile_cont`` does (position p * (n - 1), counted from 0).
+    Positions use integer arithmetic so both sides agree exactly on which ranks to read.
+    """
+    src = values.subquery()
+    group = (src.c.kind, src.c.key)
+    if _dialect() == "postgresql":
+        query = select(
+            src.c.kind, src.c.key, func.count(),
+            *[func.percentile_cont(p / 100).within_group(src.c.days) for p in PERCENTS],
+        ).group_by(*group)  # fmt: skip
+        return {
+            (kind, key): Stat(n, *(float(v) if v is not None else None for v in found))
+            for kind, key, n, *found in db.session.execute(query)
+        }
+    ranked = select(
+        src.c.kind, src.c.key, src.c.days,
+        func.row_number().over(partition_by=group, order_by=src.c.days).label("rn"),
+        func.count().over(partition_by=group).label("n"),
+    ).subquery()  # fmt: skip
+    lower = {p: (ranked.c.n - 1) * p // 100 + 1 for p in PERCENTS}  # floor: integers only
+    picks = []
+    for p in PERCENTS:
+        picks.append(func.max(case((ranked.c.rn == lower[p], ranked.c.days))))
+        picks.append(func.max(case((ranked.c.rn == lower[p] + 1, ranked.c.days))))
+    query = select(ranked.c.kind, ranked.c.key, func.max(ranked.c.n), *picks).group_by(
+        ranked.c.kind, ranked.c.key
+    )
+    result = {}
+    for kind, key, n, *found in db.session.execute(query):
+        figures = []
+        for i, p in enumerate(PERCENTS):
+            low, high = found[2 * i], found[2 * i + 1]
+            fraction = ((n - 1) * p % 100) / 100
+            figures.append(low if high is None or not fraction else low + fraction * (high - low))
+        result[(kind, key)] = Stat(n, *figures)
+    return result
+
+
+# -- the scope of a dashboard ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    start: datetime  # inclusive
+    end: datetime  # exclusive
+    department_ids: tuple[int, ...] | None  # None: the whole organisation
+    at: datetime  # "now", for clocks that are still running
+
+    @property
+    def unit(self) -> str:
+        return "week" if (self.end - self.start).days <= WEEKLY_UP_TO_DAYS else "month"
+
+    @property
+    def today(self) -> date:
+        return self.at.date()
+
+    def in_range(self, column) -> ColumnElement[bool]:
+        return and_(column >= self.start, column < self.end)
+
+    def owned(self, column) -> ColumnElement[bool]:
+        """Rows of the scope's departments (all of them when the scope is the organisation)."""
+        if self.department_ids is None:
+            return true()
+        return column.in_(self.department_ids) if self.department_ids else false()
+
+    def buckets(self) -> list[str]:
+        """Every bucket of the range, in order, so a trend shows the gaps too."""
+        labels = []
+        day = self.start.date()
+        if self.unit == "week":
+            day -= timedelta(days=day.weekday())
+            while day < self.end.date():
+                labels.append(day.isoformat())
+                day += timedelta(days=7)
+        else:
+            day = day.replace(day=1)
+            while day < self.end.date():
+                labels.append(day.isoformat())
+                day = (day + timedelta(days=32)).replace(day=1)
+        return labels
+
+
+def scope_for_days(days: int, at: datetime, department_ids: tuple[int, ...] | None = None) -> Scope:
+    """The last ``days`` days up to and including today."""
+    end = datetime.combine(at.date() + timedelta(days=1), datetime.min.time())
+    return Scope(end - timedelta(days=days), end, department_ids, at)
+
+
+def scope_for_dates(
+    first: date, last: date, at: datetime, department_ids: tuple[int, ...] | None = None
+) -> Scope:
+    """From the first day to the last day, both included."""
+    start = datetime.combine(first, datetime.min.time())
+    end = datetime.combine(last + timedelta(days=1), datetime.min.time())
+    return Scope(start, end, department_ids, at)
+
+
+# -- funnel ------------------------------------------------------------------------------------
+
+
+def funnel(scope: Scope) -> dict[str, int]:
+    """Ideas submitted in the range, by their status now, in lifecycle order."""
+    query = (
+        select(Idea.status, func.count())
+        .where(scope.in_range(Idea.created_at), scope.owned(Idea.owning_department_id))
+        .group_by(Idea.status)
+    )
+    found = dict(db.session.execute(query).all())
+    return {status.value: found.get(status.value, 0) for status in FUNNEL_ORDER}
+
+
+# -- durations ---------------------------------------------------------------------------------
+
+STEPS = ("first_response", "decision", "implementation")
+
+
+@dataclass
+class Durations:
+    overall: Stat
+    by_department: dict[int, Stat]
+    by_bucket: dict[str, Stat]
+
+
+def _step_column(step: str):
+    return {
+        "first_response": Idea.first_response_at,
+        "decision": Idea.decided_at,
+        "implementation": Idea.implemented_at,
+    }[step]
+
+
+def durations(scope: Scope, step: str) -> Durations:
+    """Days from submission to the step, over the ideas that reached it in the range:
+    overall, per owning department and per week or month (when the step happened)."""
+    moment = _step_column(step)
+    conditions = [
+        moment.is_not(None),
+        scope.in_range(moment),
+        scope.owned(Idea.owning_department_id),
+        Idea.done_by_empowerment.is_(False),
+    ]
+    if step == "implementation":
+        conditions.append(Idea.status == IdeaStatus.IMPLEMENTED)
+    base = (
+        select(
+            Idea.owning_department_id.label("department"),
+            bucket_start(moment, scope.unit).label("bucket"),
+            days_between(Idea.created_at, moment).label("days"),
+        )
+        .where(*conditions)
+        .subquery()
+    )
+    values = union_all(
+        select(literal("all").label("kind"), literal("").label("key"), base.c.days),
+        select(literal("department"), cast(base.c.department, String), base.c.days),
+        select(literal("bucket"), base.c.bucket, base.c.days),
+    )
+    stats = grouped_percentiles(select(values.subquery()))
+    return Durations(
+        overall=stats.get(("all", ""), Stat()),
+        by_department={int(k): s for (kind, k), s in stats.items() if kind == "department"},
+        by_bucket={k: s for (kind, k), s in stats.items() if kind == "bucket"},
+    )
+
+
+# -- SLA compliance ----------------------------------------------------------------------------
+
+
+@dataclass
+class Compliance:
+    on_time: int = 0
+    late: int = 0  # answered late, or still waiting after the deadline
+    not_due: int = 0  # still within the deadline, or closed by the author without a need
+
+    @property
+    def rate(self) -> float | None:
+        due = self.on_time + self.late
+        return self.on_time / due if due else None
+
+    def __add__(self, other: Compliance) -> Compliance:
+        return Compliance(
+            self.on_time + other.on_time, self.late + other.late, self.not_due + other.not_due
+        )
+
+
+@dataclass
+class Sla:
+    first_response_days: int
+    decision_days: int
+    response: Compliance
+    decision: Compliance
+    response_by_department: dict[int, Compliance]
+    decision_by_department: dict[int, Compliance]
+
+
+def sla(scope: Scope, settings: OrgSettings) -> Sla:
+    """Of the ideas submitted in the range: answered and decided within the configured days?"""
+    n_response, n_decision = settings.first_response_days, settings.decision_days
+    response_days = days_between(Idea.created_at, Idea.first_response_at)
+    decision_days = days_between(Idea.created_at, Idea.decided_at)
+    response_late = or_(
+        and_(Idea.first_response_at.is_not(None), response_days > n_response),
+        and_(
+            Idea.first_response_at.is_(None),
+            Idea.status == IdeaStatus.NEW,
+            Idea.created_at < scope.at - timedelta(days=n_response),
+        ),
+    )
+    decision_late = or_(
+        and_(Idea.decided_at.is_not(None), decision_days > n_decision),
+        and_(
+            Idea.decided_at.is_(None),
+            Idea.status.in_(UNDECIDED),
+            Idea.created_at < scope.at - timedelta(days=n_decision),
+        ),
+    )
+    query = (
+        select(
+            Idea.owning_department_id,
+            func.count(),
+            func.count().filter(Idea.first_response_at.is_not(None), response_days <= n_response),
+            func.count().filter(response_late),
+            func.count().filter(Idea.decided_at.is_not(None), decision_days <= n_decision),
+            func.count().filter(decision_late),
+        )
+        .where(
+            scope.in_range(Idea.created_at),
+            scope.owned(Idea.owning_department_id),
+            Idea.done_by_empowerment.is_(False),
+        )
+        .group_by(Idea.owning_department_id)
+    )
+    response: dict[int, Compliance] = {}
+    decision: dict[int, Compliance] = {}
+    for department, total, r_ok, r_late, d_ok, d_late in db.session.execute(query):
+        response[department] = Compliance(r_ok, r_late, total - r_ok - r_late)
+        decision[department] = Compliance(d_ok, d_late, total - d_ok - d_late)
+    return Sla(
+        first_response_days=n_response,
+        decision_days=n_decision,
+        response=sum(response.values(), Compliance()),
+        decision=sum(decision.values(), Compliance()),
+        response_by_department=response,
+        decision_by_department=decision,
+    )
+
+
+# -- commitments -------------------------------------------------------------------------------
+
+
+@dataclass
+class PromiseRecord:
+    kept: int = 0  # on time, closed in the range
+    kept_late: int = 0
+    broken: int = 0
+    fell_due_open: int = 0  # due in the range, still open after the due day
+    open_now: int = 0  # open today, whatever the range
+    overdue_now: int = 0  # open today and past the due day
+
+    @property
+    def due(self) -> int:
+        return self.kept + self.kept_late + self.broken + self.fell_due_open
+
+    @property
+    def kept_on_time_rate(self) -> float | None:
+        return self.kept / self.due if self.due else None
+
+    def add(self, other: PromiseRecord) -> None:
+        for name in ("kept", "kept_late", "broken", "fell_due_open", "open_now", "overdue_now"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Promises:
+    total: PromiseRecord
+    by_department: dict[int, PromiseRecord]
+    # Commitment owners are named: their promises are public by design.
+    by_owner: list[tuple[int | None, str | None, PromiseRecord]]
+
+
+def commitments(scope: Scope) -> Promises:
+    today = scope.today
+    is_open = Commitment.state == CommitmentState.OPEN
+    closed_in_range = scope.in_range(Commitment.closed_at)
+    fell_due = and_(
+        is_open,
+        Commitment.due_on >= scope.start.date(),
+        Commitment.due_on < min(scope.end.date(), today),
+    )
+    query = (
+        select(
+            Commitment.department_id,
+            Commitment.owner_id,
+            func.count().filter(Commitment.state == CommitmentState.KEPT, closed_in_range),
+            func.count().filter(Commitment.state == CommitmentState.KEPT_LATE, closed_in_range),
+            func.count().filter(Commitment.state == CommitmentState.BROKEN, closed_in_range),
+            func.count().filter(fell_due),
+            func.count().filter(is_open),
+            func.count().filter(is_open, Commitment.due_on < today),
+        )
+        .where(scope.owned(Commitment.department_id), or_(is_open, closed_in_range))
+        .group_by(Commitment.department_id, Commitment.owner_id)
+    )
+    total = PromiseRecord()
+    by_department: dict[int, PromiseRecord] = defaultdict(PromiseRecord)
+    by_owner: dict[int | None, PromiseRecord] = defaultdict(PromiseRecord)
+    for department, owner, *counts in db.session.execute(query):
+        record = PromiseRecord(*counts)
+        total.add(record)
+        by_department[department].add(record)
+        by_owner[owner].add(record)
+    names = dict(
+        db.session.execute(
+            select(User.id, User.display_name).where(User.id.in_([o for o in by_owner if o]))
+        ).all()
+    )
+    owners = sorted(
+        ((owner, names.get(owner), record) for owner, record in by_owner.items()),
+        key=lambda row: (row[1] is None, (row[1] or "").lower()),
+    )
+    return Promises(total, dict(by_department), owners)
+
+
+# -- participation and cross-department work ---------------------------------------------------
+
+
+@dataclass
+class Share:
+    """A count out of a total, with the share."""
+
+    part: int
+    whole: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.part / self.whole if self.whole else None
+
+
+@dataclass
+class GroupFigures:
+    """One department's row (or the pool of small ones, or everyone), or ``None`` figures when
+    the group is too small to show."""
+
+    department_id: int | None
+    people: int  # active people in the group
+    figures: dict[str, Share] | None  # None: too small to show
+
+
+@dataclass
+class GroupedFigures:
+    rows: list[GroupFigures]  # one per department in scope, in name order; hidden ones too
+    pooled: GroupFigures | None  # the departments too small to show, together (if big enough)
+    total: GroupFigures | None  # everyone in scope (None: it would reveal a small department)
+    hidden_departments: int = 0
+    min_group_size: int = MIN_GROUP_SIZE
+
+
+def min_group_size() -> int:
+    return int(current_app.config.get("INSIGHTS_MIN_GROUP_SIZE", MIN_GROUP_SIZE))
+
+
+def suppress_small_groups(
+    groups: dict[int | None, tuple[int, dict[str, Share]]], minimum: int
+) -> GroupedFigures:
+    """Apply the minimum group size: small groups are hidden and pooled; the pool is shown
+    when it is big enough; the total only when no small group could be worked out from it."""
+    rows, small_people, small = [], 0, []
+    for department_id, (people, figures) in groups.items():
+        if people >= minimum:
+            rows.append(GroupFigures(department_id, people, figures))
+        else:
+            rows.append(GroupFigures(department_id, people, None))
+            if people:
+                small.append(figures)
+                small_people += people
+    pooled = None
+    if small_people >= minimum:
+        pooled = GroupFigures(None, small_people, _sum_figures(small))
+    total = None
+    if small_people == 0 or pooled is not None:
+        total_people = sum(people for people, _ in groups.values())
+        if total_people >= minimum:
+            total = GroupFigures(None, total_people, _sum_figures([f for _, f in groups.values()]))
+    hidden = sum(1 for row in rows if row.figures is None and row.people)
+    return GroupedFigures(rows, pooled, total, hidden, minimum)
+
+
+def _sum_figures(many: Iterable[dict[str, Share]]) -> dict[str, Share]:
+    summed: dict[str, Share] = {}
+    for figures in many:
+        for name, share in figures.items():
+            known = summed.get(name, Share(0, 0))
+            summed[name] = Share(known.part + share.part, known.whole + share.whole)
+    return summed
+
+
+def _people_scope(scope: Scope):
+    return and_(User.active.is_(True), scope.owned(User.department_id))
+
+
+def _department_order(ids: Iterable[int | None]) -> list[int | None]:
+    ids = list(ids)
+    names = dict(
+        db.session.execute(
+            select(Department.id, Department.name).where(
+                Department.id.in_([i for i in ids if i is not None])
+            )
+        ).all()
+    )
+    return sorted(ids, key=lambda i: (i is None, (names.get(i) or "").lower()))
+
+
+def _scope_departments(scope: Scope) -> list[int]:
+    query = select(Department.id).where(scope.owned(Department.id)).limit(1000)
+    return list(db.session.scalars(query))
+
+
+def participation(scope: Scope) -> GroupedFigures:
+    """Share of active people per department who submitted (not anonymously), voted or
+    commented in the range."""
+    person = User.id
+    submitted = exists().where(
+        Idea.author_id == person, scope.in_range(Idea.created_at), Idea.is_anonymous.is_(False)
+    )
+    voted = exists().where(Vote.user_id == person, scope.in_range(Vote.created_at))
+    commented = exists().where(Comment.author_id == person, scope.in_range(Comment.created_at))
+
+    def number(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    query = (
+        select(
+            User.department_id, func.count(), number(or_(submitted, voted, commented)),
+            number(submitted), number(voted), number(commented),
+        )
+        .where(_people_scope(scope))
+        .group_by(User.department_id)
+    )  # fmt: skip
+    found = {row[0]: row[1:] for row in db.session.execute(query)}
+    groups = {}
+    for department in _department_order(set(_scope_departments(scope)) | set(found)):
+        people, anything, sub, vote, comment = found.get(department, (0, 0, 0, 0, 0))
+        groups[department] = (people, {
+            "any": Share(anything, people), "submitted": Share(sub, people),
+            "voted": Share(vote, people), "commented": Share(comment, people),
+        })  # fmt: skip
+    return suppress_small_groups(groups, min_group_size())
+
+
+def cross_department(scope: Scope) -> GroupedFigures:
+    """Of the votes and comments people gave in the range, how many went to ideas owned by
+    another department than their own; per department of the person."""
+    people = dict(
+        db.session.execute(
+            select(User.department_id, func.count())
+            .where(_people_scope(scope))
+            .group_by(User.department_id)
+        ).all()
+    )
+
+    def counted(table, person_column):
+        query = (
+            select(
+                User.department_id,
+                func.count(),
+                func.count().filter(Idea.owning_department_id != User.department_id),
+            )
+            .select_from(table)
+            .join(User, User.id == person_column)
+            .join(Idea, Idea.id == table.idea_id)
+            .where(
+                scope.in_range(table.created_at),
+                User.department_id.is_not(None),
+                scope.owned(User.department_id),
+            )
+            .group_by(User.department_id)
+        )
+        return {row[0]: (row[1], row[2]) for row in db.session.execute(query)}
+
+    votes = counted(Vote, Vote.user_id)
+    comments = counted(Comment, Comment.author_id)
+    groups = {}
+    departments = set(_scope_departments(scope)) | {d for d in people if d is not None}
+    for department in _department_order(departments):
+        v_total, v_cross = votes.get(department, (0, 0))
+        c_total, c_cross = comments.get(department, (0, 0))
+        groups[department] = (people.get(department, 0), {
+            "votes": Share(v_cross, v_total), "comments": Share(c_cross, c_total),
+            "both": Share(v_cross + c_cross, v_total + c_total),
+        })  # fmt: skip
+    return suppress_small_groups(groups, min_group_size())
+
+
+# -- hours saved -------------------------------------------------------------------------------
+
+
+@dataclass
+class Savings:
+    ideas: int = 0
+    hours: int = 0
+    by_empowerment: int = 0
+    hours_by_empowerment: int = 0
+
+
+@dataclass
+class HoursSaved:
+    in_range: Savings
+    all_time: Savings
+    by_department: dict[int, Savings] = field(default_factory=dict)  # in the range
+
+
+def hours_saved(scope: Scope) -> HoursSaved:
+    """Estimated hours a month that implemented ideas save (the hours they said were lost)."""
+    hours = func.coalesce(Idea.hours_lost_per_month, 0)
+    empowered = Idea.done_by_empowerment.is_(True)
+    in_range = scope.in_range(Idea.implemented_at)
+    query = (
+        select(
+            Idea.owning_department_id,
+            func.count().filter(in_range),
+            func.coalesce(func.sum(hours).filter(in_range), 0),
+            func.count().filter(in_range, empowered),
+            func.coalesce(func.sum(hours).filter(in_range, empowered), 0),
+            func.count(),
+            func.coalesce(func.sum(hours), 0),
+            func.count().filter(empowered),
+            func.coalesce(func.sum(hours).filter(empowered), 0),
+        )
+        .where(Idea.status == IdeaStatus.IMPLEMENTED, scope.owned(Idea.owning_department_id))
+        .group_by(Idea.owning_department_id)
+    )
+    result = HoursSaved(Savings(), Savings())
+    for department, *numbers in db.session.execute(query):
+        numbers = [int(n) for n in numbers]
+        in_period, ever = Savings(*numbers[:4]), Savings(*numbers[4:])
+        result.by_department[department] = in_period
+        for target, source in ((result.in_range, in_period), (result.all_time, ever)):
+            target.ideas += source.ideas
+            target.hours += source.hours
+            target.by_empowerment += source.by_empowerment
+            target.hours_by_empowerment += source.hours_by_empowerment
+    return result
+
+
+# -- open ideas --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenIdea:
+    id: int
+    title: str
+    votes: int
+    created_at: datetime
+    department: str
+    days_waiting: int
+
+
+def open_ideas(scope: Scope, order: str, limit: int = TOP_IDEAS) -> list[OpenIdea]:
+    """Ideas waiting for a decision now: the most supported ("votes") or the oldest ("wait")."""
+    ordering = (
+        (Idea.vote_count.desc(), Idea.created_at, Idea.id)
+        if order == "votes"
+        else (Idea.created_at, Idea.id)
+    )
+    query = (
+        select(Idea.id, Idea.title, Idea.vote_count, Idea.created_at, Department.name)
+        .join(Department, Department.id == Idea.owning_department_id)
+        .where(Idea.status.in_(UNDECIDED), scope.owned(Idea.owning_department_id))
+        .order_by(*ordering)
+        .limit(limit)
+    )
+    return [
+        OpenIdea(i, title, votes, created, department, max(0, (scope.at - created).days))
+        for i, title, votes, created, department in db.session.execute(query)
+    ]
+
+
+# -- everything at once ------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    departments: dict[int, str]  # the departments in scope, id -> name, in name order
+    funnel: dict[str, int]
+    durations: dict[str, Durations]
+    sla: Sla
+    promises: Promises
+    participation: GroupedFigures
+    cross_department: GroupedFigures
+    hours: HoursSaved
+    most_voted: list[OpenIdea]
+    longest_waiting: list[OpenIdea]
+
+    @property
+    def submitted(self) -> int:
+        return sum(self.funnel.values())
+
+
+def dashboard(scope: Scope, settings: OrgSettings) -> Dashboard:
+    names = db.session.execute(
+        select(Department.id, Department.name)
+        .where(scope.owned(Department.id))
+        .order_by(Department.name)
+        .limit(1000)
+    ).all()
+    return Dashboard(
+        scope=scope,
+        departments=dict(names),
+        funnel=funnel(scope),
+        durations={step: durations(scope, step) for step in STEPS},
+        sla=sla(scope, settings),
+        promises=commitments(scope),
+        participation=participation(scope),
+        cross_department=cross_department(scope),
+        hours=hours_saved(scope),
+        most_voted=open_ideas(scope, "votes"),
+        longest_waiting=open_ideas(scope, "wait"),
+    )
