@@ -66,13 +66,15 @@ def pages(org, idea, named):
     for other in range(idea.id + 1, named.id):  # the ideas that went through the loop
         yield f"/ideas/{other}"
     yield "/notifications"
+    yield "/you-said-we-did"
 
 
+INSIGHTS = ["/insights", "/insights?range=365", "/insights/figures.csv", "/ideas/export.csv"]
 ROLE_PAGES = {
-    "admin": ["/admin/departments", "/admin/categories", "/admin/settings"],
-    "head": ["/queue"],
-    "other_head": ["/queue"],
-    "leader": ["/queue", "/queue/leadership", "/queue/leadership?tab=overdue"],
+    "admin": ["/admin/departments", "/admin/categories", "/admin/settings", *INSIGHTS],
+    "head": ["/queue", *INSIGHTS],
+    "other_head": ["/queue", *INSIGHTS],
+    "leader": ["/queue", "/queue/leadership", "/queue/leadership?tab=overdue", *INSIGHTS],
 }
 
 

@@ -34,6 +34,8 @@ ADMIN_ONLY_PAGE = only({"admin": 200})
 DECIDERS = only({"head": 302, "leader": 302})
 ACT = "/ideas/<int:idea_id>/<any(" + ", ".join(ACTIONS) + "):action>"
 ADMIN_ONLY_ACTION = only({"admin": 302})
+# Leadership and admins see every department; heads their own.
+INSIGHTS = only({"head": 200, "other_head": 200, "leader": 200, "admin": 200})
 
 
 def idea_form(ctx):
@@ -277,6 +279,10 @@ MATRIX = [
         lambda c: {"name_en": "Red tape!", "name_de": "Bürokratie!", "position": "1"},
         ADMIN_ONLY_ACTION,
     ),
+    ("GET", "/insights", "/insights", None, INSIGHTS),
+    ("GET", "/insights/figures.<any(csv, xlsx):fmt>", "/insights/figures.csv", None, INSIGHTS),
+    ("GET", "/ideas/export.<any(csv, xlsx):fmt>", "/ideas/export.csv", None, INSIGHTS),
+    ("GET", "/you-said-we-did", "/you-said-we-did", None, everyone(200)),
     (
         "GET",
         "/static/<path:filename>",

@@ -68,11 +68,17 @@ def implemented_changes(page: int) -> ChangesPage:
             owner_name=owners.get(idea.id),
             by_author=idea.done_by_empowerment,
             author_name=_author_name(idea) if idea.done_by_empowerment else None,
-            days=max(0, ((idea.implemented_at or idea.created_at) - idea.created_at).days),
+            days=_days(idea),
         )
         for idea in ideas
     ]
     return ChangesPage(items, page, pages, total, int(hours))
+
+
+def _days(idea: Idea) -> int:
+    """Whole days from the idea to its implementation, rounded to the nearest day."""
+    done = idea.implemented_at or idea.created_at
+    return max(0, round((done - idea.created_at).total_seconds() / 86400))
 
 
 def _author_name(idea: Idea) -> str | None:

@@ -75,21 +75,25 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _xlsx_cell(sheet, value: Any) -> WriteOnlyCell:
+def _xlsx_value(sheet, value: Any):
+    """A value as a workbook cell. Plain values are written as they are; only text that
+    openpyxl would store as a formula, and dates (for their format), need a cell object."""
     if isinstance(value, bool):
-        value = _("yes") if value else _("no")
+        return _("yes") if value else _("no")
     if isinstance(value, Decimal):
-        value = float(value)
-    if value is not None and not isinstance(value, int | float | datetime | date):
-        value = str(value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
+        return float(value)
+    if value is None or isinstance(value, int | float):
+        return value
+    if isinstance(value, datetime | date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "yyyy-mm-dd"
+        return cell
+    value = str(value)
+    if value.startswith("="):
+        cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # text stays text: "=1+1" is not a formula here
-    elif isinstance(value, datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    elif isinstance(value, date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell
+        return cell
+    return value
 
 
 # -- responses ---------------------------------------------------------------------------------
@@ -135,12 +139,12 @@ def xlsx_response(filename: str, tables: Iterable[Table]) -> Response:
         sheet = workbook.create_sheet(title=table.sheet[:31])
         header = []
         for name in table.header:
-            cell = _xlsx_cell(sheet, name)
+            cell = WriteOnlyCell(sheet, value=str(name))
             cell.font = bold
             header.append(cell)
         sheet.append(header)
         for row in table.rows:
-            sheet.append([_xlsx_cell(sheet, v) for v in row])
+            sheet.append([_xlsx_value(sheet, v) for v in row])
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
         handle.seek(0)

@@ -102,49 +102,66 @@ class Stat:
 
 
 PERCENTS = (50, 90)
+# SQLite reads the values to rank them: at most this many, the latest first (see below).
+MAX_RANKED_VALUES = 200_000
 
 
-def grouped_percentiles(values: Select) -> dict[tuple[str, str], Stat]:
-    """Median and 90th percentile of ``values`` (columns kind, key, days) per (kind, key).
+def percentile_cont(ordered: list[float], percent: int) -> float | None:
+    """PostgreSQL's ``percentile_cont``: the value at position p * (n - 1), counted from 0,
+    interpolated between its neighbours. Integer arithmetic picks the neighbours exactly."""
+    n = len(ordered)
+    if not n:
+        return None
+    index, rest = divmod((n - 1) * percent, 100)
+    low = ordered[index]
+    if not rest:
+        return low
+    return low + rest / 100 * (ordered[index + 1] - low)
 
-    PostgreSQL has ``percentile_cont``. SQLite has not: there each group's values are ranked
-    with window functions and only the two ranks around each percentile are read, then
-    interpolated the way ``percentile_cont`` does (position p * (n - 1), counted from 0).
-    Positions use integer arithmetic so both sides agree exactly on which ranks to read.
+
+def grouped_percentiles(
+    values: Select, moment, groups: tuple[str, ...]
+) -> tuple[dict[tuple[str, str], Stat], bool]:
+    """Median and 90th percentile of the ``days`` column of ``values``, for all its rows and
+    per value of each grouping column (name -> column of ``values``). Returns the figures per
+    (grouping, key), with ("all", "") for all rows, and whether values were left out.
+
+    PostgreSQL computes them with ``percentile_cont`` in one grouped query. SQLite has no
+    percentiles and its window functions sort slowly: it reads the day differences (in index
+    order of ``moment``, the latest first, at most ``MAX_RANKED_VALUES``) and ranks them here.
     """
     src = values.subquery()
-    group = (src.c.kind, src.c.key)
     if _dialect() == "postgresql":
+        parts = [select(literal("all").label("kind"), literal("").label("key"), src.c.days)]
+        parts += [select(literal(name), cast(src.c[name], String), src.c.days) for name in groups]
+        grouped = union_all(*parts).subquery()
         query = select(
-            src.c.kind, src.c.key, func.count(),
-            *[func.percentile_cont(p / 100).within_group(src.c.days) for p in PERCENTS],
-        ).group_by(*group)  # fmt: skip
-        return {
+            grouped.c.kind, grouped.c.key, func.count(),
+            *[func.percentile_cont(p / 100).within_group(grouped.c.days) for p in PERCENTS],
+        ).group_by(grouped.c.kind, grouped.c.key)  # fmt: skip
+        stats = {
             (kind, key): Stat(n, *(float(v) if v is not None else None for v in found))
             for kind, key, n, *found in db.session.execute(query)
         }
-    ranked = select(
-        src.c.kind, src.c.key, src.c.days,
-        func.row_number().over(partition_by=group, order_by=src.c.days).label("rn"),
-        func.count().over(partition_by=group).label("n"),
-    ).subquery()  # fmt: skip
-    lower = {p: (ranked.c.n - 1) * p // 100 + 1 for p in PERCENTS}  # floor: integers only
-    picks = []
-    for p in PERCENTS:
-        picks.append(func.max(case((ranked.c.rn == lower[p], ranked.c.days))))
-        picks.append(func.max(case((ranked.c.rn == lower[p] + 1, ranked.c.days))))
-    query = select(ranked.c.kind, ranked.c.key, func.max(ranked.c.n), *picks).group_by(
-        ranked.c.kind, ranked.c.key
-    )
-    result = {}
-    for kind, key, n, *found in db.session.execute(query):
-        figures = []
-        for i, p in enumerate(PERCENTS):
-            low, high = found[2 * i], found[2 * i + 1]
-            fraction = ((n - 1) * p % 100) / 100
-            figures.append(low if high is None or not fraction else low + fraction * (high - low))
-        result[(kind, key)] = Stat(n, *figures)
-    return result
+        return stats, False
+    query = values.order_by(moment.desc()).limit(MAX_RANKED_VALUES + 1)  # the index's order
+    rows = db.session.execute(query).all()
+    capped = len(rows) > MAX_RANKED_VALUES
+    everything: list[float] = []
+    per_group: list[dict] = [defaultdict(list) for _ in groups]
+    for *keys, days in rows[:MAX_RANKED_VALUES]:
+        everything.append(days)
+        for i, key in enumerate(keys):
+            per_group[i][key].append(days)
+    stats = {("all", ""): _stat(everything)} if everything else {}
+    for name, found in zip(groups, per_group, strict=True):
+        stats.update({(name, str(key)): _stat(days) for key, days in found.items()})
+    return stats, capped
+
+
+def _stat(days: list[float]) -> Stat:
+    days.sort()
+    return Stat(len(days), *(percentile_cont(days, p) for p in PERCENTS))
 
 
 # -- the scope of a dashboard ------------------------------------------------------------------
@@ -230,6 +247,7 @@ class Durations:
     overall: Stat
     by_department: dict[int, Stat]
     by_bucket: dict[str, Stat]
+    capped: bool = False  # SQLite: only the latest MAX_RANKED_VALUES were ranked
 
 
 def _step_column(step: str):
@@ -252,25 +270,17 @@ def durations(scope: Scope, step: str) -> Durations:
     ]
     if step == "implementation":
         conditions.append(Idea.status == IdeaStatus.IMPLEMENTED)
-    base = (
-        select(
-            Idea.owning_department_id.label("department"),
-            bucket_start(moment, scope.unit).label("bucket"),
-            days_between(Idea.created_at, moment).label("days"),
-        )
-        .where(*conditions)
-        .subquery()
-    )
-    values = union_all(
-        select(literal("all").label("kind"), literal("").label("key"), base.c.days),
-        select(literal("department"), cast(base.c.department, String), base.c.days),
-        select(literal("bucket"), base.c.bucket, base.c.days),
-    )
-    stats = grouped_percentiles(select(values.subquery()))
+    values = select(
+        Idea.owning_department_id.label("department"),
+        bucket_start(moment, scope.unit).label("bucket"),
+        days_between(Idea.created_at, moment).label("days"),
+    ).where(*conditions)
+    stats, capped = grouped_percentiles(values, moment, ("department", "bucket"))
     return Durations(
         overall=stats.get(("all", ""), Stat()),
         by_department={int(k): s for (kind, k), s in stats.items() if kind == "department"},
         by_bucket={k: s for (kind, k), s in stats.items() if kind == "bucket"},
+        capped=capped,
     )
 
 
@@ -392,30 +402,40 @@ class Promises:
 def commitments(scope: Scope) -> Promises:
     today = scope.today
     is_open = Commitment.state == CommitmentState.OPEN
-    closed_in_range = scope.in_range(Commitment.closed_at)
-    fell_due = and_(
-        is_open,
-        Commitment.due_on >= scope.start.date(),
-        Commitment.due_on < min(scope.end.date(), today),
-    )
-    query = (
+    # Two grouped queries, each on its own index: the open promises (by state and due day)
+    # and those closed in the range (by closing time).
+    open_query = (
         select(
             Commitment.department_id,
             Commitment.owner_id,
-            func.count().filter(Commitment.state == CommitmentState.KEPT, closed_in_range),
-            func.count().filter(Commitment.state == CommitmentState.KEPT_LATE, closed_in_range),
-            func.count().filter(Commitment.state == CommitmentState.BROKEN, closed_in_range),
-            func.count().filter(fell_due),
-            func.count().filter(is_open),
-            func.count().filter(is_open, Commitment.due_on < today),
+            literal(0), literal(0), literal(0),
+            func.count().filter(
+                Commitment.due_on >= scope.start.date(),
+                Commitment.due_on < min(scope.end.date(), today),
+            ),
+            func.count(),
+            func.count().filter(Commitment.due_on < today),
         )
-        .where(scope.owned(Commitment.department_id), or_(is_open, closed_in_range))
+        .where(is_open, scope.owned(Commitment.department_id))
         .group_by(Commitment.department_id, Commitment.owner_id)
-    )
+    )  # fmt: skip
+    closed_query = (
+        select(
+            Commitment.department_id,
+            Commitment.owner_id,
+            func.count().filter(Commitment.state == CommitmentState.KEPT),
+            func.count().filter(Commitment.state == CommitmentState.KEPT_LATE),
+            func.count().filter(Commitment.state == CommitmentState.BROKEN),
+            literal(0), literal(0), literal(0),
+        )
+        .where(scope.in_range(Commitment.closed_at), scope.owned(Commitment.department_id))
+        .group_by(Commitment.department_id, Commitment.owner_id)
+    )  # fmt: skip
     total = PromiseRecord()
     by_department: dict[int, PromiseRecord] = defaultdict(PromiseRecord)
     by_owner: dict[int | None, PromiseRecord] = defaultdict(PromiseRecord)
-    for department, owner, *counts in db.session.execute(query):
+    rows = [*db.session.execute(open_query), *db.session.execute(closed_query)]
+    for department, owner, *counts in rows:
         record = PromiseRecord(*counts)
         total.add(record)
         by_department[department].add(record)
@@ -667,23 +687,41 @@ class OpenIdea:
 
 
 def open_ideas(scope: Scope, order: str, limit: int = TOP_IDEAS) -> list[OpenIdea]:
-    """Ideas waiting for a decision now: the most supported ("votes") or the oldest ("wait")."""
+    """Ideas waiting for a decision now: the most supported ("votes") or the oldest ("wait").
+
+    One small query per waiting status, each reading the first rows of its index, then the
+    best of them: an ``IN`` over the statuses would sort every waiting idea."""
     ordering = (
-        (Idea.vote_count.desc(), Idea.created_at, Idea.id)
-        if order == "votes"
-        else (Idea.created_at, Idea.id)
+        (Idea.vote_count.desc(), Idea.id.desc()) if order == "votes" else (Idea.created_at, Idea.id)
     )
-    query = (
-        select(Idea.id, Idea.title, Idea.vote_count, Idea.created_at, Department.name)
-        .join(Department, Department.id == Idea.owning_department_id)
-        .where(Idea.status.in_(UNDECIDED), scope.owned(Idea.owning_department_id))
-        .order_by(*ordering)
-        .limit(limit)
+    columns = (Idea.id, Idea.title, Idea.vote_count, Idea.created_at, Idea.owning_department_id)
+    parts = [
+        select(
+            select(*columns)
+            .where(Idea.status == status, scope.owned(Idea.owning_department_id))
+            .order_by(*ordering)
+            .limit(limit)
+            .subquery()
+        )
+        for status in UNDECIDED
+    ]
+    best = union_all(*parts).subquery()
+    key = (best.c.vote_count.desc(), best.c.id.desc()) if order == "votes" else (
+        best.c.created_at, best.c.id)  # fmt: skip
+    rows = db.session.execute(select(best).order_by(*key).limit(limit)).all()
+    names = dict(
+        db.session.execute(
+            select(Department.id, Department.name).where(
+                Department.id.in_({row.owning_department_id for row in rows})
+            )
+        ).all()
     )
     return [
-        OpenIdea(i, title, votes, created, department, max(0, (scope.at - created).days))
-        for i, title, votes, created, department in db.session.execute(query)
-    ]
+        OpenIdea(row.id, row.title, row.vote_count, row.created_at,
+                 names.get(row.owning_department_id, ""),
+                 max(0, (scope.at - row.created_at).days))
+        for row in rows
+    ]  # fmt: skip
 
 
 # -- everything at once ------------------------------------------------------------------------

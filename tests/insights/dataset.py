@@ -104,7 +104,7 @@ def build() -> Org:
         "A4": _idea("A4", p["a3"], alpha, category, at(5, 25), status=S.DECLINED, response=10,
                     decided=12),
         "A5": _idea("A5", p["a4"], alpha, category, at(6, 10), anonymous=True,
-                    title="Secret idea by Person A4"),
+                    title="Secret idea"),
         "A6": _idea("A6", p["a3"], alpha, category, at(6, 29)),
         "E1": _idea("E1", p["a5"], alpha, category, at(6, 15), status=S.IMPLEMENTED, decided=1,
                     implemented=1, hours=10, empowered=True),
