@@ -4,7 +4,7 @@ that use them, and created by migration 0005_insights.
 Each range filter of ``metrics`` reads one of these and nothing else: the indexes carry every
 column the figure needs (covering), so a year of figures is read from compact, ordered index
 pages instead of from scattered table rows. Measured with 100,000 ideas, 500,000 votes and
-200,000 comments (see the README's "Insights" section).
+200,000 comments.
 """
 
 from sqlalchemy import Index

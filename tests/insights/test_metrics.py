@@ -258,3 +258,22 @@ def test_a_year_is_bucketed_by_month(june):
     assert {k: as_tuple(v) for k, v in by_month.items()} == {
         "2026-06-01": stat(2, 48.0, 74.4), "2026-07-01": stat(1, 92.0, 92.0),
     }  # fmt: skip
+
+
+def test_percentile_cont_interpolates_as_postgresql_does():
+    assert metrics.percentile_cont([], 50) is None
+    assert metrics.percentile_cont([7.0], 90) == 7.0
+    assert metrics.percentile_cont([1.0, 2.0, 3.0], 50) == 2.0  # odd: the middle value
+    assert metrics.percentile_cont([1.0, 2.0, 3.0, 10.0], 50) == 2.5  # even: halfway
+    # p90 of 1..11 sits exactly on the tenth value; of 1..10 at 8.1 -> 9 + 0.1 * (10 - 9).
+    assert metrics.percentile_cont([float(i) for i in range(1, 12)], 90) == 10.0
+    assert metrics.percentile_cont([float(i) for i in range(1, 11)], 90) == pytest.approx(9.1)
+
+
+def test_sqlite_ranks_at_most_a_bounded_number_of_values(june, monkeypatch):
+    monkeypatch.setattr(metrics, "MAX_RANKED_VALUES", 3)
+    figures = metrics.durations(june_scope(june), "first_response")
+    if metrics._dialect() == "postgresql":  # the database ranks them all itself
+        assert figures.overall.count == 7 and not figures.capped
+    else:  # the three latest answers: B3 20 (28 June), A3 3 (8 June), B1 4 (14 June)
+        assert figures.capped and as_tuple(figures.overall) == stat(3, 4.0, 16.8)
