@@ -73,9 +73,7 @@ def test_a_head_sees_only_their_departments(browser, june):
 
 def test_a_department_filter_for_leadership(browser, june):
     browser.login(june.people["a2"])
-    html = browser.get(f"/insights?{JUNE_ARGS}&department={june.gamma.id}").get_data(
-        as_text=True
-    )
+    html = browser.get(f"/insights?{JUNE_ARGS}&department={june.gamma.id}").get_data(as_text=True)
     assert "Nothing is waiting for a decision." in html
     assert "0 ideas submitted in this period" in html
 
