@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..auth.policy import can, requires
 from ..extensions import db
 from ..ideas import queries as idea_queries
+from ..ideas.labels import STATUS_LABELS
 from ..ideas.models import Idea
 from ..org.models import Department
 from ..org.queries import org_settings
@@ -65,8 +66,13 @@ def dashboard():
     figures = metrics.dashboard(scope, org_settings())
     return render_template(
         "insights/dashboard.html", form=form, d=figures, view=DashboardView(figures),
-        export_args=request.args.to_dict(), step_labels=exports.step_labels(),
+        export_args=_filter_args(), step_labels=exports.step_labels(),
     )  # fmt: skip
+
+
+def _filter_args() -> dict[str, str]:
+    """The dashboard's own query arguments, for the export links (nothing else passes)."""
+    return {k: v for k in ("range", "start", "end", "department") if (v := request.args.get(k))}
 
 
 @bp.get("/insights/figures.<any(csv, xlsx):fmt>")
@@ -165,8 +171,6 @@ class DashboardView:
         return charts.bar_chart(bars)
 
     def funnel_bars(self) -> charts.BarChart:
-        from ..ideas.labels import STATUS_LABELS
-
         bars = [
             charts.Bar(str(STATUS_LABELS[status]), n, _number(n), css=f"bar-status-{status}",
                        href=None)

@@ -182,3 +182,12 @@ def test_a_first_response_through_the_lifecycle_shows_on_the_dashboard(browser, 
     assert kpi(html, "First response") == "3 d median · 100% within 7 days"
     # One department answered: nothing to compare yet.
     assert kpi(html, "Slowest to answer").startswith("– Not enough answers")
+
+
+def test_export_links_carry_only_the_filter(browser, june):
+    browser.login(june.people["a2"])
+    response = browser.get(f"/insights?{JUNE_ARGS}&fmt=evil&_external=1&_anchor=x")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    link = re.search(r'href="(/insights/figures\.csv[^"]*)"', html).group(1)
+    assert "evil" not in link and "_external" not in link and "start=2026-06-01" in link
