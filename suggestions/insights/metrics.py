@@ -36,7 +36,6 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Select,
-    String,
     and_,
     case,
     cast,
@@ -46,7 +45,9 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     true,
+    tuple_,
     union_all,
 )
 
@@ -126,23 +127,25 @@ def grouped_percentiles(
     per value of each grouping column (name -> column of ``values``). Returns the figures per
     (grouping, key), with ("all", "") for all rows, and whether values were left out.
 
-    PostgreSQL computes them with ``percentile_cont`` in one grouped query. SQLite has no
+    PostgreSQL computes them with ``percentile_cont`` in one query over grouping sets. SQLite has no
     percentiles and its window functions sort slowly: it reads the day differences (in index
     order of ``moment``, the latest first, at most ``MAX_RANKED_VALUES``) and ranks them here.
     """
-    src = values.subquery()
     if _dialect() == "postgresql":
-        parts = [select(literal("all").label("kind"), literal("").label("key"), src.c.days)]
-        parts += [select(literal(name), cast(src.c[name], String), src.c.days) for name in groups]
-        grouped = union_all(*parts).subquery()
+        src = values.subquery()
+        columns = [src.c[name] for name in groups]
         query = select(
-            grouped.c.kind, grouped.c.key, func.count(),
-            *[func.percentile_cont(p / 100).within_group(grouped.c.days) for p in PERCENTS],
-        ).group_by(grouped.c.kind, grouped.c.key)  # fmt: skip
-        stats = {
-            (kind, key): Stat(n, *(float(v) if v is not None else None for v in found))
-            for kind, key, n, *found in db.session.execute(query)
-        }
+            *columns, func.count(),
+            *[func.percentile_cont(p / 100).within_group(src.c.days) for p in PERCENTS],
+        ).group_by(func.grouping_sets(text("()"), *(tuple_(c) for c in columns)))  # fmt: skip
+        stats = {}
+        for *keys, n, median, p90 in db.session.execute(query):
+            if not n:  # the empty set still has its grand total row
+                continue
+            # Grouping columns are never NULL in the values: a NULL marks the other sets.
+            named = [(name, key) for name, key in zip(groups, keys, strict=True) if key is not None]
+            key = (named[0][0], str(named[0][1])) if named else ("all", "")
+            stats[key] = Stat(n, float(median), float(p90))
         return stats, False
     query = values.order_by(moment.desc()).limit(MAX_RANKED_VALUES + 1)  # the index's order
     rows = db.session.execute(query).all()
