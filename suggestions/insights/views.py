@@ -141,13 +141,19 @@ class DashboardView:
         return _number(value)
 
     def slowest_department(self) -> tuple[str, float] | None:
+        """The department(s) whose first answers took longest (median), when there are at
+        least two to compare; ties are named together."""
         by_department = self.d.durations["first_response"].by_department
         ranked = [
             (self.d.departments[i], s.median)
             for i, s in by_department.items()
             if i in self.d.departments and s.median is not None
         ]
-        return max(ranked, key=lambda r: r[1]) if len(ranked) > 1 else None
+        if len(ranked) < 2:
+            return None
+        slowest = max(median for _name, median in ranked)
+        names = sorted(name for name, median in ranked if median == slowest)
+        return ", ".join(names), slowest
 
     def response_bars(self, step: str = "first_response") -> charts.BarChart:
         """Median days per department, slowest first; departments with nothing measured last."""
