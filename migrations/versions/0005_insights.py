@@ -1,7 +1,7 @@
 """insights: indexes for the dashboard's figures and "You said, we did"
 
 Revision ID: 0005_insights
-Revises: 0004_notify
+Revises: 0003_search
 Create Date: 2026-11-26 10:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005_insights'
-down_revision = '0004_notify'
+down_revision = '0003_search'
 branch_labels = None
 depends_on = None
 
