@@ -124,6 +124,22 @@ def test_vote_with_htmx_returns_only_the_button(browser, org):
     assert 'name="vote" value="remove"' in fragment
 
 
+def test_the_swapped_vote_button_still_returns_to_the_page(browser, org):
+    # Without htmx (or before htmx has taken over the new button) the form posts normally
+    # and must come back to the page, not to the POST-only vote address.
+    idea = make_idea(org.employee, department=org.service)
+    browser.login(org.other_employee)
+    fragment = browser.post(
+        f"/ideas/{idea.id}/vote", {"vote": "add", "next": "/ideas?sort=new"},
+        headers={"HX-Request": "true"},
+    ).get_data(as_text=True)  # fmt: skip
+    assert 'name="next" value="/ideas?sort=new"' in fragment
+    fragment = browser.post(
+        f"/ideas/{idea.id}/vote", {"vote": "remove"}, headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    assert f'name="next" value="/ideas/{idea.id}"' in fragment
+
+
 def test_vote_without_javascript_redirects_back(browser, org):
     idea = make_idea(org.employee, department=org.service)
     browser.login(org.other_employee)

@@ -150,9 +150,13 @@ def vote(idea_id: int):
         db.session.commit()
     else:
         voted = rules.has_voted(idea, current_user)
+    back = safe_next(url_for("ideas.show", idea_id=idea.id))
     if is_htmx():
-        return render_template("ideas/_vote.html", idea=idea, voted=voted, vote_form=VoteForm())
-    return redirect(safe_next(url_for("ideas.show", idea_id=idea.id)))
+        # The new button keeps the page's address: its own URL is a POST-only endpoint.
+        return render_template(
+            "ideas/_vote.html", idea=idea, voted=voted, vote_form=VoteForm(), next_url=back
+        )
+    return redirect(back)
 
 
 @bp.post("/ideas/<int:idea_id>/comments")
