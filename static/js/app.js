@@ -17,6 +17,14 @@
     }
   });
 
+  // A form came back with mistakes: put the focus on the summary (or else the first marked
+  // field), so a screen reader reads out what is wrong and the keyboard starts there.
+  // After "load": jumping to the page's #fragment would take the focus away again.
+  window.addEventListener("load", function () {
+    var mistake = document.querySelector(".alert-error[tabindex='-1'], [aria-invalid='true']");
+    if (mistake) mistake.focus();
+  });
+
   // Close the account menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
