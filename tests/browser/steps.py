@@ -1,0 +1,77 @@
+"""Steps several journeys share, done the way a person does them (click, type, read)."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from .visitor import Visitor
+
+
+def fill_idea_form(
+    v: Visitor, *, title: str, problem: str = "Three signatures for a stapler.",
+    proposal: str = "Team leads approve small purchases.",
+    benefit: str = "An hour a week for every team.", category: str | None = None,
+    also_affects: tuple[str, ...] = (), anonymous: bool = False,
+) -> None:  # fmt: skip
+    page = v.page
+    page.fill("#title", title)
+    page.fill("#problem", problem)
+    page.fill("#proposal", proposal)
+    page.fill("#benefit", benefit)
+    if category:
+        page.select_option("#category", label=category)
+    for department in also_affects:
+        page.locator("#affected_departments").get_by_label(department, exact=True).check()
+    if anonymous:
+        page.check("#anonymous")
+
+
+def submit_idea(v: Visitor, title: str, **fields) -> int:
+    """From any page: the "New idea" button, the form, the idea page. Returns the idea's id."""
+    v.page.locator(".topbar").get_by_role("link", name="New idea").click()
+    fill_idea_form(v, title=title, **fields)
+    v.page.locator("main form button[type=submit]").click()
+    v.page.wait_for_url(re.compile(r"/ideas/\d+$"))
+    expect(v.page.locator("h1")).to_have_text(title)
+    v.check()
+    return int(v.page.url.rsplit("/", 1)[1])
+
+
+def vote(v: Visitor, idea_id: int, *, expect_count: int) -> None:
+    """Press the vote button and see it change in place: no page load happens (htmx)."""
+    page = v.page
+    page.evaluate("window.__sameDocument = true")
+    button = page.locator(f"#vote-button-{idea_id}")
+    was = button.get_attribute("aria-pressed")
+    button.click()
+    now = "false" if was == "true" else "true"
+    expect(page.locator(f"#vote-button-{idea_id}")).to_have_attribute("aria-pressed", now)
+    expect(page.locator(f"#vote-{idea_id} .vote-count")).to_have_text(str(expect_count))
+    settled(v, f"#vote-{idea_id}")
+    assert page.evaluate("window.__sameDocument") is True, "the vote reloaded the page"
+    v.check()
+
+
+def settled(v: Visitor, selector: str) -> None:
+    """Wait until htmx has taken over what it swapped in (about 20 ms after the swap)."""
+    expect(v.page.locator(selector)).not_to_have_class(re.compile(r"\bhtmx-added\b"))
+
+
+def comment(v: Visitor, text: str) -> None:
+    """Write a comment on the open idea page and see it posted."""
+    v.page.fill("#body", text)
+    v.page.locator(".comment-form button[type=submit]").click()
+    v.page.wait_for_url(re.compile(r"#comments$"))
+    v.check()
+
+
+def open_idea_from_list(v: Visitor, title: str) -> int:
+    v.page.locator(".mainnav").get_by_role("link").first.click()  # "Ideas", in any language
+    v.page.wait_for_url(re.compile(r"/ideas$"))
+    card = v.page.locator("article.idea-card").filter(has_text=title)
+    card.get_by_role("link", name=title).click()
+    v.page.wait_for_url(re.compile(r"/ideas/\d+$"))
+    v.check()
+    return int(v.page.url.rsplit("/", 1)[1])

@@ -1,0 +1,57 @@
+"""The checks every journey relies on really catch what they claim to: CSP violations,
+JavaScript errors, failed requests, sideways scrolling, small touch targets, axe findings."""
+
+import pytest
+
+from .visitor import DEVICES
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_checks_catch_what_they_should(data, browse):
+    phone = browse(data.erika, DEVICES["phone"])
+    page = phone.page
+
+    page.evaluate("""() => {
+        const script = document.createElement("script");
+        script.textContent = "window.inline = 1";  // inline script: the CSP refuses it
+        document.body.append(script);
+        setTimeout(() => { throw new Error("boom"); });
+        fetch("/static/nowhere.js");
+    }""")
+    page.wait_for_function("() => window.inline === undefined")
+    page.wait_for_timeout(300)
+    problems = "\n".join(phone.problems)
+    assert "Content Security Policy" in problems
+    assert "JS error: boom" in problems or "Error: boom" in problems
+    assert "404 for fetch" in problems
+    phone.problems.clear()
+
+    page.evaluate("""() => {
+        const wide = document.createElement("div");
+        wide.id = "too-wide";
+        wide.textContent = "x".repeat(400);
+        document.querySelector("main").append(wide);
+    }""")
+    with pytest.raises(AssertionError, match="scrolls sideways"):
+        phone.check()
+    page.evaluate("""() => {
+        document.getElementById("too-wide").remove();
+        const tiny = document.createElement("button");
+        tiny.className = "linklike";
+        tiny.textContent = "tiny";
+        document.querySelector("main").append(tiny);
+        tiny.style.minHeight = "0";  // CSSOM, which the CSP allows
+        tiny.style.height = "20px";
+    }""")
+    with pytest.raises(AssertionError, match="touch targets under 44px"):
+        phone.check()
+
+    page.evaluate("""() => {
+        const image = document.createElement("img");
+        image.src = "/static/img/logo.svg";  // no alt text: a critical axe finding
+        document.querySelector("main").append(image);
+    }""")
+    with pytest.raises(AssertionError, match="image-alt"):
+        phone.assert_accessible("safety-net")
+    assert phone.problems == []
