@@ -17,6 +17,8 @@ run: install
 	$(DEV) $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install
+	@[ -x /usr/bin/chromium ] || command -v chromium >/dev/null || \
+	  echo "NOTE: no Chromium found: the browser tests will be skipped (apt-get install chromium)."
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(STAMP) $(COMPILED)

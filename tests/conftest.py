@@ -193,3 +193,12 @@ def new_browser(app):
 def org(app):
     """A small organisation: departments, categories, one person of every role."""
     return factories.make_org()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not CHROMIUM and terminalreporter.stats.get("skipped"):
+        terminalreporter.write_line(
+            "Browser tests (tests/browser) were SKIPPED: no Chromium at /usr/bin/chromium. "
+            "Install it with `apt-get install chromium`; CI (REQUIRE_BROWSER=1) requires them.",
+            yellow=True, bold=True,
+        )  # fmt: skip
