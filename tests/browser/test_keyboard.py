@@ -11,16 +11,20 @@ from .visitor import Visitor
 
 pytestmark = pytest.mark.browser
 
-# Whatever has the focus: its id (or text) and whether a focus ring is drawn.
+# Whatever has the focus: its id (or text), whether a focus ring is drawn, whether it is on
+# screen and not hidden under the sticky top bar.
 FOCUSED = """() => {
     const el = document.activeElement;
     const style = getComputedStyle(el);
     const ring = style.boxShadow !== "none" ||
                  (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0);
     const box = el.getBoundingClientRect();
+    const bar = document.querySelector(".topbar").getBoundingClientRect();
+    const inBar = !!el.closest(".topbar") || el.classList.contains("skip-link");
     return {id: el.id || el.textContent.trim().slice(0, 40), tag: el.tagName.toLowerCase(),
             ring, inMain: !!el.closest("main"),
-            onScreen: box.bottom > 0 && box.top < innerHeight && box.width > 0};
+            onScreen: box.bottom > 0 && box.top < innerHeight && box.width > 0,
+            underTheBar: !inBar && box.top < bar.bottom};
 }"""
 
 
@@ -29,6 +33,7 @@ def tab(v: Visitor, key: str = "Tab") -> dict:
     focused = v.page.evaluate(FOCUSED)
     assert focused["ring"], f"no visible focus on {focused}"
     assert focused["onScreen"], f"the focus is off screen: {focused}"
+    assert not focused["underTheBar"], f"the sticky top bar hides the focus: {focused}"
     return focused
 
 
@@ -41,11 +46,15 @@ def tab_to(v: Visitor, element_id: str, limit: int = 40) -> None:
 
 def test_skip_link_leads_to_the_content(data, browse):
     erika = browse(data.erika)
-    erika.goto("/ideas")
+    erika.goto("/ideas/new")
     first = tab(erika)
     assert first["tag"] == "a" and first["id"] == "Skip to content"
     expect(erika.page.locator(".skip-link")).to_be_in_viewport()
     erika.page.keyboard.press("Enter")
+    # The page jumped to the content, and its heading is not hidden under the sticky bar.
+    heading_top = erika.page.locator("main h1").bounding_box()["y"]
+    bar = erika.page.locator(".topbar").bounding_box()
+    assert heading_top >= bar["y"] + bar["height"], (heading_top, bar)
     after = tab(erika)
     assert after["inMain"], after  # the header's links are skipped
 
