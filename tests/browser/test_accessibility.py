@@ -36,8 +36,9 @@ def _wrong_password(v: Visitor) -> None:
 
 
 def _open_withdraw(v: Visitor) -> None:
-    v.page.locator(".withdraw summary").click()
-    expect(v.page.locator(".withdraw textarea")).to_be_visible()
+    withdraw = v.page.locator("details.action", has=v.page.locator("form[action$='/withdraw']"))
+    withdraw.locator("summary").click()
+    expect(withdraw.locator("textarea")).to_be_visible()
 
 
 def _open_account_menu(v: Visitor) -> None:
