@@ -17,6 +17,11 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
 
 from .dataset import PASSWORD, Account
 
+# Generous waits: on a busy 2-core machine a page can take seconds. They cost nothing when
+# things work, and a failure still names what it waited for.
+TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
+
 AXE_SOURCE = Path(__file__).with_name("vendor").joinpath("axe-core", "axe.min.js")
 BLOCKING_IMPACTS = {"serious", "critical"}
 MIN_TOUCH_TARGET = 44  # px, WCAG 2.5.5 (AAA) and the platforms' guidelines
@@ -61,7 +66,7 @@ class Visitor:
         self.context = chromium.new_context(
             base_url=base_url, locale=locale, **device.context_options()
         )
-        self.context.set_default_timeout(10_000)
+        self.context.set_default_timeout(TIMEOUT_MS)
         self.page: Page = self.context.new_page()
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda error: self.problems.append(f"JS error: {error}"))
