@@ -32,7 +32,7 @@ def test_sign_in_settings_password_and_sign_out(data, browse, device):
 
     # Settings: the language follows the browser until she chooses one.
     page.locator(".usermenu summary").click()
-    page.locator(".usermenu-panel").get_by_role("link", name="Settings").click()
+    page.locator(".usermenu-panel").get_by_role("link", name="Settings", exact=True).click()
     page.wait_for_url(re.compile(r"/account$"))
     expect(page.locator(".facts-inline")).to_contain_text(data.erika.email)
     erika.check()
