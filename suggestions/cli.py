@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(rebuild_search_index)
+    app.cli.add_command(seed_bench)
 
 
 @click.command("init-db")
@@ -78,3 +79,42 @@ def rebuild_search_index(batch_size: int) -> None:
         )
         connection.commit()
     click.echo(f"Search index rebuilt: {count} ideas ({language}).")
+
+
+@click.command("seed-bench")
+@click.option("--ideas", default=100_000, show_default=True, type=click.IntRange(0))
+@click.option("--votes", type=click.IntRange(0), help="Default: 10 per idea.")
+@click.option("--comments", type=click.IntRange(0), help="Default: 3 per idea.")
+@click.option("--users", default=5_000, show_default=True, type=click.IntRange(1))
+@click.option("--departments", default=50, show_default=True, type=click.IntRange(1))
+@click.option("--seed", default=2026, show_default=True, help="Same seed, same data.")
+@click.option("--force", is_flag=True, help="Delete everything in the database first.")
+def seed_bench(ideas, votes, comments, users, departments, seed, force) -> None:
+    """Fill an empty database with a large data set for benchmarks (bench/README.md)."""
+    import time
+
+    from . import benchdata
+
+    try:
+        plan = benchdata.Plan(
+            ideas=ideas, votes=votes, comments=comments, users=users,
+            departments=departments, seed=seed,
+        )  # fmt: skip
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    if not benchdata.is_empty():
+        if not force:
+            raise click.ClickException(
+                "The database is not empty. Use a new database, or --force to delete everything "
+                "in it first."
+            )
+        click.echo("--force: deleting every row first.")
+        benchdata.empty_database()
+    click.echo(
+        f"Seeding {plan.ideas:,} ideas, {plan.votes:,} votes, {plan.comments:,} comments, "
+        f"{plan.users:,} users, {plan.departments} departments ({db.engine.dialect.name})."
+    )
+    started = time.perf_counter()
+    benchdata.seed(plan, echo=click.echo)
+    click.echo(f"Done in {time.perf_counter() - started:.1f} s. Sign in as "
+               f"{benchdata.EMPLOYEE_EMAIL} (password {benchdata.PASSWORD}).")  # fmt: skip

@@ -1,0 +1,70 @@
+"""The benchmark data set: ``flask seed-bench``."""
+
+from sqlalchemy import func, select
+
+from suggestions import benchdata
+from suggestions.auth.models import Role, User
+from suggestions.extensions import db
+from suggestions.ideas.models import Comment, Idea, Vote, idea_affected_departments
+
+ARGS = ["seed-bench", "--ideas", "60", "--votes", "500", "--comments", "300", "--users", "40",
+        "--departments", "5"]  # fmt: skip
+
+
+def test_seed_bench_fills_an_empty_database_with_exact_counters(app):
+    result = app.test_cli_runner().invoke(args=ARGS)
+    assert result.exit_code == 0, result.output
+    assert "Done in" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Idea)) == 60
+    assert db.session.scalar(select(func.count()).select_from(Vote)) == 500
+    assert db.session.scalar(select(func.count()).select_from(Comment)) == 300
+    assert db.session.scalar(select(func.count()).select_from(User)) == 40
+    for idea in db.session.scalars(select(Idea)):
+        votes = db.session.scalar(select(func.count()).where(Vote.idea_id == idea.id))
+        comments = db.session.scalar(select(func.count()).where(Comment.idea_id == idea.id))
+        assert (idea.vote_count, idea.comment_count) == (votes, comments)
+        affected = set(
+            db.session.scalars(
+                select(idea_affected_departments.c.department_id).where(
+                    idea_affected_departments.c.idea_id == idea.id
+                )
+            )
+        )
+        assert idea.owning_department_id in affected
+    # one idea has a full page of comments; texts in both languages
+    assert db.session.scalar(select(func.max(Idea.comment_count))) >= 50
+    titles = " ".join(db.session.scalars(select(Idea.title)))
+    assert any(word in titles for word in ("Formular", "Freigabe", "Antrag", "Urlaubsanträge"))
+    assert any(word in titles for word in ("form", "approved", "requests", "reports"))
+    heads = db.session.scalars(select(User).where(User.role == Role.HEAD)).all()
+    assert len(heads) == 5 and all(len(h.headed_departments) == 1 for h in heads)
+
+
+def test_seed_bench_refuses_a_database_with_data_unless_forced(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=ARGS).exit_code == 0
+    refused = runner.invoke(args=ARGS)
+    assert refused.exit_code != 0 and "not empty" in refused.output
+    forced = runner.invoke(args=[*ARGS[:2], "30", *ARGS[3:], "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert db.session.scalar(select(func.count()).select_from(Idea)) == 30
+
+
+def test_the_bench_employee_can_sign_in_and_new_rows_get_fresh_ids(app, browser):
+    app.test_cli_runner().invoke(args=ARGS)
+    browser.login(User(email=benchdata.EMPLOYEE_EMAIL), password=benchdata.PASSWORD)
+    # After rows with explicit ids (PostgreSQL: sequences moved past them) a new idea still
+    # gets an id of its own.
+    response = browser.post("/ideas/new", {
+        "title": "After the bench", "problem": "p", "proposal": "q", "benefit": "b",
+        "category": "1", "owning_department": "1",
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert response.location.endswith("/ideas/61")
+
+
+def test_impossible_plans_are_refused(app):
+    result = app.test_cli_runner().invoke(
+        args=["seed-bench", "--ideas", "2", "--users", "10", "--votes", "100"]
+    )
+    assert result.exit_code != 0 and "Too many votes" in result.output
