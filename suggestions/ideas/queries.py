@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import abort, current_app
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, tuple_
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
@@ -15,11 +15,15 @@ from ..extensions import db
 from . import search
 from .models import Comment, Idea, IdeaEvent, IdeaStatus, Vote
 
-SORTS = {
-    "top": (Idea.vote_count.desc(), Idea.id.desc()),
-    "new": (Idea.id.desc(),),
-    "discussed": (Idea.comment_count.desc(), Idea.id.desc()),
+# Each list order is a key of columns, all descending, ending in id so ties page stably; one
+# index per order (models.py) serves it. Pages after the first are found by keyset ("after this
+# key"), so page 2,500 costs what page 1 costs; a bare page number still works (OFFSET).
+SORT_KEYS = {
+    "top": (Idea.vote_count, Idea.id),
+    "new": (Idea.id,),
+    "discussed": (Idea.comment_count, Idea.id),
 }
+SORTS = {name: tuple(column.desc() for column in key) for name, key in SORT_KEYS.items()}
 DEFAULT_SORT = "top"
 # Only with a search: best match first.
 RELEVANCE = "relevance"
@@ -41,6 +45,10 @@ class IdeaFilter:
     sort: str = DEFAULT_SORT
     page: int = 1
     q: str = ""  # search words; empty: no search
+    # Keyset cursors from the pager's links: the sort key of the row the page starts after
+    # (or ends before). Only for browsing; search results page by number.
+    after: tuple[int, ...] | None = None
+    before: tuple[int, ...] | None = None
 
     @classmethod
     def from_args(cls, args) -> IdeaFilter:
@@ -50,6 +58,7 @@ class IdeaFilter:
         sort = args.get("sort")
         if sort not in SORTS and not (q and sort == RELEVANCE):
             sort = RELEVANCE if q else DEFAULT_SORT
+        after = None if q else _cursor(args.get("after"), sort)
         return cls(
             status=status if status in set(IdeaStatus) else None,
             department_id=args.get("department", type=int),
@@ -59,6 +68,8 @@ class IdeaFilter:
             sort=sort,
             page=max(1, min(args.get("page", 1, type=int) or 1, 1_000_000)),
             q=q,
+            after=after,
+            before=None if after or q else _cursor(args.get("before"), sort),
         )
 
     @property
@@ -76,9 +87,27 @@ class IdeaFilter:
             "overdue": "1" if self.overdue else None,
             "sort": self.sort if self.sort != self.default_sort else None,
             "page": self.page if self.page != 1 else None,
+            "after": _cursor_text(self.after),
+            "before": _cursor_text(self.before),
         }
         values.update(changes)
         return {k: v for k, v in values.items() if v is not None and (k, v) != ("page", 1)}
+
+
+def _cursor(value: str | None, sort: str) -> tuple[int, ...] | None:
+    """A cursor from the query string, or None when it does not fit the sort."""
+    parts = (value or "").split(".")
+    if sort not in SORT_KEYS or len(parts) != len(SORT_KEYS[sort]):
+        return None
+    try:
+        numbers = tuple(int(part) for part in parts)
+    except ValueError:
+        return None
+    return numbers if all(abs(n) < 2**62 for n in numbers) else None
+
+
+def _cursor_text(cursor: tuple[int, ...] | None) -> str | None:
+    return ".".join(str(n) for n in cursor) if cursor else None
 
 
 @dataclass
@@ -92,16 +121,15 @@ class IdeaPage:
     search: search.SearchQuery | None = None  # the search as it ran, if there was one
     snippets: dict[int, search.Snippet] = field(default_factory=dict)
     last_item: int | None = None  # a ranking by relevance reaches this far at most
+    has_next: bool = False
+    has_previous: bool = False
+    # Keyset cursors for the pager's links (None: link by page number).
+    next_after: str | None = None
+    previous_before: str | None = None
 
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        if self.last_item is not None and self.page * self.per_page >= self.last_item:
-            return False
-        return self.capped or self.page < self.pages
 
 
 def _conditions(viewer: User, f: IdeaFilter) -> list:
@@ -124,45 +152,110 @@ def list_ideas(viewer: User, f: IdeaFilter) -> IdeaPage:
     cap = current_app.config["RESULT_COUNT_CAP"]
     conditions = _conditions(viewer, f)
     base = select(Idea).where(*conditions)
-    order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
     query = search.parse_query(f.q) if f.q else None
-    listed, paged = base, False
     if query is None:
-        # Count at most cap+1 matches: the figure stays cheap with a million ideas.
-        ids = base.with_only_columns(Idea.id).limit(cap + 1).subquery()
-        counted = db.session.scalar(select(func.count()).select_from(ids))
-    elif not query.usable:  # only common words, or no letters at all: nothing to look for
+        return _browse(viewer, f, base, per_page, cap)
+    if not query.usable:  # only common words, or no letters at all: nothing to look for
         return IdeaPage([], f.page, per_page, 0, False, search=query)
+    cap = min(cap, search.SEARCH_COUNT_CAP)
+    counted = search.count_matches(query, conditions, cap=cap + 1)
+    order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
+    listed, paged = base, False
+    if f.sort == RELEVANCE:
+        page = search.ranked_page(query, conditions, limit=per_page, offset=(f.page - 1) * per_page)
+        listed, paged = select(Idea).join(page, page.c.idea_id == Idea.id), True
+        order = (page.c.score, Idea.id.desc())
     else:
-        cap = min(cap, search.SEARCH_COUNT_CAP)
-        counted = search.count_matches(query, conditions, cap=cap + 1)
-        if f.sort == RELEVANCE:
-            page = search.ranked_page(
-                query, conditions, limit=per_page, offset=(f.page - 1) * per_page
-            )
-            listed, paged = select(Idea).join(page, page.c.idea_id == Idea.id), True
-            order = (page.c.score, Idea.id.desc())
-        else:
-            listed = base.where(search.match_condition(query, matches=counted))
-    listed = listed.options(
-        joinedload(Idea.category),
-        joinedload(Idea.owning_department),
-        joinedload(Idea.author).joinedload(User.department),
-    ).order_by(*order)
+        listed = base.where(search.match_condition(query, matches=counted))
+    listed = listed.options(*_CARD).order_by(*order)
     if not paged:
         listed = listed.limit(per_page).offset((f.page - 1) * per_page)
     items = list(db.session.scalars(listed))
+    total, last_item = min(counted, cap), search.RANK_CANDIDATES if f.sort == RELEVANCE else None
+    has_next = (counted > cap or f.page * per_page < total) and not (
+        last_item is not None and f.page * per_page >= last_item
+    )
     return IdeaPage(
+        items=items,
+        page=f.page,
+        per_page=per_page,
+        total=total,
+        capped=counted > cap,
+        voted_ids=voted_ids(viewer, [i.id for i in items]),
+        search=query,
+        snippets=search.snippets(query, items),
+        last_item=last_item,
+        has_next=has_next,
+        has_previous=f.page > 1,
+    )
+
+
+# What a card shows besides the idea's own row.
+_CARD = (
+    joinedload(Idea.category),
+    joinedload(Idea.owning_department),
+    joinedload(Idea.author).joinedload(User.department),
+)
+
+
+def _browse(viewer: User, f: IdeaFilter, base, per_page: int, cap: int) -> IdeaPage:
+    """A page of the list without a search: by keyset after the first page (or by number)."""
+    # Count at most cap+1 matches: the figure stays cheap with a million ideas.
+    counted = db.session.scalar(
+        select(func.count()).select_from(base.with_only_columns(Idea.id).limit(cap + 1).subquery())
+    )
+    key = SORT_KEYS[f.sort]
+    ids = base.with_only_columns(Idea.id)
+    if f.before:  # the page that ends just before the cursor: read upwards, then turn round
+        ids = ids.where(_key_compare(key, f.before, ">")).order_by(*(c.asc() for c in key))
+    else:
+        ids = ids.order_by(*SORTS[f.sort])
+        if f.after:
+            ids = ids.where(_key_compare(key, f.after, "<"))
+        else:
+            ids = ids.offset((f.page - 1) * per_page)
+    # One row more than a page tells whether there is a next (or previous) page. Only the ids
+    # are sorted and skipped (in the sort's index, without touching the rows); the page's rows
+    # and what they show are then loaded by id.
+    page_ids = ids.limit(per_page + 1).subquery()
+    items = list(
+        db.session.scalars(
+            select(Idea)
+            .join(page_ids, Idea.id == page_ids.c.id)
+            .options(*_CARD)
+            .order_by(*SORTS[f.sort])
+        )
+    )
+    more = len(items) > per_page
+    if f.before:
+        items = items[1:] if more else items
+        has_previous, has_next = more, True
+    else:
+        items = items[:per_page]
+        has_previous, has_next = f.page > 1 or f.after is not None, more
+    page = IdeaPage(
         items=items,
         page=f.page,
         per_page=per_page,
         total=min(counted, cap),
         capped=counted > cap,
         voted_ids=voted_ids(viewer, [i.id for i in items]),
-        search=query,
-        snippets=search.snippets(query, items) if query is not None else {},
-        last_item=search.RANK_CANDIDATES if query is not None and f.sort == RELEVANCE else None,
+        has_next=has_next and bool(items),
+        has_previous=has_previous and f.page > 1,
     )
+    if items:
+        page.next_after = _cursor_text(tuple(getattr(items[-1], c.key) for c in key))
+        if f.page > 2:  # the link to page 1 needs no cursor
+            page.previous_before = _cursor_text(tuple(getattr(items[0], c.key) for c in key))
+    return page
+
+
+def _key_compare(key, values: tuple[int, ...], operator: str):
+    """``(a, b) < (x, y)`` in SQL: a row-value comparison both databases answer from the
+    index whose columns are the key."""
+    left = key[0] if len(key) == 1 else tuple_(*key)
+    right = values[0] if len(key) == 1 else tuple_(*values)
+    return left < right if operator == "<" else left > right
 
 
 def voted_ids(viewer: User, idea_ids: list[int]) -> set[int]:
@@ -234,4 +327,5 @@ def get_comment_or_404(idea: Idea, comment_id: int) -> Comment:
 
 def matching_ideas(viewer: User, f: IdeaFilter):
     """Every idea the filter shows, in the list's order and unpaged: exports bound it."""
-    return _filtered(viewer, f).order_by(*SORTS[f.sort])
+    query = select(Idea).where(*_conditions(viewer, f))
+    return query.order_by(*SORTS.get(f.sort, SORTS[DEFAULT_SORT]))
