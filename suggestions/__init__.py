@@ -51,6 +51,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     notify.init_app(app)  # signal listeners, worker commands, the bell
+    if app.config["BENCH"]:
+        from . import bench
+
+        bench.init_app(app)
     return app
 
 

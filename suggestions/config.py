@@ -80,6 +80,8 @@ DEFAULTS: dict[str, Any] = {
     # Stemming for search: "de" or "en". Unset: the default language. After changing it, run
     # `flask --app suggestions rebuild-search-index`.
     "SEARCH_LANGUAGE": None,
+    # Benchmark instruments (suggestions/bench.py): never on in normal production.
+    "BENCH": False,
 }
 
 # Plain environment variables read on top of instance/config.py. Anything else can be set as

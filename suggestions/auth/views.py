@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..errors import DomainError
 from ..extensions import db, limiter, login_email_key, login_manager
@@ -24,8 +24,10 @@ def load_user(token: str) -> User | None:
     user_id, _, version = token.partition(":")
     if not user_id.isdigit():
         return None
+    # One query per request: the person with their department (shown in the page header).
+    # Headed departments load on first use, which only a head's permission checks need.
     user = db.session.scalar(
-        select(User).where(User.id == int(user_id)).options(selectinload(User.headed_departments))
+        select(User).where(User.id == int(user_id)).options(joinedload(User.department))
     )
     if user is None or not user.active or str(user.session_version) != version:
         return None

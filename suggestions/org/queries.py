@@ -24,13 +24,22 @@ def categories(*, include_retired: bool = False, keep_id: int | None = None) -> 
     return list(db.session.scalars(query))
 
 
+# Choices for forms and filters read plain columns: they are on every list page and every form.
+
+
 def category_choices(keep_id: int | None = None) -> list[tuple[int, str]]:
-    locale = str(get_locale() or "en")
-    return [(c.id, c.label(locale)) for c in categories(keep_id=keep_id)]
+    name = Category.name_de if str(get_locale() or "en") == "de" else Category.name_en
+    query = (
+        select(Category.id, name)
+        .where(Category.active.is_(True) | (Category.id == keep_id))
+        .order_by(Category.position, Category.name_en)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 def department_choices() -> list[tuple[int, str]]:
-    return [(d.id, d.name) for d in departments()]
+    query = select(Department.id, Department.name).order_by(Department.name)
+    return [tuple(row) for row in db.session.execute(query)]
 
 
 def org_settings() -> OrgSettings:

@@ -1,0 +1,141 @@
+"""Every main page issues a fixed number of SQL statements, whatever the database holds.
+
+The same pages are read with a small and a larger data set (10 and 200 ideas, with votes,
+comments and people to match); the counts must be equal (no N+1) and within the bound written
+here. Counts come from the X-Query-Count header the BENCH setting adds (suggestions/bench.py).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from sqlalchemy import select
+
+from suggestions import benchdata
+from suggestions.auth.models import Role, User
+from suggestions.extensions import db
+from suggestions.ideas.models import Idea
+
+SMALL = benchdata.Plan(ideas=10, votes=10, comments=10, users=15, departments=3)
+LARGE = benchdata.Plan(ideas=200, votes=2_000, comments=600, users=60, departments=12)
+
+# page -> the most statements it may issue. The signed-in person costs one (with their
+# department); a head's departments cost one more, on pages that ask what a head may do.
+BOUNDS = {
+    "list top": 6,
+    "list newest": 6,
+    "list most discussed": 6,
+    "list by status": 6,
+    "list by department": 6,
+    "list by category": 6,
+    "list mine": 6,
+    "list newest in a department": 6,
+    "list page 2 by number": 6,
+    "list next page (keyset)": 6,
+    "idea with most comments": 6,
+    "idea, second comment page": 6,
+    "idea as the owning department's head": 7,
+    "submit form": 3,
+    "account": 1,
+    "admin users": 3,
+    "admin departments": 3,
+    "admin categories": 2,
+}
+
+
+@pytest.fixture
+def config_overrides():
+    # Small pages, so even the small set has a second page of ideas and of comments.
+    return {"BENCH": True, "IDEAS_PER_PAGE": 4, "COMMENTS_PER_PAGE": 5}
+
+
+def _queries(response) -> int:
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return int(response.headers["X-Query-Count"])
+
+
+def _next_link(page: str) -> str:
+    return html.unescape(re.search(r'<a href="([^"]+)" rel="next"', page).group(1))
+
+
+def _measure(app, new_browser, plan: benchdata.Plan) -> dict[str, int]:
+    benchdata.empty_database()
+    benchdata.seed(plan, echo=lambda _: None, analyze=False)
+    first = db.session.get(Idea, 1)
+    busiest = db.session.scalar(select(Idea).order_by(Idea.comment_count.desc()).limit(1))
+    head = db.session.scalar(
+        select(User).where(
+            User.role == Role.HEAD, User.department_id == busiest.owning_department_id
+        )
+    )
+    employee = benchdata.EMPLOYEE_EMAIL
+    counts: dict[str, int] = {}
+
+    browser = new_browser()
+    browser.login(User(email=employee), password=benchdata.PASSWORD)
+    pages = {
+        "list top": "/ideas",
+        "list newest": "/ideas?sort=new",
+        "list most discussed": "/ideas?sort=discussed",
+        "list by status": f"/ideas?status={first.status}",
+        "list by department": f"/ideas?department={first.owning_department_id}",
+        "list by category": f"/ideas?category={first.category_id}",
+        "list mine": "/ideas?mine=1",
+        "list newest in a department": f"/ideas?sort=new&department={first.owning_department_id}",
+        "list page 2 by number": "/ideas?page=2",
+        "idea with most comments": f"/ideas/{busiest.id}",
+        "idea, second comment page": f"/ideas/{busiest.id}?comments=2",
+        "submit form": "/ideas/new",
+        "account": "/account",
+    }
+    for name, url in pages.items():
+        counts[name] = _queries(browser.get(url))
+    top = browser.get("/ideas").get_data(as_text=True)
+    counts["list next page (keyset)"] = _queries(browser.get(_next_link(top)))
+
+    head_browser = new_browser()
+    head_browser.login(head, password=benchdata.PASSWORD)
+    counts["idea as the owning department's head"] = _queries(
+        head_browser.get(f"/ideas/{busiest.id}")
+    )
+
+    admin = new_browser()
+    admin.login(User(email=benchdata.ADMIN_EMAIL), password=benchdata.PASSWORD)
+    for name, url in {
+        "admin users": "/admin/users",
+        "admin departments": "/admin/departments",
+        "admin categories": "/admin/categories",
+    }.items():
+        counts[name] = _queries(admin.get(url))
+    return counts
+
+
+def test_pages_cost_the_same_number_of_queries_at_any_size(app, new_browser):
+    small = _measure(app, new_browser, SMALL)
+    large = _measure(app, new_browser, LARGE)
+    assert db.session.scalar(select(db.func.count()).select_from(Idea)) == LARGE.ideas
+    assert small == large, {k: (small[k], large[k]) for k in small if small[k] != large[k]}
+    over = {page: count for page, count in large.items() if count > BOUNDS[page]}
+    assert not over, f"more queries than the bound: {over} (bounds: {BOUNDS})"
+    assert set(large) == set(BOUNDS)
+
+
+def test_the_header_counts_each_statement_of_the_request(app, browser, org):
+    browser.login(org.employee)
+    response = browser.get("/bench/ceiling")
+    # the signed-in person, then the 20 rows: two statements, BEGIN not counted
+    assert _queries(response) == 2
+
+
+def test_without_the_bench_setting_there_is_no_header_and_no_ceiling(database_url):
+    from suggestions import create_app
+
+    from .conftest import _test_config
+
+    plain = create_app(_test_config(database_url))
+    assert "/bench/ceiling" not in {rule.rule for rule in plain.url_map.iter_rules()}
+    with plain.test_client() as client:
+        response = client.get("/healthz")
+    assert "X-Query-Count" not in response.headers
