@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
 
-from flask import Flask, current_app, request, url_for
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+import flask_babel
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import format_currency, format_decimal, get_locale, get_timezone, get_translations
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -24,9 +32,20 @@ ANONYMOUS = _l("Anonymous")
 FORMER_EMPLOYEE = _l("Former employee")
 
 
+def viewer():
+    """The signed-in person (or the anonymous user) of this request, without going through
+    the ``current_user`` proxy each time: templates ask the policy once per row."""
+    user = g.get("_login_user")
+    return user if user is not None else current_user._get_current_object()
+
+
+def template_can(action: str, obj=None) -> bool:
+    return can(viewer(), action, obj)
+
+
 def visible_author(idea: Idea):
     """The author a viewer may see, or None (anonymous, or the account is gone)."""
-    if idea.author_id is None or not can(current_user, "idea.see_author", idea):
+    if idea.author_id is None or not can(viewer(), "idea.see_author", idea):
         return None
     return idea.author
 
@@ -43,10 +62,10 @@ def event_actor_label(event: IdeaEvent, idea: Idea) -> str:
 def relative_age(moment: datetime) -> str:
     days = (now() - moment).days
     if days <= 0:
-        return str(_l("today"))
+        return translated(_l("today"))
     if days == 1:
-        return str(_l("yesterday"))
-    return str(_l("%(n)d days ago", n=days))
+        return translated(_l("yesterday"))
+    return translated(_l("%(n)d days ago", n=days))
 
 
 def input_attrs(field, **extra) -> dict:
@@ -61,32 +80,145 @@ def input_attrs(field, **extra) -> dict:
     return attrs
 
 
+# --- translations in templates ----------------------------------------------------------------
+# Flask-Babel finds the request's catalogue anew for every string (several context lookups and
+# a locale-to-text conversion each time); a list page asks for hundreds of strings. The locale
+# is fixed for the request, so the catalogue is looked up once and kept on ``g``, keyed by the
+# locale object: ``flask_babel.refresh()`` drops that object and the next string looks again.
+
+
+def _page_language() -> tuple[str, object]:
+    """(locale code, catalogue) of this request."""
+    request_globals = g._get_current_object()
+    cached = getattr(request_globals, "_page_language", None)
+    babel = getattr(request_globals, "_flask_babel", None)
+    if cached is not None and getattr(babel, "babel_locale", None) is cached[0]:
+        return cached[1], cached[2]
+    translations = get_translations()
+    code = str(get_locale() or "en")
+    babel = getattr(request_globals, "_flask_babel", None)
+    request_globals._page_language = (getattr(babel, "babel_locale", None), code, translations)
+    return code, translations
+
+
+def _translations():
+    return _page_language()[1]
+
+
+def _gettext(message: str) -> str:
+    return _translations().ugettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations().ungettext(singular, plural, n)
+
+
+def _pgettext(context: str, message: str) -> str:
+    return _translations().upgettext(context, message)
+
+
+def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return _translations().unpgettext(context, singular, plural, n)
+
+
+def translated(label) -> str:
+    """A lazy label (``_l``) as text, through the request's catalogue. Handing the lazy
+    object to the template would translate it twice (once to ask whether it is markup)."""
+    if isinstance(label, LazyString) and label._func is flask_babel.gettext:
+        text = _gettext(label._args[0])
+        return text % label._kwargs if label._kwargs else text
+    return str(label)
+
+
+class TranslatedLabels(Mapping):
+    """A dict of lazy labels that hands out text in the request's language."""
+
+    def __init__(self, labels: dict):
+        self._labels = labels
+
+    def __getitem__(self, key):
+        return translated(self._labels[key])
+
+    def __iter__(self):
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+
+def label_filter(labels: dict):
+    def label(value):
+        return translated(labels[value]) if value in labels else value
+
+    return label
+
+
 def locale() -> str:
-    return str(get_locale() or "en")
+    return _page_language()[0]
+
+
+def _timezone():
+    cached = g.get("_page_timezone")
+    if cached is None:
+        cached = g._page_timezone = get_timezone()
+    return cached
+
+
+@lru_cache(maxsize=8192)
+def _format_moment(kind: str, value: datetime, timezone, locale_code: str) -> str:
+    # Stored times are naive UTC; babel converts them to the reader's time zone.
+    moment = value.replace(tzinfo=UTC)
+    if kind == "date":
+        return babel_dates.format_date(moment.astimezone(timezone), "medium", locale=locale_code)
+    return babel_dates.format_datetime(moment, "medium", tzinfo=timezone, locale=locale_code)
+
+
+def format_moment(value: datetime | None, kind: str = "datetime") -> str:
+    """A stored time as the reader reads it. The same comment shows the same date to every
+    reader of a language, so the text is remembered (a page of 50 comments formats 50 dates)."""
+    if not value:
+        return ""
+    return _format_moment(kind, value, _timezone(), locale())
+
+
+@lru_cache(maxsize=16)
+def _group_symbol(locale_code: str) -> str:
+    return babel_numbers.get_group_symbol(locale_code)
+
+
+def format_number(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        # Whole numbers (votes, counts) need only the grouping sign of the language.
+        return f"{value:,}".replace(",", _group_symbol(locale()))
+    return format_decimal(value)
 
 
 def init_app(app: Flask) -> None:
+    if not app.config.get("ASSET_VERSION"):
+        app.config["ASSET_VERSION"] = asset_version(app.static_folder)
     app.jinja_env.filters.update(
         markdown=render_markdown,
-        datetime=lambda value: format_datetime(value, "medium") if value else "",
-        date=lambda value: format_date(value, "medium") if value else "",
-        number=lambda value: format_decimal(value) if value is not None else "",
-        status_label=lambda status: STATUS_LABELS.get(status, status),
-        event_label=lambda kind: EVENT_LABELS.get(kind, kind),
-        role_label=lambda role: ROLE_LABELS.get(role, role),
+        datetime=format_moment,
+        date=lambda value: format_moment(value, "date"),
+        number=format_number,
+        status_label=label_filter(STATUS_LABELS),
+        event_label=label_filter(EVENT_LABELS),
+        role_label=label_filter(ROLE_LABELS),
         category_label=lambda category: category.label(locale()) if category else "",
         age=relative_age,
         money=lambda value: (
             format_currency(value, org_settings().currency) if value is not None else ""
         ),
-        commitment_label=lambda state: COMMITMENT_LABELS.get(state, state),
+        commitment_label=label_filter(COMMITMENT_LABELS),
     )
     app.jinja_env.globals.update(
-        can=lambda action, obj=None: can(current_user, action, obj),
+        can=template_can,
         visible_author=visible_author,
         event_actor_label=event_actor_label,
-        sort_labels=SORT_LABELS,
-        status_labels=STATUS_LABELS,
+        sort_labels=TranslatedLabels(SORT_LABELS),
+        status_labels=TranslatedLabels(STATUS_LABELS),
         locale=locale,
         csrf_token=generate_csrf,
         static_url=static_url,
@@ -94,6 +226,10 @@ def init_app(app: Flask) -> None:
         idea_clock=lambda idea: clock(idea, org_settings()),
         today=lambda: now().date(),
     )
+    app.jinja_env.install_gettext_callables(
+        gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext,
+        newstyle=True,
+    )  # fmt: skip
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -103,5 +239,16 @@ def init_app(app: Flask) -> None:
 
 
 def static_url(filename: str) -> str:
-    """A static file's URL carrying the app version, so browsers may cache it long."""
-    return url_for("static", filename=filename, v=current_app.config.get("ASSET_VERSION", "1"))
+    """A static file's URL carrying the version of the static files, so browsers may cache it
+    for a long time and still get a changed file at once."""
+    return url_for("static", filename=filename, v=current_app.config["ASSET_VERSION"])
+
+
+def asset_version(folder: str | None) -> str:
+    """A short hash of every file under static/: it changes exactly when a file does."""
+    digest = hashlib.sha256()
+    root = Path(folder or ".")
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

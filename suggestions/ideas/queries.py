@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from flask import abort, current_app
 from sqlalchemy import ColumnElement, func, select, tuple_
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
 from ..extensions import db
@@ -222,7 +223,8 @@ def _browse(viewer: User, f: IdeaFilter, base, per_page: int, cap: int) -> IdeaP
         db.session.scalars(
             select(Idea)
             .join(page_ids, Idea.id == page_ids.c.id)
-            .options(*_CARD)
+            # a card shows no long text
+            .options(defer(Idea.problem), defer(Idea.proposal), defer(Idea.benefit), *_CARD)
             .order_by(*SORTS[f.sort])
         )
     )
@@ -315,7 +317,12 @@ def comments(idea: Idea, page: int) -> CommentPage:
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    return CommentPage(items=list(db.session.scalars(query)), page=page, pages=pages)
+    items = list(db.session.scalars(query))
+    for comment in items:
+        # Each comment's idea is this one: saying so spares a lookup per comment (and per
+        # permission check that asks for it).
+        set_committed_value(comment, "idea", idea)
+    return CommentPage(items=items, page=page, pages=pages)
 
 
 def get_comment_or_404(idea: Idea, comment_id: int) -> Comment:
