@@ -80,6 +80,10 @@ DEFAULTS: dict[str, Any] = {
     # Stemming for search: "de" or "en". Unset: the default language. After changing it, run
     # `flask --app suggestions rebuild-search-index`.
     "SEARCH_LANGUAGE": None,
+    # PostgreSQL connections per worker process: one per gunicorn thread (gunicorn.conf.py),
+    # plus a little overflow. Workers x (pool + overflow) must stay below max_connections.
+    "DATABASE_POOL_SIZE": 4,
+    "DATABASE_MAX_OVERFLOW": 4,
     # Benchmark instruments (suggestions/bench.py): never on in normal production.
     "BENCH": False,
 }
@@ -135,6 +139,11 @@ def _finish(app: Flask) -> None:
     if uri.startswith(("postgres://", "postgresql://")):
         # The driver we ship is psycopg 3; the bare scheme would ask for psycopg2.
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])  # never the shared default
+        options.setdefault("pool_size", int(app.config["DATABASE_POOL_SIZE"]))
+        options.setdefault("max_overflow", int(app.config["DATABASE_MAX_OVERFLOW"]))
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     language = str(app.config["SEARCH_LANGUAGE"] or app.config["BABEL_DEFAULT_LOCALE"])[:2].lower()
     if language not in {"de", "en"}:

@@ -83,6 +83,13 @@ def init_app(app: Flask) -> None:
         if request.endpoint != "static":
             # Pages carry personal data: never kept by shared caches, always revalidated.
             headers.setdefault("Cache-Control", "private, no-store")
+        elif request.args.get("v") == app.config["ASSET_VERSION"] and response.status_code == 200:
+            # static_url() puts the version of the files into the link: a new release is a new
+            # URL, so browsers (and the proxy) may keep this one for a year without asking.
+            response.cache_control.public = True
+            response.cache_control.max_age = 31_536_000
+            response.cache_control.immutable = True
+            response.cache_control.no_cache = None
         if is_htmx():
             headers.add("Vary", "HX-Request")
         return response
