@@ -8,7 +8,7 @@ DEV    := FREIRAUM_ENV=development
 CATALOGS := $(wildcard suggestions/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test install lint messages bench clean
+.PHONY: run test install lint messages bench bench-scale wrk clean
 
 run: install
 	$(DEV) $(FLASK) init-db
@@ -40,6 +40,25 @@ lint: install
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o suggestions/translations/messages.pot .
 	$(BIN)/pybabel update -i suggestions/translations/messages.pot -d suggestions/translations --no-fuzzy-matching
+
+# Benchmark (bench/run.py, README "Performance"): gunicorn with the production settings on
+# 127.0.0.1, driven by wrk. SQLite by default; PostgreSQL with BENCH_DATABASE_URL=postgresql+psycopg://...
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--only list,idea --duration 5".
+bench: install wrk
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The scale curve: 10,000, 100,000 and 1,000,000 ideas (the largest takes a while to generate once).
+bench-scale: install wrk
+	$(BIN)/python bench/run.py --scale $(BENCH_ARGS)
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "wrk is missing: installing it (apt-get install -y wrk)"; \
+	  (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk)) >/dev/null 2>&1; \
+	}
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "wrk could not be installed here. Install it (Debian/Ubuntu: apt-get install wrk;"; \
+	  echo "macOS: brew install wrk), then run make bench again."; exit 1; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache
