@@ -39,6 +39,7 @@ BOUNDS = {
     "idea as the owning department's head": 7,
     "submit form": 3,
     "account": 1,
+    "vote (htmx)": 4,
     "admin users": 3,
     "admin departments": 3,
     "admin categories": 2,
@@ -92,6 +93,10 @@ def _measure(app, new_browser, plan: benchdata.Plan) -> dict[str, int]:
     }
     for name, url in pages.items():
         counts[name] = _queries(browser.get(url))
+    open_idea = db.session.scalar(select(Idea.id).where(Idea.status == "new").limit(1))
+    vote_url, htmx = f"/ideas/{open_idea}/vote", {"HX-Request": "true"}
+    browser.post(vote_url, {"vote": "remove"}, headers=htmx)
+    counts["vote (htmx)"] = _queries(browser.post(vote_url, {"vote": "add"}, headers=htmx))
     top = browser.get("/ideas").get_data(as_text=True)
     counts["list next page (keyset)"] = _queries(browser.get(_next_link(top)))
 

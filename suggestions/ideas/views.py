@@ -143,7 +143,7 @@ def edit(idea_id: int):
 
 @bp.post("/ideas/<int:idea_id>/vote")
 def vote(idea_id: int):
-    idea = queries.get_idea_or_404(idea_id)
+    idea = queries.get_bare_idea_or_404(idea_id)
     form = VoteForm()
     if form.validate_on_submit() and form.vote.data in {"add", "remove"}:
         voted = rules.set_vote(idea, current_user, form.vote.data == "add")
