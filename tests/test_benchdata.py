@@ -1,6 +1,6 @@
 """The benchmark data set: ``flask seed-bench``."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from suggestions import benchdata
 from suggestions.auth.models import Role, User
@@ -38,6 +38,12 @@ def test_seed_bench_fills_an_empty_database_with_exact_counters(app):
     assert any(word in titles for word in ("form", "approved", "requests", "reports"))
     heads = db.session.scalars(select(User).where(User.role == Role.HEAD)).all()
     assert len(heads) == 5 and all(len(h.headed_departments) == 1 for h in heads)
+    # The indexes set aside for the load are all back.
+    inspector = inspect(db.engine)
+    for table in benchdata.BULK_TABLES:
+        expected = {index.name for index in table.indexes}
+        assert expected <= {index["name"] for index in inspector.get_indexes(table.name)}
+    assert "ix_ideas_top" in {index["name"] for index in inspector.get_indexes("ideas")}
 
 
 def test_seed_bench_refuses_a_database_with_data_unless_forced(app):
