@@ -39,6 +39,7 @@ def test_seed_bench_fills_an_empty_database_with_exact_counters(app):
     heads = db.session.scalars(select(User).where(User.role == Role.HEAD)).all()
     assert len(heads) == 5 and all(len(h.headed_departments) == 1 for h in heads)
     # The indexes set aside for the load are all back.
+    db.session.commit()  # outside a request the session holds the SQLite write lock
     inspector = inspect(db.engine)
     for table in benchdata.BULK_TABLES:
         expected = {index.name for index in table.indexes}
