@@ -532,6 +532,11 @@ def main_table(results: list[Result]) -> list[str]:
     return lines
 
 
+def section_suffix() -> str:
+    """SQLite and PostgreSQL results are kept side by side in RESULTS.md."""
+    return "-postgresql" if os.environ.get("BENCH_DATABASE_URL") else ""
+
+
 def write_section(name: str, lines: list[str]) -> None:
     begin, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
     body = "\n".join([begin, *lines, end])
@@ -596,7 +601,7 @@ def main_run(args, settings: Settings) -> None:
     ]
     print("\n".join(lines))
     if not args.no_write:
-        write_section("main", lines)
+        write_section("main" + section_suffix(), lines)
 
 
 def scale_run(args, settings: Settings) -> None:
@@ -627,28 +632,33 @@ def scale_run(args, settings: Settings) -> None:
         "idea on average).",
         *notes,
         "",
-        "| scenario | " + " | ".join(f"{n:,}: p50 / p99 ms, req/s" for n in sizes)
-        + " | p50 largest / smallest |",
-        "|---|" + "---:|" * (len(sizes) + 1),
+        "| scenario | " + " | ".join(f"{n:,}: p50 / p99 ms, req/s, CPU ms" for n in sizes)
+        + " | p50 largest / smallest | CPU largest / smallest |",
+        "|---|" + "---:|" * (len(sizes) + 2),
     ]  # fmt: skip
     for scenario in [ceiling, *curve]:
-        cells, p50s = [], []
+        cells, p50s, cpus = [], [], []
         for n in sizes:
             r = next(r for r in per_size[n] if r.scenario is scenario)
             if r.measured:
-                cells.append(f"{r.p50_ms:.1f} / {r.p99_ms:.1f}, {r.requests_per_second:.0f}")
+                cells.append(
+                    f"{r.p50_ms:.1f} / {r.p99_ms:.1f}, {r.requests_per_second:.0f}, "
+                    f"{r.server_cpu_ms or 0:.1f}"
+                )
                 p50s.append(r.p50_ms)
+                cpus.append(r.server_cpu_ms or 0)
             else:
                 cells.append(r.skipped)
         if len(p50s) == len(sizes) and len(sizes) > 1:
             factor = p50s[-1] / p50s[0]
             ratio = f"{factor:.2f} ({verdict(factor <= SCALE_FACTOR)}, target <= {SCALE_FACTOR})"
+            cpu_ratio = f"{cpus[-1] / cpus[0]:.2f}" if cpus[0] else "n/a"
         else:
-            ratio = "n/a"
-        lines.append(f"| {scenario.name} | " + " | ".join(cells) + f" | {ratio} |")
+            ratio = cpu_ratio = "n/a"
+        lines.append(f"| {scenario.name} | " + " | ".join(cells) + f" | {ratio} | {cpu_ratio} |")
     print("\n".join(lines))
     if not args.no_write:
-        write_section("scale", lines)
+        write_section("scale" + section_suffix(), lines)
 
 
 def main() -> None:

@@ -52,8 +52,10 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGES": ["en", "de"],
     "IDEAS_PER_PAGE": 20,
     "COMMENTS_PER_PAGE": 50,
-    # Counting matching ideas stops here ("10,000+"): the count stays cheap at any size.
-    "RESULT_COUNT_CAP": 10000,
+    # Counting matching ideas stops here ("More than 1,000 ideas"): the count stays cheap at
+    # any size. Counting to 10,000 cost every list view 0.4 ms on SQLite and 4 ms on
+    # PostgreSQL (index-only scan of 10,001 entries), more than the page's rows themselves.
+    "RESULT_COUNT_CAP": 1000,
     # Notifications. Links in mails and webhooks start with BASE_URL (no request there).
     "BASE_URL": None,
     "NOTIFICATIONS_PER_PAGE": 30,
