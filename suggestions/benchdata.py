@@ -32,10 +32,11 @@ from .ideas.models import (
 )
 from .org.models import Category, Department, department_heads
 from .timeutil import now
+from .workflow.models import Commitment, CommitmentState, CommitmentUpdate
 
 # Raise when the generated data changes (not for changes in how it is loaded): the benchmark
 # keeps data sets and makes them again when this differs.
-DATA_VERSION = 1
+DATA_VERSION = 2
 PASSWORD = "freiraum-bench"
 # The account the benchmark signs in with: an ordinary employee.
 EMPLOYEE_EMAIL = "bench.employee@freiraum.example"
@@ -78,17 +79,25 @@ class Report:
         return sum(self.seconds.values())
 
 
+# Configuration rows the migrations write (the organisation's settings): not data, kept.
+SETTINGS_TABLES = {"org_settings"}
+
+
+def _data_tables():
+    return [t for t in db.metadata.sorted_tables if t.name not in SETTINGS_TABLES]
+
+
 def is_empty() -> bool:
-    for table in db.metadata.sorted_tables:
+    for table in _data_tables():
         if db.session.execute(select(text("1")).select_from(table).limit(1)).first():
             return False
     return True
 
 
 def empty_database() -> None:
-    """Delete every row (``--force``)."""
+    """Delete every row of data (``--force``); the organisation's settings stay."""
     db.session.close()
-    tables = list(reversed(db.metadata.sorted_tables))
+    tables = list(reversed(_data_tables()))
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             names = ", ".join(t.name for t in tables)
@@ -192,7 +201,7 @@ def _finish(conn: Connection, analyze: bool) -> None:
 
 BULK_TABLES = [
     Idea.__table__, idea_affected_departments, IdeaEvent.__table__, Vote.__table__,
-    Comment.__table__,
+    Comment.__table__, Commitment.__table__, CommitmentUpdate.__table__,
 ]  # fmt: skip
 
 
@@ -379,6 +388,20 @@ PATHS = {
     IdeaStatus.DUPLICATE: [IdeaStatus.DUPLICATE],
     IdeaStatus.WITHDRAWN: [IdeaStatus.WITHDRAWN],
 }  # fmt: skip
+COSTS = [150, 400, 900, 2_500, 6_000, 15_000, 60_000]
+PROMISES = [
+    "Wir stellen das Formular bis Quartalsende auf das Portal um.",
+    "Die Teamleitungen bekommen ein eigenes Budget; Stichprobe monatlich.",
+    "We pilot this with two teams and roll it out if it holds.",
+    "We remove the second signature and review the effect after three months.",
+]
+UPDATES = [
+    "Pilot läuft in zwei Teams, erste Rückmeldungen positiv.",
+    "IT hat die Änderung eingeplant.",
+    "Legal has signed off; rollout next month.",
+    "Delayed: the supplier needs two more weeks.",
+]
+BROKEN_REASON = "Rechtlich doch nicht möglich. / Not possible under the retention rules."
 NOTES = {
     IdeaStatus.IN_REVIEW: "Danke, wir schauen uns das an. / Thanks, we are looking into it.",
     IdeaStatus.NEEDS_INFO: "Wie viele Fälle pro Monat sind das? / How many cases a month?",
@@ -398,6 +421,8 @@ class _Generator:
         self.vote_counts: list[int] = []
         self.comment_counts: list[int] = []
         self.created: list[datetime] = []
+        # Accepted ideas: (idea id, department, accepted at, implemented at).
+        self.promised: list[tuple[int, int, datetime, datetime | None]] = []
         # Big departments have more people and write more (Zipf-like, the largest ~12 %).
         self._department_ids = list(range(1, plan.departments + 1))
         self._department_weights = list(
@@ -415,6 +440,7 @@ class _Generator:
             self.ideas,
             self.votes,
             self.comments,
+            self.commitments,
         ]
 
     # -- organisation
@@ -512,8 +538,9 @@ class _Generator:
         statuses = [s for s, _ in STATUS_MIX]
         weights = [w for _, w in STATUS_MIX]
         status_of = rng.choices(statuses, weights, k=plan.ideas)
-        events: list[tuple[int, str, datetime, int | None]] = []
+        events: list[tuple[int, datetime, int | None, list]] = []
         owners: list[int] = []
+        promised = self.promised
 
         def idea_rows():
             for index in range(plan.ideas):
@@ -531,10 +558,22 @@ class _Generator:
                 author = None if author_roll < 0.01 else rng.randint(1, plan.users)
                 if idea_id == 1:  # the bench employee always has an idea of their own
                     author, author_roll = 1, 0.5
-                changed = created + timedelta(days=rng.randint(1, 20)) if PATHS[status] else created
-                changed = min(changed, self.now)
                 owner = self.department_of(rng)
                 owners.append(owner)
+                # The way the idea went, step by step, answered by its department's head.
+                steps, moment = [], created
+                for step in PATHS[status]:
+                    moment = min(moment + timedelta(days=rng.randint(1, 10)), self.now)
+                    actor = author if step == IdeaStatus.WITHDRAWN else self.heads[owner - 1]
+                    steps.append((step, moment, actor))
+                events.append((idea_id, created, author, steps))
+                at = {step: moment for step, moment, _ in steps}
+                answered = [m for st, m, _ in steps if st != IdeaStatus.WITHDRAWN]
+                decided = at.get(IdeaStatus.ACCEPTED) or at.get(IdeaStatus.DECLINED)
+                implemented = at.get(IdeaStatus.IMPLEMENTED)
+                if IdeaStatus.ACCEPTED in at:
+                    promised.append((idea_id, owner, decided, implemented))
+                costed = status not in (IdeaStatus.NEW, IdeaStatus.WITHDRAWN)
                 yield {
                     "id": idea_id,
                     "title": f"{thing}: {change}"[:150],
@@ -555,10 +594,25 @@ class _Generator:
                     "comment_count": self.comment_counts[index],
                     "version": 1,
                     "created_at": created,
-                    "updated_at": changed,
-                    "status_changed_at": changed,
+                    "updated_at": moment,
+                    "status_changed_at": moment,
+                    "estimated_cost": (
+                        Decimal(rng.choice(COSTS)) if costed and rng.random() < 0.7 else None
+                    ),
+                    "first_response_at": answered[0] if answered else None,
+                    "decided_at": decided,
+                    "implemented_at": implemented,
+                    "implemented_on": implemented.date() if implemented else None,
+                    "change_summary": (
+                        rng.choice(words["benefit"]).format(**fill) if implemented else None
+                    ),
+                    "done_by_empowerment": bool(implemented) and rng.random() < 0.05,
+                    "duplicate_of_id": (
+                        rng.randint(1, idea_id - 1)
+                        if status == IdeaStatus.DUPLICATE and idea_id > 1
+                        else None
+                    ),
                 }
-                events.append((idea_id, status, created, author))
 
         yield Idea.__table__, idea_rows()
 
@@ -574,21 +628,16 @@ class _Generator:
 
         def event_rows():
             event_id = 0
-            for idea_id, status, created, author in events:
+            for idea_id, created, author, steps in events:
                 event_id += 1
                 yield {
                     "id": event_id, "idea_id": idea_id, "actor_id": author,
                     "kind": EventKind.SUBMITTED, "from_status": None,
                     "to_status": IdeaStatus.NEW, "note": None, "created_at": created,
                 }  # fmt: skip
-                previous, moment = IdeaStatus.NEW, created
-                for step in PATHS[status]:
+                previous = IdeaStatus.NEW
+                for step, moment, actor in steps:
                     event_id += 1
-                    moment = min(moment + timedelta(days=rng.randint(1, 10)), self.now)
-                    if step == IdeaStatus.WITHDRAWN:
-                        actor = author
-                    else:
-                        actor = self.heads[rng.randrange(len(self.heads))]
                     yield {
                         "id": event_id, "idea_id": idea_id, "actor_id": actor,
                         "kind": EventKind.STATUS_CHANGED, "from_status": previous,
@@ -647,6 +696,47 @@ class _Generator:
                     }
 
         yield Comment.__table__, rows()
+
+    def commitments(self):
+        """A public promise for every accepted idea: kept (on time or late) once implemented,
+        a few broken, the rest open (some overdue); progress updates by their owners."""
+        rng = self.rng
+        updates: list[tuple[int, int, datetime]] = []
+
+        def rows():
+            for number, (idea_id, department, accepted, implemented) in enumerate(
+                self.promised, start=1
+            ):
+                owner = self.heads[department - 1]
+                due = (accepted + timedelta(days=rng.randint(30, 120))).date()
+                state, closed, delivered, reason = CommitmentState.OPEN, None, None, None
+                if implemented:
+                    delivered = implemented.date()
+                    state = CommitmentState.KEPT if delivered <= due else CommitmentState.KEPT_LATE
+                    closed = implemented
+                elif rng.random() < 0.06:
+                    state, reason = CommitmentState.BROKEN, BROKEN_REASON
+                    closed = min(accepted + timedelta(days=rng.randint(20, 200)), self.now)
+                for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):
+                    moment = min(accepted + timedelta(days=rng.randint(1, 90)), self.now)
+                    updates.append((number, owner, moment))
+                yield {
+                    "id": number, "idea_id": idea_id, "department_id": department,
+                    "owner_id": owner, "created_by_id": owner, "promise": rng.choice(PROMISES),
+                    "due_on": due, "state": state, "created_at": accepted, "closed_at": closed,
+                    "delivered_on": delivered, "close_reason": reason,
+                }  # fmt: skip
+
+        yield Commitment.__table__, rows()
+
+        def update_rows():
+            for number, (commitment_id, author, moment) in enumerate(updates, start=1):
+                yield {
+                    "id": number, "commitment_id": commitment_id, "author_id": author,
+                    "body": rng.choice(UPDATES), "created_at": moment,
+                }  # fmt: skip
+
+        yield CommitmentUpdate.__table__, update_rows()
 
 
 def _spread(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -173,12 +173,19 @@ def _format_moment(kind: str, value: datetime, timezone, locale_code: str) -> st
     return babel_dates.format_datetime(moment, "medium", tzinfo=timezone, locale=locale_code)
 
 
-def format_moment(value: datetime | None, kind: str = "datetime") -> str:
+def format_moment(value: datetime | date | None, kind: str = "datetime") -> str:
     """A stored time as the reader reads it. The same comment shows the same date to every
     reader of a language, so the text is remembered (a page of 50 comments formats 50 dates)."""
     if not value:
         return ""
+    if not isinstance(value, datetime):  # a calendar day (a due date): no time zone to apply
+        return _format_day(value, locale())
     return _format_moment(kind, value, _timezone(), locale())
+
+
+@lru_cache(maxsize=4096)
+def _format_day(value: date, locale_code: str) -> str:
+    return babel_dates.format_date(value, "medium", locale=locale_code)
 
 
 @lru_cache(maxsize=16)

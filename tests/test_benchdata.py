@@ -75,3 +75,21 @@ def test_impossible_plans_are_refused(app):
         args=["seed-bench", "--ideas", "2", "--users", "10", "--votes", "100"]
     )
     assert result.exit_code != 0 and "Too many votes" in result.output
+
+
+def test_seeded_ideas_carry_their_decisions_and_promises(app):
+    from suggestions.workflow.models import Commitment
+
+    assert app.test_cli_runner().invoke(args=ARGS).exit_code == 0
+    promised = {"accepted", "in_progress", "implemented"}
+    commitments = {c.idea_id: c for c in db.session.scalars(select(Commitment))}
+    assert commitments
+    for idea in db.session.scalars(select(Idea)):
+        assert (idea.first_response_at is None) == (
+            idea.status == "new" or idea.status == "withdrawn"
+        )
+        assert (idea.id in commitments) == (idea.status in promised)
+        if idea.status == "implemented":
+            assert idea.implemented_at and commitments[idea.id].state in ("kept", "kept_late")
+        if idea.status in promised | {"declined"}:
+            assert idea.decided_at is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 import runpy
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import flask_babel
@@ -91,6 +91,8 @@ def test_dates_are_formatted_per_language_and_time_zone_as_flask_babel_does(app)
             assert format_moment(moment) == flask_babel.format_datetime(moment, "medium")
             assert format_moment(moment) == "28.03.2026, 00:30:00"
         assert format_moment(None) == ""
+        day = date(2026, 4, 2)  # a due date: a calendar day, no time zone
+        assert format_moment(day, "date") == flask_babel.format_date(day, "medium")
 
 
 def test_markdown_from_the_cache_is_the_same_and_long_texts_bypass_it():
