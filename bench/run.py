@@ -273,13 +273,13 @@ class Client:
             raise RuntimeError(f"no CSRF token on {path} (HTTP {status})")
         return match.group(1)
 
-    def sign_in(self) -> str:
+    def sign_in(self, email: str) -> str:
         token = self.csrf_token("/login")
         status, _, _ = self.request(
-            "POST", "/login", {"email": EMAIL, "password": PASSWORD, "csrf_token": token}
+            "POST", "/login", {"email": email, "password": PASSWORD, "csrf_token": token}
         )
         if status != 302:
-            raise RuntimeError(f"signing in as {EMAIL} failed (HTTP {status})")
+            raise RuntimeError(f"signing in as {email} failed (HTTP {status})")
         # The session is renewed at sign-in: the token of the new session, from a page.
         return self.csrf_token("/ideas")
 
@@ -415,13 +415,25 @@ def run_scenarios(
     data: DataSet, scenarios: list[Scenario], settings: Settings, log: Path
 ) -> tuple[list[Result], str]:
     rules = route_rules(data.url)
+    scalar = sql_scalar(data.url)
     with Server(data.url, log) as server:
-        client = Client(server.port)
-        token = client.sign_in()
-        ctx = Context(sql_scalar(data.url), lambda path: client.request("GET", path)[2])
+        sessions: dict[str, tuple[Client, str]] = {}
+
+        def signed_in(role: str) -> tuple[Client, str]:
+            if role not in sessions:
+                client = Client(server.port)
+                email = EMAIL if role == "employee" else scalar(
+                    f"SELECT email FROM users WHERE role = '{role}' AND active ORDER BY id LIMIT 1"
+                )  # fmt: skip
+                sessions[role] = (client, client.sign_in(email))
+            return sessions[role]
+
+        employee = signed_in("employee")[0]
+        ctx = Context(scalar, lambda path: employee.request("GET", path)[2])
         results = []
         for scenario in scenarios:
             print(f"  {scenario.name:<48}", end="", flush=True)
+            client, token = signed_in(scenario.role)
             result = measure(scenario, ctx, client, token, rules, settings, server)
             results.append(result)
             if result.measured:
@@ -559,8 +571,8 @@ def header_lines(title: str, settings: Settings, server: str, load_start: str, l
         f"- Server: {server}, production settings (gunicorn.conf.py, FREIRAUM_ENV=production) "
         "plus FREIRAUM_BENCH (the ceiling route, X-Query-Count).",
         f"- Load: wrk, 1 thread, {settings.connections} connections, {settings.warmup} s warm-up "
-        f"then {settings.duration} s per scenario, signed in as an employee. SQL per request: "
-        "one request alone, counted by the server.",
+        f"then {settings.duration} s per scenario, signed in as an employee (the dashboard: as a "
+        "leader). SQL per request: one request alone, counted by the server.",
     ]
 
 

@@ -1,9 +1,9 @@
 """What the benchmark measures: one entry per scenario.
 
 An entry names the scenario, its method, its path (or a function of the context that finds
-one in the data set), the form bodies a POST sends in turn, and the URL rule it needs. A
-scenario whose rule is not in the application's url_map is reported as "not built yet"
-instead of measured, so the list can name pages that are still being written.
+one in the data set), the form bodies a POST sends in turn, the URL rule it needs and who is
+signed in. A scenario whose rule is not in the application's url_map is reported as "not
+built yet" instead of measured, so the list can name pages that are still being written.
 
 ``scale=True`` puts a scenario on the scale curve (10,000 / 100,000 / 1,000,000 ideas).
 """
@@ -43,6 +43,7 @@ class Scenario:
     headers: dict[str, str] = field(default_factory=dict)
     scale: bool = False
     key: str = ""  # short name used by the targets
+    role: str = "employee"  # who is signed in: employee, head, leader or admin
 
     def resolve(self, ctx: Context) -> str:
         return self.path(ctx) if callable(self.path) else self.path
@@ -99,12 +100,17 @@ SCENARIOS: list[Scenario] = [
     ),  # fmt: skip
     Scenario("submit form (GET)", "GET", "/ideas/new", key="submit"),
     Scenario("account page", "GET", "/account", key="account"),
-    # Pages other parts of the product are building; measured once their route exists.
-    Scenario(
-        "search", "GET", "/search?q=Formular+Freigabe", needs="/search", scale=True, key="search"
-    ),  # fmt: skip
+    # Full-text search on the list (German and English stems), best match first.
+    Scenario("search", "GET", "/ideas?q=Formular+Freigabe", scale=True, key="search"),
     Scenario("commitments page", "GET", "/commitments", needs="/commitments", key="commitments"),
-    Scenario("dashboard", "GET", "/dashboard", needs="/dashboard", key="dashboard"),
+    Scenario(
+        "dashboard (leadership)",
+        "GET",
+        "/insights",
+        needs="/insights",
+        key="dashboard",
+        role="leader",
+    ),  # fmt: skip
     Scenario(
         "notifications page", "GET", "/notifications", needs="/notifications", key="notifications"
     ),  # fmt: skip

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 from .auth.models import Role, User
 from .auth.passwords import hash_password
 from .extensions import db
+from .ideas import search
 from .ideas.models import (
     Comment,
     EventKind,
@@ -31,13 +32,14 @@ from .ideas.models import (
     Vote,
     idea_affected_departments,
 )
+from .notify.models import Follow, Notification
 from .org.models import Category, Department, department_heads
 from .timeutil import now
 from .workflow.models import Commitment, CommitmentState, CommitmentUpdate
 
 # Raise when the generated data changes (not for changes in how it is loaded): the benchmark
 # keeps data sets and makes them again when this differs.
-DATA_VERSION = 2
+DATA_VERSION = 3
 PASSWORD = "freiraum-bench"
 # The account the benchmark signs in with: an ordinary employee.
 EMPLOYEE_EMAIL = "bench.employee@freiraum.example"
@@ -155,6 +157,13 @@ def _load(generator: _Generator, report: Report, echo, analyze: bool) -> None:
             conn.commit()
             report.seconds["indexes"] = time.perf_counter() - started
         echo(f"  {'(indexes)':<26} {'':>10}      {report.seconds['indexes']:6.1f} s")
+        # Rows came in below the ORM, past the listener that keeps the search index.
+        started = time.perf_counter()
+        indexed = search.rebuild_index(conn, search.language(), batch_size=2000, commit=conn.commit)
+        conn.commit()
+        report.seconds["search index"] = time.perf_counter() - started
+        seconds = report.seconds["search index"]
+        echo(f"  {'(search index)':<26} {indexed:>10,} ideas {seconds:5.1f} s")
         started = time.perf_counter()
         _finish(conn, analyze)
         report.seconds["analyze"] = time.perf_counter() - started
@@ -215,6 +224,7 @@ def _finish(conn: Connection, analyze: bool) -> None:
 BULK_TABLES = [
     Idea.__table__, idea_affected_departments, IdeaEvent.__table__, Vote.__table__,
     Comment.__table__, Commitment.__table__, CommitmentUpdate.__table__,
+    Notification.__table__, Follow.__table__,
 ]  # fmt: skip
 
 
@@ -436,6 +446,7 @@ class _Generator:
         self.created: list[datetime] = []
         # Accepted ideas: (idea id, department, accepted at, implemented at).
         self.promised: list[tuple[int, int, datetime, datetime | None]] = []
+        self.events: list[tuple[int, datetime, int | None, list, bool, int]] = []
         # Big departments have more people and write more (Zipf-like, the largest ~12 %).
         self._department_ids = list(range(1, plan.departments + 1))
         self._department_weights = list(
@@ -454,6 +465,7 @@ class _Generator:
             self.votes,
             self.comments,
             self.commitments,
+            self.notifications,
         ]
 
     # -- organisation
@@ -551,7 +563,8 @@ class _Generator:
         statuses = [s for s, _ in STATUS_MIX]
         weights = [w for _, w in STATUS_MIX]
         status_of = rng.choices(statuses, weights, k=plan.ideas)
-        events: list[tuple[int, datetime, int | None, list]] = []
+        # (idea id, created, author, steps, anonymous, owning department), in id order
+        events = self.events
         owners: list[int] = []
         promised = self.promised
 
@@ -579,7 +592,8 @@ class _Generator:
                     moment = min(moment + timedelta(days=rng.randint(1, 10)), self.now)
                     actor = author if step == IdeaStatus.WITHDRAWN else self.heads[owner - 1]
                     steps.append((step, moment, actor))
-                events.append((idea_id, created, author, steps))
+                anonymous = 0.01 <= author_roll < 0.06
+                events.append((idea_id, created, author, steps, anonymous, owner))
                 at = {step: moment for step, moment, _ in steps}
                 answered = [m for st, m, _ in steps if st != IdeaStatus.WITHDRAWN]
                 decided = at.get(IdeaStatus.ACCEPTED) or at.get(IdeaStatus.DECLINED)
@@ -599,7 +613,7 @@ class _Generator:
                     "category_id": rng.randint(1, len(CATEGORIES)),
                     "author_id": author,
                     "owning_department_id": owner,
-                    "is_anonymous": 0.01 <= author_roll < 0.06,
+                    "is_anonymous": anonymous,
                     "customer_facing": rng.random() < 0.3,
                     "hours_lost_per_month": rng.randint(1, 300) if rng.random() < 0.6 else None,
                     "status": status,
@@ -641,7 +655,7 @@ class _Generator:
 
         def event_rows():
             event_id = 0
-            for idea_id, created, author, steps in events:
+            for idea_id, created, author, steps, _anonymous, _owner in events:
                 event_id += 1
                 yield {
                     "id": event_id, "idea_id": idea_id, "actor_id": author,
@@ -679,34 +693,49 @@ class _Generator:
 
         yield Vote.__table__, rows()
 
-    def comments(self):
-        plan, rng = self.plan, self.rng
+    def _comment_stream(self):
+        """(comment id, idea index, author, official, language, moment) for every comment, the
+        same on every call: comments and the notifications about them read it in turn."""
+        plan, rng = self.plan, random.Random(plan_seed(self.plan, "comments"))
         head_of = self.heads
+        comment_id = 0
+        for index, count in enumerate(self.comment_counts):
+            if not count:
+                continue
+            created = self.created[index]
+            age = max(60, int((self.now - created).total_seconds()))
+            for moment in sorted(rng.randrange(age) for _ in range(count)):
+                comment_id += 1
+                official = rng.random() < 0.03
+                author = head_of[rng.randrange(len(head_of))] if official else None
+                if author is None:
+                    author = None if rng.random() < 0.01 else rng.randint(1, plan.users)
+                language = "de" if rng.random() < 0.6 else "en"
+                body = rng.randrange(len(TEXT[language]["comments"]))
+                yield (
+                    comment_id,
+                    index,
+                    author,
+                    official,
+                    (language, body),
+                    created + timedelta(seconds=moment),
+                )
 
+    def comments(self):
         def rows():
-            comment_id = 0
-            for index, count in enumerate(self.comment_counts):
-                if not count:
-                    continue
-                created = self.created[index]
-                age = max(60, int((self.now - created).total_seconds()))
-                moments = sorted(rng.randrange(age) for _ in range(count))
-                for moment in moments:
-                    comment_id += 1
-                    official = rng.random() < 0.03
-                    author = head_of[rng.randrange(len(head_of))] if official else None
-                    if author is None:
-                        author = None if rng.random() < 0.01 else rng.randint(1, plan.users)
-                    language = "de" if rng.random() < 0.6 else "en"
-                    yield {
-                        "id": comment_id,
-                        "idea_id": index + 1,
-                        "author_id": author,
-                        "body": rng.choice(TEXT[language]["comments"]),
-                        "is_official": official,
-                        "official_marked_by_id": author if official else None,
-                        "created_at": created + timedelta(seconds=moment),
-                    }
+            for comment_id, index, author, official, (
+                language,
+                body,
+            ), moment in self._comment_stream():
+                yield {
+                    "id": comment_id,
+                    "idea_id": index + 1,
+                    "author_id": author,
+                    "body": TEXT[language]["comments"][body],
+                    "is_official": official,
+                    "official_marked_by_id": author if official else None,
+                    "created_at": moment,
+                }
 
         yield Comment.__table__, rows()
 
@@ -750,6 +779,62 @@ class _Generator:
                 }  # fmt: skip
 
         yield CommitmentUpdate.__table__, update_rows()
+
+    def notifications(self):
+        """What authors heard under the bell: every answer on their ideas and every comment
+        by someone else; read after a few hours, except the last week's. Authors follow
+        their ideas."""
+        rng = random.Random(plan_seed(self.plan, "notifications"))
+        week_ago = self.now - timedelta(days=7)
+
+        def row(number, user, idea_id, kind, moment, owner, **fields):
+            read = moment < week_ago or rng.random() < 0.3
+            return {
+                "id": number, "user_id": user, "idea_id": idea_id, "kind": kind,
+                "comment_id": None, "event_id": None, "actor_id": None, "by_author": False,
+                "to_status": None, "department_id": owner, "detail": None,
+                "delivery": "in_app", "created_at": moment,
+                "read_at": moment + timedelta(hours=rng.randint(1, 48)) if read else None,
+                "digested_at": None, **fields,
+            }  # fmt: skip
+
+        def rows():
+            number, event_id = 0, 0
+            for idea_id, _created, author, steps, _anonymous, owner in self.events:
+                event_id += 1  # submitted: nobody is told of their own idea
+                for step, moment, actor in steps:
+                    event_id += 1
+                    if author is None or actor == author:
+                        continue
+                    number += 1
+                    kind = "needs_info" if step == IdeaStatus.NEEDS_INFO else "status_changed"
+                    yield row(
+                        number, author, idea_id, kind, moment, owner, event_id=event_id,
+                        actor_id=actor, to_status=step, detail=NOTES.get(step),
+                    )  # fmt: skip
+            for comment_id, index, commenter, official, _text, moment in self._comment_stream():
+                idea_id, _created, author, _steps, _anonymous, owner = self.events[index]
+                if author is None or commenter == author:
+                    continue
+                number += 1
+                kind = "official_answer" if official else "comment"
+                yield row(
+                    number, author, idea_id, kind, moment, owner, comment_id=comment_id,
+                    actor_id=commenter,
+                )  # fmt: skip
+
+        yield Notification.__table__, rows()
+        follows = (
+            {"idea_id": idea_id, "user_id": author, "following": True, "created_at": created}
+            for idea_id, created, author, _steps, _anonymous, _owner in self.events
+            if author is not None
+        )
+        yield Follow.__table__, follows
+
+
+def plan_seed(plan: Plan, part: str) -> int:
+    """A seed of its own for one part of the data, derived from the plan's seed."""
+    return plan.seed * 1_000_003 + sum(ord(c) for c in part)
 
 
 def _spread(

@@ -68,6 +68,11 @@ def test_the_bench_employee_can_sign_in_and_new_rows_get_fresh_ids(app, browser)
     })  # fmt: skip
     assert response.status_code == 302
     assert response.location.endswith("/ideas/61")
+    # The search index was built after the bulk load: the seeded words are found.
+    found = browser.get("/ideas?q=Formular").get_data(as_text=True)
+    assert found.count('class="card idea-card"') >= 1
+    # Authors hear about answers and comments on their ideas.
+    assert "notification" in browser.get("/notifications").get_data(as_text=True).lower()
 
 
 def test_impossible_plans_are_refused(app):
