@@ -32,7 +32,11 @@ def submit_idea(v: Visitor, title: str, **fields) -> int:
     """From any page: the "New idea" button, the form, the idea page. Returns the idea's id."""
     v.page.locator(".topbar").get_by_role("link", name="New idea").click()
     fill_idea_form(v, title=title, **fields)
-    v.page.locator("main form button[type=submit]").click()
+    # Typing asks for similar ideas after a pause; leaving the page while that request is on
+    # its way would abort it (htmx logs that as an error). Let it arrive first, as a person would.
+    v.page.wait_for_timeout(700)
+    v.page.wait_for_function("!document.querySelector('.htmx-request')")
+    v.page.locator("main form.idea-form button[type=submit]").click()
     v.page.wait_for_url(re.compile(r"/ideas/\d+$"))
     expect(v.page.locator("h1")).to_have_text(title)
     v.check()

@@ -81,6 +81,10 @@ class Visitor:
         # error pages (404) or forms answered with 422; _on_response judges those instead.
         if text.startswith("Failed to load resource"):
             return
+        # A request that leaving the page cut short (htmx logs the abort and its end as errors);
+        # a request the server really failed is caught by _on_response.
+        if text.startswith(("htmx:sendAbort", "htmx:afterRequest")):
+            return
         if message.type == "warning" and "Content Security Policy" not in text:
             return
         self.problems.append(f"console {message.type} on {self.page.url}: {text}")
