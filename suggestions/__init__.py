@@ -62,18 +62,18 @@ def _import_models() -> None:
     """Every model must be known to SQLAlchemy (and Alembic) before the first query."""
     from .auth import models as _auth  # noqa: F401
     from .ideas import models as _ideas  # noqa: F401
+    from .notify import models as _notify  # noqa: F401
     from .org import models as _org  # noqa: F401
     from .workflow import models as _workflow  # noqa: F401
-    from .notify import models as _notify  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from .auth import admin_views
     from .auth import views as auth_views
     from .ideas import views as idea_views
+    from .notify import views as notify_views
     from .org import views as org_views
     from .workflow import views as workflow_views
-    from .notify import views as notify_views
 
     for module in (auth_views, admin_views, idea_views, workflow_views, org_views, notify_views):
         if module.bp.name not in app.blueprints:

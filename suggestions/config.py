@@ -169,7 +169,9 @@ def _finish(app: Flask) -> None:
                 "BASE_URL is not set: links in mails and webhooks will point to http://localhost. "
                 "Set BASE_URL to the address people open, e.g. https://freiraum.example.com."
             )
-        app.config["BASE_URL"] = "http://localhost" if env == "production" else "http://127.0.0.1:5000"
+        app.config["BASE_URL"] = (
+            "http://localhost" if env == "production" else "http://127.0.0.1:5000"
+        )
 
     if env != "production":
         # Local http://127.0.0.1 has no TLS; production keeps secure cookies.

@@ -4,16 +4,15 @@
 """
 
 import pytest
-
 from sqlalchemy import select
 
 from suggestions.extensions import db
 from suggestions.ideas import rules
+from suggestions.notify.models import Notification, OutboxMessage, Webhook
+from suggestions.notify.rules import PREFERENCES
 from suggestions.timeutil import now
 from suggestions.workflow import lifecycle
 from suggestions.workflow.views import ACTIONS
-from suggestions.notify.models import Notification, OutboxMessage, Webhook
-from suggestions.notify.rules import PREFERENCES
 
 from .factories import make_idea
 
@@ -292,33 +291,80 @@ MATRIX = [
     ),
     # Notifications: the author owns the notification about the colleague's comment.
     ("GET", "/notifications", "/notifications", None, everyone(200)),
-    ("POST", "/notifications/<int:notification_id>/open", "/notifications/{notification}/open",
-     lambda c: {}, only({"author": 302})),
-    ("POST", "/notifications/<int:notification_id>/read", "/notifications/{notification}/read",
-     lambda c: {}, only({"author": 302})),
+    (
+        "POST",
+        "/notifications/<int:notification_id>/open",
+        "/notifications/{notification}/open",
+        lambda c: {},
+        only({"author": 302}),
+    ),
+    (
+        "POST",
+        "/notifications/<int:notification_id>/read",
+        "/notifications/{notification}/read",
+        lambda c: {},
+        only({"author": 302}),
+    ),
     ("POST", "/notifications/read-all", "/notifications/read-all", lambda c: {}, everyone(302)),
     ("GET", "/notifications/settings", "/notifications/settings", None, everyone(200)),
-    ("POST", "/notifications/settings", "/notifications/settings",
-     lambda c: {kind: "in_app" for kind in PREFERENCES} | {"top_ideas": "off"}, everyone(302)),
-    ("POST", "/ideas/<int:idea_id>/follow", "/ideas/{idea}/follow", lambda c: {"follow": "add"},
-     everyone(302)),
+    (
+        "POST",
+        "/notifications/settings",
+        "/notifications/settings",
+        lambda c: {kind: "in_app" for kind in PREFERENCES} | {"top_ideas": "off"},
+        everyone(302),
+    ),
+    (
+        "POST",
+        "/ideas/<int:idea_id>/follow",
+        "/ideas/{idea}/follow",
+        lambda c: {"follow": "add"},
+        everyone(302),
+    ),
     ("GET", "/admin/webhooks", "/admin/webhooks", None, ADMIN_ONLY_PAGE),
     ("GET", "/admin/webhooks/new", "/admin/webhooks/new", None, ADMIN_ONLY_PAGE),
-    ("POST", "/admin/webhooks/new", "/admin/webhooks/new",
-     lambda c: {"name": "Teams", "url": "http://127.0.0.1:9/hook", "events": ["idea.submitted"],
-                "active": "y"}, ADMIN_ONLY_ACTION),
-    ("GET", "/admin/webhooks/<int:webhook_id>", "/admin/webhooks/{webhook}", None,
-     ADMIN_ONLY_PAGE),
-    ("POST", "/admin/webhooks/<int:webhook_id>", "/admin/webhooks/{webhook}",
-     lambda c: {"name": "Slack", "url": "http://127.0.0.1:9/slack", "events": ["idea.comment"]},
-     ADMIN_ONLY_ACTION),
-    ("POST", "/admin/webhooks/<int:webhook_id>/delete", "/admin/webhooks/{webhook}/delete",
-     lambda c: {}, ADMIN_ONLY_ACTION),
+    (
+        "POST",
+        "/admin/webhooks/new",
+        "/admin/webhooks/new",
+        lambda c: {
+            "name": "Teams",
+            "url": "http://127.0.0.1:9/hook",
+            "events": ["idea.submitted"],
+            "active": "y",
+        },
+        ADMIN_ONLY_ACTION,
+    ),
+    ("GET", "/admin/webhooks/<int:webhook_id>", "/admin/webhooks/{webhook}", None, ADMIN_ONLY_PAGE),
+    (
+        "POST",
+        "/admin/webhooks/<int:webhook_id>",
+        "/admin/webhooks/{webhook}",
+        lambda c: {"name": "Slack", "url": "http://127.0.0.1:9/slack", "events": ["idea.comment"]},
+        ADMIN_ONLY_ACTION,
+    ),
+    (
+        "POST",
+        "/admin/webhooks/<int:webhook_id>/delete",
+        "/admin/webhooks/{webhook}/delete",
+        lambda c: {},
+        ADMIN_ONLY_ACTION,
+    ),
     ("GET", "/admin/outbox", "/admin/outbox", None, ADMIN_ONLY_PAGE),
-    ("POST", "/admin/outbox/<int:message_id>/retry", "/admin/outbox/{message}/retry",
-     lambda c: {}, ADMIN_ONLY_ACTION),
-    ("POST", "/admin/outbox/retry-failed", "/admin/outbox/retry-failed", lambda c: {},
-     ADMIN_ONLY_ACTION),
+    (
+        "POST",
+        "/admin/outbox/<int:message_id>/retry",
+        "/admin/outbox/{message}/retry",
+        lambda c: {},
+        ADMIN_ONLY_ACTION,
+    ),
+    (
+        "POST",
+        "/admin/outbox/retry-failed",
+        "/admin/outbox/retry-failed",
+        lambda c: {},
+        ADMIN_ONLY_ACTION,
+    ),
 ]
 
 CASES = [

@@ -45,8 +45,10 @@ def test_search_results_with_marked_snippets(data, browse, site):
         hanna = db.session.get(User, data.hanna.id)
         make_idea(erika, title="Travel approvals take three signatures",
                   problem="Every <b>trip</b> needs approval from three managers.")  # fmt: skip
-        other = make_idea(otto, title="Parking for visitors", problem="None left.",
-                          proposal="Reserve two spaces.", benefit="Guests arrive on time.")  # fmt: skip
+        other = make_idea(
+            otto, title="Parking for visitors", problem="None left.",
+            proposal="Reserve two spaces.", benefit="Guests arrive on time.",
+        )  # fmt: skip
         rules.add_comment(other, hanna, "Visitors also wait for travel approval at reception.")
     head = browse(data.hanna)
     page = head.page
