@@ -73,6 +73,9 @@ PAGES = [
     PageCheck("admin-department-edit", "adam", "/admin/departments/{data.departments[Sales]}"),
     PageCheck("admin-categories", "adam", "/admin/categories"),
     PageCheck("admin-category-new", "adam", "/admin/categories/new", prepare=_submit_empty),
+    PageCheck("you-said-we-did", "erika", "/you-said-we-did"),
+    PageCheck("insights", "adam", "/insights?range=365"),
+    PageCheck("insights-custom-error", "adam", "/insights?range=custom&start=2026-02-01"),
 ]
 
 LOCALES = {"en": "en-GB", "de": "de-DE"}
