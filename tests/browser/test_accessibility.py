@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 
 
 def _submit_empty(v: Visitor) -> None:
-    v.page.locator("main form button[type=submit]").first.click()
+    v.page.locator("main form.form button[type=submit]").first.click()
     expect(v.page.locator("[role=alert]")).to_be_visible()
 
 

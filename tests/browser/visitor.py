@@ -118,6 +118,9 @@ class Visitor:
     def check(self) -> None:
         """What every page owes every visitor: no sideways scrolling; on a phone, everything a
         person taps is at least 44 px high. Console errors are collected all along."""
+        # After a click the new page's text can be there before its stylesheet: measure the
+        # page as shown, not half-built (seen on a loaded machine).
+        self.page.wait_for_load_state("load")
         # Not innerWidth: a phone (is_mobile) widens its layout viewport to fit what overflows,
         # so innerWidth grows with the bug. clientWidth stays the width the person sees.
         overflow = self.page.evaluate(
@@ -138,6 +141,7 @@ class Visitor:
     def axe(self) -> list[dict]:
         """Run axe-core on the page; returns every violation (all impacts). The source is
         evaluated through the DevTools protocol: no inline script, the CSP stays in force."""
+        self.page.wait_for_load_state("load")  # colours are judged with the stylesheet
         if not self.page.evaluate("typeof window.axe === 'object'"):
             self.page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
         return self.page.evaluate(
