@@ -424,7 +424,7 @@ def test_similar_ideas_appear_while_writing_and_a_vote_lands_on_that_idea(browse
     make_idea(org.other_employee, title="Canteen menu in English")
     browser.login(org.employee)
     form = browser.get("/ideas/new").get_data(as_text=True)
-    assert 'hx-get="/ideas/similar"' in form and 'hx-trigger="keyup changed delay:500ms' in form
+    assert 'hx-get="/ideas/similar"' in form and 'hx-trigger="input changed delay:500ms' in form
     assert 'id="similar-ideas"' in form
     assert not re.search(r"<script(?![^>]*\bsrc=)", form)  # no inline script (CSP)
     fragment = browser.get(
