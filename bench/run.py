@@ -300,6 +300,7 @@ class Result:
     p99_ms: float = 0.0
     errors: int = 0
     server_cpu_ms: float | None = None  # server CPU per request: robust on a busy machine
+    alone_ms: float = 0.0  # one request with nothing else in flight (median of three)
     raw: dict = field(default_factory=dict)
 
     @property
@@ -352,10 +353,16 @@ def measure(
         with tempfile.NamedTemporaryFile("w", suffix=".bodies", dir=OUT, delete=False) as handle:
             handle.write("\n".join(urllib.parse.urlencode(form) for form in forms) + "\n")
         bodies = Path(handle.name)
-    # One request alone: status, size and SQL statements.
+    # One request alone: status, size and SQL statements; then its time, alone (median of 3).
     status, response_headers, text = client.request(
         scenario.method, result.path, first_form, scenario.headers
     )
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        client.request(scenario.method, result.path, first_form, scenario.headers)
+        times.append((time.perf_counter() - started) * 1000)
+    result.alone_ms = sorted(times)[1]
     result.status = status
     result.kilobytes = len(text.encode()) / 1024
     count = response_headers.get("X-Query-Count")
@@ -512,13 +519,20 @@ def targets(results: list[Result]) -> list[str]:
         )
     for key, limit in (("dashboard", DASHBOARD_P50_MS), ("search", SEARCH_P50_MS)):
         r = by_key.get(key)
-        if r and r.measured:
+        if not r or not r.measured:
+            lines.append(f"- {key}: {r.skipped if r else 'no scenario'}")
+        elif r.errors:
             lines.append(
-                f"- {r.scenario.name}: p50 {r.p50_ms:.1f} ms (target < {limit} ms): "
-                f"{verdict(r.p50_ms < limit)}"
+                f"- {r.scenario.name}: **missed**: {r.errors} of the requests under load failed "
+                f"or timed out (5 s); alone it takes {r.alone_ms:.0f} ms "
+                f"(target p50 < {limit} ms)"
             )
         else:
-            lines.append(f"- {key}: {r.skipped if r else 'no scenario'}")
+            lines.append(
+                f"- {r.scenario.name}: p50 {r.p50_ms:.1f} ms under load (target < {limit} ms): "
+                f"{verdict(r.p50_ms < limit)}; alone {r.alone_ms:.1f} ms: "
+                f"{verdict(r.alone_ms < limit)}"
+            )
     return lines
 
 
@@ -526,19 +540,19 @@ def main_table(results: list[Result]) -> list[str]:
     ceiling = ceiling_of(results)
     ceiling_cpu = ceiling_cpu_of(results)
     lines = [
-        "| scenario | req/s | p50 ms | p99 ms | SQL per request | KB | vs ceiling "
+        "| scenario | req/s | p50 ms | p99 ms | alone ms | SQL per request | KB | vs ceiling "
         "| server CPU ms/request | CPU vs ceiling | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         if not r.measured:
-            lines.append(f"| {r.scenario.name} | {r.skipped} | | | | | | | | |")
+            lines.append(f"| {r.scenario.name} | {r.skipped} | | | | | | | | | |")
             continue
         ratio = r.requests_per_second / ceiling if ceiling else 0
         cpu_ratio = ceiling_cpu / r.server_cpu_ms if r.server_cpu_ms and ceiling_cpu else 0
         lines.append(
             f"| {r.scenario.name} | {r.requests_per_second:.0f} | {r.p50_ms:.1f} | "
-            f"{r.p99_ms:.1f} | {r.queries} | {r.kilobytes:.0f} | {ratio:.2f} | "
+            f"{r.p99_ms:.1f} | {r.alone_ms:.1f} | {r.queries} | {r.kilobytes:.0f} | {ratio:.2f} | "
             f"{r.server_cpu_ms or 0:.1f} | {cpu_ratio:.2f} | {r.errors} |"
         )
     return lines
