@@ -283,7 +283,12 @@ class _Postgres:
     def _tsquery(self, query: SearchQuery, words: Sequence[str], any_term: bool):
         # Each word holds letters and digits only and is quoted: to_tsquery sees no operators.
         source = (" | " if any_term else " & ").join(f"'{word}'" for word in words)
-        return func.to_tsquery(self._config(query.language), literal(source))
+        # A scalar subquery is computed once per statement. Written inline, to_tsquery would
+        # parse and stem the words again for every row ts_rank scores (the configuration's
+        # cast is not a constant): half the cost of a ranking.
+        return select(
+            func.to_tsquery(self._config(query.language), literal(source))
+        ).scalar_subquery()
 
     def _match(self, query: SearchQuery, any_term: bool):
         return _pg.c.document.bool_op("@@")(self._tsquery(query, query.words, any_term))
@@ -295,7 +300,14 @@ class _Postgres:
         return statement
 
     def condition(self, query: SearchQuery, dense: bool) -> ColumnElement[bool]:
-        return Idea.id.in_(self.ids(query))  # PostgreSQL's planner picks the way itself
+        if dense:
+            return Idea.id.in_(self.ids(query))  # the planner picks the way itself
+        # Few matches: read them all from the index first, then sort just those. Left to
+        # itself the planner walks the list's index and tests each idea's document (read
+        # and decompressed, ~50 us an idea): 120 to 180 ms for 993 matches of 100,000 ideas
+        # sorted by votes, against a few ms this way. MATERIALIZED keeps it from merging.
+        matches = self.ids(query).cte("matches").prefix_with("MATERIALIZED")
+        return Idea.id.in_(select(matches.c.idea_id))
 
     def ranked(self, query: SearchQuery, conditions=(), *, any_term: bool = False) -> Subquery:
         candidates = (
