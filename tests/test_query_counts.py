@@ -36,7 +36,7 @@ BOUNDS = {
     "list newest in a department": 8,
     "list page 2 by number": 8,
     "list next page (keyset)": 8,
-    "search": 8,
+    "search": 6,
     "idea with most comments": 10,
     "idea, second comment page": 10,
     "idea as the owning department's head": 14,

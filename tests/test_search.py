@@ -151,6 +151,39 @@ def test_search_results_are_paginated_and_links_keep_the_search(browser, org):
     assert 'value="relevance"' not in plain
 
 
+@pytest.mark.parametrize("config_overrides", [{"IDEAS_PER_PAGE": 2, "RESULT_COUNT_CAP": 3}])
+@pytest.mark.parametrize("sort", ["relevance", "top"])
+def test_a_search_counts_its_matches_up_to_the_cap_and_knows_the_viewers_votes(org, sort):
+    ideas = [
+        make_idea(org.other_employee, title=f"Invoice rule {n}",
+                  department=org.service if n < 2 else org.sales)
+        for n in range(5)
+    ]  # fmt: skip
+    make_idea(org.other_employee, title="Unrelated")
+    rules.set_vote(ideas[3], org.employee, True)
+    rules.set_vote(ideas[1], org.head, True)
+    db.session.commit()
+
+    def page(number=1, **filters):
+        return list_ideas(org.employee, IdeaFilter(q="invoice", sort=sort, page=number, **filters))
+
+    first = page()
+    assert (len(first.items), first.total, first.capped, first.has_next) == (2, 3, True, True)
+    assert len(page(3).items) == 1
+    past = page(4)  # past the last match: no rows, the count is still told
+    assert (past.items, past.total, past.capped) == ([], 3, True)
+    in_service = page(department_id=org.service.id)
+    assert (in_service.total, in_service.capped) == (2, False)
+    assert {i.title for i in in_service.items} == {"Invoice rule 0", "Invoice rule 1"}
+    nothing = list_ideas(org.employee, IdeaFilter(q="nothingmatches", sort=sort))
+    assert (nothing.items, nothing.total, nothing.capped) == ([], 0, False)
+    # Whether the viewer voted comes with the rows: their vote only, not someone else's.
+    shown = [i for n in (1, 2, 3) for i in page(n).items]
+    assert sorted(i.title for i in shown) == sorted(i.title for i in ideas)
+    voted = set().union(*(page(n).voted_ids for n in (1, 2, 3)))
+    assert voted == {ideas[3].id}
+
+
 def test_filter_reads_the_search_leniently():
     def read(**args):
         return IdeaFilter.from_args(MultiDict(args))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import abort, current_app
-from sqlalchemy import ColumnElement, func, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, select, tuple_
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -152,27 +152,43 @@ def list_ideas(viewer: User, f: IdeaFilter) -> IdeaPage:
     per_page = current_app.config["IDEAS_PER_PAGE"]
     cap = current_app.config["RESULT_COUNT_CAP"]
     conditions = _conditions(viewer, f)
-    base = select(Idea).where(*conditions)
     query = search.parse_query(f.q) if f.q else None
     if query is None:
-        return _browse(viewer, f, base, per_page, cap)
+        return _browse(viewer, f, select(Idea).where(*conditions), per_page, cap)
     if not query.usable:  # only common words, or no letters at all: nothing to look for
         return IdeaPage([], f.page, per_page, 0, False, search=query)
     cap = min(cap, search.SEARCH_COUNT_CAP)
-    counted = search.count_matches(query, conditions, cap=cap + 1)
-    order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
-    listed, paged = base, False
+    offset = (f.page - 1) * per_page
     if f.sort == RELEVANCE:
-        page = search.ranked_page(query, conditions, limit=per_page, offset=(f.page - 1) * per_page)
-        listed, paged = select(Idea).join(page, page.c.idea_id == Idea.id), True
-        order = (page.c.score, Idea.id.desc())
+        # The ranking counts its candidates (more than the cap): no separate count.
+        page = search.ranked_page(query, conditions, limit=per_page, offset=offset, counted=True)
+        listed = select(Idea, page.c.matches).join(page, page.c.idea_id == Idea.id)
+        rows = db.session.execute(
+            _with_vote(listed, viewer).options(*_CARD).order_by(page.c.score, Idea.id.desc())
+        ).all()
+        if rows:
+            counted = rows[0].matches
+        elif offset:  # past the last page: the count is still worth showing
+            counted = search.count_matches(query, conditions, cap=cap + 1)
+        else:
+            counted = 0
+        last_item = search.RANK_CANDIDATES
     else:
-        listed = base.where(search.match_condition(query, matches=counted))
-    listed = listed.options(*_CARD).order_by(*order)
-    if not paged:
-        listed = listed.limit(per_page).offset((f.page - 1) * per_page)
-    items = list(db.session.scalars(listed))
-    total, last_item = min(counted, cap), search.RANK_CANDIDATES if f.sort == RELEVANCE else None
+        counted = search.count_matches(query, conditions, cap=cap + 1)
+        order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
+        page_ids = (
+            select(Idea.id)
+            .where(*conditions, search.match_condition(query, matches=counted))
+            .order_by(*order)
+            .limit(per_page)
+            .offset(offset)
+            .subquery()
+        )
+        listed = select(Idea).join(page_ids, page_ids.c.id == Idea.id)
+        rows = db.session.execute(_with_vote(listed, viewer).options(*_CARD).order_by(*order)).all()
+        last_item = None
+    items = [row.Idea for row in rows]
+    total = min(counted, cap)
     has_next = (counted > cap or f.page * per_page < total) and not (
         last_item is not None and f.page * per_page >= last_item
     )
@@ -182,13 +198,20 @@ def list_ideas(viewer: User, f: IdeaFilter) -> IdeaPage:
         per_page=per_page,
         total=total,
         capped=counted > cap,
-        voted_ids=voted_ids(viewer, [i.id for i in items]),
+        voted_ids={row.Idea.id for row in rows if row.voted},
         search=query,
         snippets=search.snippets(query, items),
         last_item=last_item,
         has_next=has_next,
         has_previous=f.page > 1,
     )
+
+
+def _with_vote(listed, viewer: User):
+    """The page's rows with whether the viewer voted for each (column ``voted``): read with
+    the rows, one lookup per row shown, instead of in a statement of its own."""
+    vote = and_(Vote.idea_id == Idea.id, Vote.user_id == viewer.id)
+    return listed.outerjoin(Vote, vote).add_columns(Vote.user_id.is_not(None).label("voted"))
 
 
 # What a card shows besides the idea's own row.

@@ -66,7 +66,8 @@ MAX_QUERY_CHARS = 200
 MAX_QUERY_TERMS = 12
 # Matches are counted this far at most ("more than 1,000"): counting touches every match.
 SEARCH_COUNT_CAP = 1000
-# A ranking by relevance looks at this many matches (the newest) at most.
+# A ranking by relevance looks at this many matches (the newest) at most. More than
+# SEARCH_COUNT_CAP: the ranking's own count of its candidates is the list's count.
 RANK_CANDIDATES = 2000
 # Above this many matches, a list in another order is walked in that order, testing each
 # idea; up to it, the matches are read and sorted. (At most SEARCH_COUNT_CAP: it is decided
@@ -416,12 +417,20 @@ def ranked_page(
     limit: int,
     offset: int = 0,
     any_term: bool = False,
+    counted: bool = False,
 ) -> Subquery:
     """One page of matches, best first: a subquery of (idea_id, score), lower score better.
-    Ranks at most the newest RANK_CANDIDATES matches that meet ``conditions``."""
+    Ranks at most the newest RANK_CANDIDATES matches that meet ``conditions``.
+
+    ``counted``: each row also carries ``matches``, how many candidates there are (so at most
+    RANK_CANDIDATES, which is more than SEARCH_COUNT_CAP): the count a list shows, without a
+    second pass over the matches."""
     candidates = _backend().ranked(query, list(conditions), any_term=any_term)
+    columns = [candidates.c.idea_id, candidates.c.score]
+    if counted:
+        columns.append(func.count().over().label("matches"))
     return (
-        select(candidates.c.idea_id, candidates.c.score)
+        select(*columns)
         .order_by(candidates.c.score, candidates.c.idea_id.desc())
         .limit(limit)
         .offset(offset)
