@@ -537,25 +537,31 @@ def _marked_spans(
 
 def _render(source: str, spans: list[tuple[int, int]], start: int, end: int) -> Markup:
     """Escape the text first, then add the marks around the matched words."""
-    out = [Markup("…") if start > 0 else Markup("")]
+    # Plain strings joined once (Markup's own % and join escape again, at a cost per piece):
+    # every piece of the text goes through escape(), the marks and ellipses are ours.
+    out = ["…" if start > 0 else ""]
     cursor = start
     for a, b in spans:
         if b <= start or a >= end:
             continue
         a, b = max(a, start), min(b, end)
-        out.append(escape(source[cursor:a]))
-        out.append(Markup("<mark>%s</mark>") % source[a:b])
+        out += (escape(source[cursor:a]), "<mark>", escape(source[a:b]), "</mark>")
         cursor = b
     out.append(escape(source[cursor:end]))
     if end < len(source):
-        out.append(Markup("…"))
-    return Markup("").join(out)
+        out.append("…")
+    return Markup("".join(out))
 
 
 def highlight(source: str, stems: Iterable[str], lang: str | None = None) -> Markup:
     """The whole text, escaped, with every matched word in <mark>."""
-    lang = lang or language()
-    return _render(source, _marked_spans(source, frozenset(stems), lang), 0, len(source))
+    return _highlight(source, frozenset(stems), lang or language())[0]
+
+
+def _highlight(source: str, stems: frozenset[str], lang: str) -> tuple[Markup, bool]:
+    """The text marked, and whether any word matched."""
+    spans = _marked_spans(source, stems, lang)
+    return _render(source, spans, 0, len(source)), bool(spans)
 
 
 def excerpt(source: str, stems: Iterable[str], lang: str | None = None) -> Markup | None:
@@ -597,8 +603,9 @@ def snippets(query: SearchQuery, ideas: Sequence[Idea]) -> dict[int, Snippet]:
             passage = excerpt(field or "", stems, lang)
             if passage:
                 break
-        result[idea.id] = Snippet(highlight(idea.title, stems, lang), passage)
-        if passage is None and not any(s in stems for s in w.stems(idea.title, lang)):
+        title, title_matched = _highlight(idea.title, stems, lang)
+        result[idea.id] = Snippet(title, passage)
+        if passage is None and not title_matched:
             in_comments.append(idea.id)
     if in_comments:
         # The first few comments of each such idea, in one bounded query.
