@@ -153,7 +153,9 @@ def test_search_results_are_paginated_and_links_keep_the_search(browser, org):
 
 @pytest.mark.parametrize("config_overrides", [{"IDEAS_PER_PAGE": 2, "RESULT_COUNT_CAP": 3}])
 @pytest.mark.parametrize("sort", ["relevance", "top"])
-def test_a_search_counts_its_matches_up_to_the_cap_and_knows_the_viewers_votes(org, sort):
+def test_a_search_counts_its_matches_up_to_the_cap_and_knows_the_viewers_votes(
+    org, sort, monkeypatch
+):
     ideas = [
         make_idea(org.other_employee, title=f"Invoice rule {n}",
                   department=org.service if n < 2 else org.sales)
@@ -175,6 +177,10 @@ def test_a_search_counts_its_matches_up_to_the_cap_and_knows_the_viewers_votes(o
     in_service = page(department_id=org.service.id)
     assert (in_service.total, in_service.capped) == (2, False)
     assert {i.title for i in in_service.items} == {"Invoice rule 0", "Invoice rule 1"}
+    # A ranking of fewer candidates than the cap still tells "more than" rightly.
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
+    assert (page().total, page().capped) == (2, True)
+    monkeypatch.undo()
     nothing = list_ideas(org.employee, IdeaFilter(q="nothingmatches", sort=sort))
     assert (nothing.items, nothing.total, nothing.capped) == ([], 0, False)
     # Whether the viewer voted comes with the rows: their vote only, not someone else's.

@@ -157,7 +157,8 @@ def list_ideas(viewer: User, f: IdeaFilter) -> IdeaPage:
         return _browse(viewer, f, select(Idea).where(*conditions), per_page, cap)
     if not query.usable:  # only common words, or no letters at all: nothing to look for
         return IdeaPage([], f.page, per_page, 0, False, search=query)
-    cap = min(cap, search.SEARCH_COUNT_CAP)
+    # The ranking's count of its candidates must reach past the cap to tell "more than".
+    cap = min(cap, search.SEARCH_COUNT_CAP, search.RANK_CANDIDATES - 1)
     offset = (f.page - 1) * per_page
     if f.sort == RELEVANCE:
         # The ranking counts its candidates (more than the cap): no separate count.
