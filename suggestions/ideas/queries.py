@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from flask import abort, current_app
-from sqlalchemy import ColumnElement, and_, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, false, func, select, tuple_
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -364,7 +364,27 @@ def get_comment_or_404(idea: Idea, comment_id: int) -> Comment:
     return comment
 
 
-def matching_ideas(viewer: User, f: IdeaFilter):
-    """Every idea the filter shows, in the list's order and unpaged: exports bound it."""
-    query = select(Idea).where(*_conditions(viewer, f))
-    return query.order_by(*SORTS.get(f.sort, SORTS[DEFAULT_SORT]))
+def matching_ideas(viewer: User, f: IdeaFilter, conditions: Sequence = ()) -> Select:
+    """Every idea the list shows for the filter, search term included, in the list's order
+    and unpaged (exports bound it). ``conditions`` narrow it further (a head's departments);
+    they apply before a ranking by relevance picks its candidates, as the list's filters do.
+
+    A search finds what the list finds: the same words, nothing when only common words were
+    typed, and by relevance the same (at most ``search.RANK_CANDIDATES``) ideas in the same
+    order; in another order every match."""
+    conditions = [*_conditions(viewer, f), *conditions]
+    base = select(Idea).where(*conditions)
+    query = search.parse_query(f.q) if f.q else None
+    if query is None:
+        return base.order_by(*SORTS.get(f.sort, SORTS[DEFAULT_SORT]))
+    if not query.usable:
+        return base.where(false())
+    if f.sort == RELEVANCE:
+        ranked = search.ranked_page(query, conditions, limit=search.RANK_CANDIDATES)
+        return (
+            select(Idea)
+            .join(ranked, ranked.c.idea_id == Idea.id)
+            .order_by(ranked.c.score, Idea.id.desc())
+        )
+    # matches=0: read the matches, then sort them (an export reads them all anyway).
+    return base.where(search.match_condition(query, matches=0)).order_by(*SORTS[f.sort])

@@ -91,12 +91,12 @@ def export_figures(fmt: str):
 @bp.get("/ideas/export.<any(csv, xlsx):fmt>")
 @requires("insights.export")
 def export_ideas(fmt: str):
-    """The idea list as /ideas filters it; a head gets the ideas of their departments."""
+    """The idea list as /ideas filters and searches it (``q``); a head gets the ideas of their
+    departments."""
     current = idea_queries.IdeaFilter.from_args(request.args)
-    query = idea_queries.matching_ideas(current_user, current)
     allowed = visible_department_ids(current_user)
-    if allowed is not None:
-        query = query.where(Idea.owning_department_id.in_(allowed or (-1,)))
+    narrowed = [] if allowed is None else [Idea.owning_department_id.in_(allowed or (-1,))]
+    query = idea_queries.matching_ideas(current_user, current, narrowed)
     name = f"freiraum-ideas-{now():%Y-%m-%d}.{fmt}"
     cap = exports.row_cap()
     if fmt == "csv":

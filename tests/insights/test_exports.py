@@ -2,12 +2,14 @@
 
 import csv
 import io
+import re
 from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
 
 from suggestions.extensions import db
+from suggestions.ideas import rules
 from suggestions.insights.exports import csv_cell
 from suggestions.org.models import OrgSettings
 
@@ -218,3 +220,65 @@ def test_employees_cannot_export(browser, june):
     browser.login(june.people["a3"])
     for url in ("/ideas/export.csv", "/ideas/export.xlsx", "/insights/figures.csv"):
         assert browser.get(url).status_code == 403
+
+
+def _listed_ids(browser, query: str) -> list[int]:
+    """The ideas the list page shows for a query string, in its order (first page)."""
+    html = browser.get(f"/ideas?{query}").get_data(as_text=True)
+    return [int(i) for i in re.findall(r'<h2 class="idea-card-title"><a href="/ideas/(\d+)"', html)]
+
+
+def test_idea_export_finds_what_the_list_search_finds(browser, june):
+    people, alpha, beta = june.people, june.alpha, june.beta
+    toner = make_idea(people["a3"], department=alpha, title="Toner orders take three weeks")
+    secret = make_idea(
+        people["a4"],
+        department=alpha,
+        anonymous=True,
+        title="Order toner without a form",
+        problem="The toner form is absurd.",
+    )
+    beta_toner = make_idea(
+        people["b2"],
+        department=beta,
+        title="Printer queue",
+        problem="We wait for toner every month.",
+    )
+    # A match in a comment counts too, as in the list.
+    rules.add_comment(june.ideas["B2"], people["b5"], "Same problem with toner here.")
+    db.session.commit()
+    browser.login(people["a2"])  # leadership
+    searched = {toner.id, secret.id, beta_toner.id, june.ideas["B2"].id}
+    for query in ("q=toner", "q=toner&sort=new", "q=Toner&sort=top",
+                  f"q=toner&department={beta.id}"):  # fmt: skip
+        _, *rows = read_csv(browser.get(f"/ideas/export.csv?{query}"))
+        exported = [int(r[0]) for r in rows]
+        assert exported == _listed_ids(browser, query), query
+        if "department" not in query:
+            assert set(exported) == searched, query
+    assert {int(r[0]) for r in read_csv(browser.get("/ideas/export.csv?q=toner&department="
+                                                    f"{beta.id}"))[1:]} == {
+        beta_toner.id, june.ideas["B2"].id}  # fmt: skip
+    # Newest first when asked: the order is the list's, not the index's.
+    _, *rows = read_csv(browser.get("/ideas/export.csv?q=toner&sort=new"))
+    assert [int(r[0]) for r in rows] == sorted(searched, reverse=True)
+    # The anonymous author stays anonymous in the searched export.
+    anonymous = next(r for r in rows if int(r[0]) == secret.id)
+    assert anonymous[6:8] == ["Anonymous", ""]
+    assert people["a4"].display_name not in ";".join(";".join(r) for r in rows)
+    sheet = read_xlsx(browser.get("/ideas/export.xlsx?q=toner&sort=new"))["Ideas"]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        int(r[0]) for r in rows]  # fmt: skip
+    # Only words too common to search for: the list shows nothing, and so does the export.
+    assert read_csv(browser.get("/ideas/export.csv?q=the"))[1:] == []
+    assert read_csv(browser.get("/ideas/export.csv?q=nomatchanywhere"))[1:] == []
+
+
+def test_a_head_exports_only_their_departments_matches(browser, june):
+    people = june.people
+    mine = make_idea(people["a3"], department=june.alpha, title="Toner for Alpha")
+    make_idea(people["b2"], department=june.beta, title="Toner for Beta")
+    browser.login(people["a1"])  # head of Alpha
+    for query in ("q=toner", "q=toner&sort=new"):
+        _, *rows = read_csv(browser.get(f"/ideas/export.csv?{query}"))
+        assert [int(r[0]) for r in rows] == [mine.id], query
