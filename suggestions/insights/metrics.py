@@ -39,7 +39,6 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     false,
     func,
     literal,
@@ -50,11 +49,14 @@ from sqlalchemy import (
     tuple_,
     union_all,
 )
+from sqlalchemy.sql.expression import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from ..auth.models import User
 from ..extensions import db
 from ..ideas.models import Comment, Idea, IdeaStatus, Vote
 from ..org.models import Department, OrgSettings
+from ..org.queries import org_settings
 from ..workflow.clocks import UNDECIDED
 from ..workflow.models import Commitment, CommitmentState
 
@@ -91,6 +93,16 @@ def bucket_start(moment, unit: str) -> ColumnElement[str]:
     if unit == "week":
         return func.date(moment, "-6 days", "weekday 1")
     return func.strftime("%Y-%m-01", moment)
+
+
+def unindexed(column) -> ColumnElement:
+    """The column, hidden from SQLite's planner (a unary ``+``): grouping by a plain column
+    makes it walk an index in that column's order, reading every row from the table, where a
+    covering index of the range is many times cheaper (measured: 100 ms against 25 ms for a
+    quarter of 100,000 ideas). PostgreSQL's planner needs no such help."""
+    if _dialect() == "sqlite":
+        return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+    return column
 
 
 @dataclass(frozen=True)
@@ -231,13 +243,7 @@ def scope_for_dates(
 
 def funnel(scope: Scope) -> dict[str, int]:
     """Ideas submitted in the range, by their status now, in lifecycle order."""
-    query = (
-        select(Idea.status, func.count())
-        .where(scope.in_range(Idea.created_at), scope.owned(Idea.owning_department_id))
-        .group_by(Idea.status)
-    )
-    found = dict(db.session.execute(query).all())
-    return {status.value: found.get(status.value, 0) for status in FUNNEL_ORDER}
+    return submitted_ideas(scope, org_settings())[0]
 
 
 # -- durations ---------------------------------------------------------------------------------
@@ -319,6 +325,13 @@ class Sla:
 
 def sla(scope: Scope, settings: OrgSettings) -> Sla:
     """Of the ideas submitted in the range: answered and decided within the configured days?"""
+    return submitted_ideas(scope, settings)[1]
+
+
+def submitted_ideas(scope: Scope, settings: OrgSettings) -> tuple[dict[str, int], Sla]:
+    """The funnel and SLA compliance, both about the ideas submitted in the range: one pass
+    over the covering index of that range (ix_ideas_insights_submitted), grouped by
+    department, status and "just do it"."""
     n_response, n_decision = settings.first_response_days, settings.decision_days
     response_days = days_between(Idea.created_at, Idea.first_response_at)
     decision_days = days_between(Idea.created_at, Idea.decided_at)
@@ -338,28 +351,37 @@ def sla(scope: Scope, settings: OrgSettings) -> Sla:
             Idea.created_at < scope.at - timedelta(days=n_decision),
         ),
     )
+    groups = [unindexed(c) for c in (Idea.owning_department_id, Idea.status)]
     query = (
         select(
-            Idea.owning_department_id,
+            *groups,
+            Idea.done_by_empowerment,
             func.count(),
             func.count().filter(Idea.first_response_at.is_not(None), response_days <= n_response),
             func.count().filter(response_late),
             func.count().filter(Idea.decided_at.is_not(None), decision_days <= n_decision),
             func.count().filter(decision_late),
         )
-        .where(
-            scope.in_range(Idea.created_at),
-            scope.owned(Idea.owning_department_id),
-            Idea.done_by_empowerment.is_(False),
-        )
-        .group_by(Idea.owning_department_id)
+        .where(scope.in_range(Idea.created_at), scope.owned(Idea.owning_department_id))
+        .group_by(*groups, Idea.done_by_empowerment)
     )
+    by_status: dict[str, int] = defaultdict(int)
     response: dict[int, Compliance] = {}
     decision: dict[int, Compliance] = {}
-    for department, total, r_ok, r_late, d_ok, d_late in db.session.execute(query):
-        response[department] = Compliance(r_ok, r_late, total - r_ok - r_late)
-        decision[department] = Compliance(d_ok, d_late, total - d_ok - d_late)
-    return Sla(
+    for department, status, empowered, total, r_ok, r_late, d_ok, d_late in db.session.execute(
+        query
+    ):
+        by_status[status] += total
+        if empowered:  # never waited for anyone: not measured against the clocks
+            continue
+        response[department] = response.get(department, Compliance()) + Compliance(
+            r_ok, r_late, total - r_ok - r_late
+        )
+        decision[department] = decision.get(department, Compliance()) + Compliance(
+            d_ok, d_late, total - d_ok - d_late
+        )
+    funnel = {status.value: by_status.get(status.value, 0) for status in FUNNEL_ORDER}
+    return funnel, Sla(
         first_response_days=n_response,
         decision_days=n_decision,
         response=sum(response.values(), Compliance()),
@@ -528,51 +550,70 @@ def _sum_figures(many: Iterable[dict[str, Share]]) -> dict[str, Share]:
     return summed
 
 
+def _people_counts(grouped: GroupedFigures) -> dict[int | None, int]:
+    return {row.department_id: row.people for row in grouped.rows}
+
+
+def department_names(scope: Scope) -> dict[int, str]:
+    """The departments in scope, id -> name, in name order."""
+    query = (
+        select(Department.id, Department.name)
+        .where(scope.owned(Department.id))
+        .order_by(Department.name)
+        .limit(1000)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def _department_order(ids: Iterable[int | None], names: dict[int, str]) -> list[int | None]:
+    return sorted(ids, key=lambda i: (i is None, (names.get(i) or "").lower()))
+
+
 def _people_scope(scope: Scope):
     return and_(User.active.is_(True), scope.owned(User.department_id))
 
 
-def _department_order(ids: Iterable[int | None]) -> list[int | None]:
-    ids = list(ids)
-    names = dict(
-        db.session.execute(
-            select(Department.id, Department.name).where(
-                Department.id.in_([i for i in ids if i is not None])
-            )
-        ).all()
-    )
-    return sorted(ids, key=lambda i: (i is None, (names.get(i) or "").lower()))
-
-
-def _scope_departments(scope: Scope) -> list[int]:
-    query = select(Department.id).where(scope.owned(Department.id)).limit(1000)
-    return list(db.session.scalars(query))
-
-
-def participation(scope: Scope) -> GroupedFigures:
+def participation(scope: Scope, names: dict[int, str] | None = None) -> GroupedFigures:
     """Share of active people per department who submitted (not anonymously), voted or
-    commented in the range."""
+    commented in the range.
+
+    Each person's three answers are worked out once (a materialised CTE; inline, SQLite
+    would ask each question twice) from the person's indexes of the range, reading index
+    entries only."""
+    names = department_names(scope) if names is None else names
     person = User.id
-    submitted = exists().where(
-        Idea.author_id == person, scope.in_range(Idea.created_at), Idea.is_anonymous.is_(False)
+
+    def did(table, person_column, *conditions):
+        return (
+            select(literal(1))
+            .select_from(table)
+            .where(person_column == person, scope.in_range(table.created_at), *conditions)
+            .exists()
+        )
+
+    flags = (
+        select(
+            User.department_id.label("department"),
+            did(Idea, Idea.author_id, Idea.is_anonymous.is_(False)).label("submitted"),
+            did(Vote, Vote.user_id).label("voted"),
+            did(Comment, Comment.author_id).label("commented"),
+        )
+        .where(_people_scope(scope))
+        .cte("flags")
+        .prefix_with("MATERIALIZED")
     )
-    voted = exists().where(Vote.user_id == person, scope.in_range(Vote.created_at))
-    commented = exists().where(Comment.author_id == person, scope.in_range(Comment.created_at))
 
     def number(condition):
         return func.sum(case((condition, 1), else_=0))
 
-    query = (
-        select(
-            User.department_id, func.count(), number(or_(submitted, voted, commented)),
-            number(submitted), number(voted), number(commented),
-        )
-        .where(_people_scope(scope))
-        .group_by(User.department_id)
-    )  # fmt: skip
+    f = flags.c
+    query = select(
+        f.department, func.count(), number(or_(f.submitted, f.voted, f.commented)),
+        number(f.submitted), number(f.voted), number(f.commented),
+    ).group_by(f.department)  # fmt: skip
     found = {row[0]: row[1:] for row in db.session.execute(query)}
     groups = {}
-    for department in _department_order(set(_scope_departments(scope)) | set(found)):
+    for department in _department_order(set(names) | set(found), names):
         people, anything, sub, vote, comment = found.get(department, (0, 0, 0, 0, 0))
         groups[department] = (people, {
             "any": Share(anything, people), "submitted": Share(sub, people),
@@ -581,18 +622,27 @@ def participation(scope: Scope) -> GroupedFigures:
     return suppress_small_groups(groups, min_group_size())
 
 
-def cross_department(scope: Scope) -> GroupedFigures:
+def cross_department(
+    scope: Scope,
+    names: dict[int, str] | None = None,
+    people: dict[int | None, int] | None = None,
+) -> GroupedFigures:
     """Of the votes and comments people gave in the range, how many went to ideas owned by
-    another department than their own; per department of the person."""
-    people = dict(
-        db.session.execute(
-            select(User.department_id, func.count())
-            .where(_people_scope(scope))
-            .group_by(User.department_id)
-        ).all()
-    )
+    another department than their own; per department of the person. ``people``: the
+    active people per department, when participation has counted them already."""
+    names = department_names(scope) if names is None else names
+    if people is None:
+        people = dict(
+            db.session.execute(
+                select(User.department_id, func.count())
+                .where(_people_scope(scope))
+                .group_by(User.department_id)
+            ).all()
+        )
 
     def counted(table, person_column):
+        # The plan: each person of the scope (a covering index), their entries of the range
+        # (the person's index), the idea's department (a covering index of ideas).
         query = (
             select(
                 User.department_id,
@@ -614,8 +664,8 @@ def cross_department(scope: Scope) -> GroupedFigures:
     votes = counted(Vote, Vote.user_id)
     comments = counted(Comment, Comment.author_id)
     groups = {}
-    departments = set(_scope_departments(scope)) | {d for d in people if d is not None}
-    for department in _department_order(departments):
+    departments = set(names) | {d for d in people if d is not None}
+    for department in _department_order(departments, names):
         v_total, v_cross = votes.get(department, (0, 0))
         c_total, c_cross = comments.get(department, (0, 0))
         groups[department] = (people.get(department, 0), {
@@ -750,21 +800,19 @@ class Dashboard:
 
 
 def dashboard(scope: Scope, settings: OrgSettings) -> Dashboard:
-    names = db.session.execute(
-        select(Department.id, Department.name)
-        .where(scope.owned(Department.id))
-        .order_by(Department.name)
-        .limit(1000)
-    ).all()
+    """Every figure of the dashboard, each table read once."""
+    names = department_names(scope)
+    funnel_figures, sla_figures = submitted_ideas(scope, settings)
+    people = participation(scope, names)
     return Dashboard(
         scope=scope,
-        departments=dict(names),
-        funnel=funnel(scope),
+        departments=names,
+        funnel=funnel_figures,
         durations={step: durations(scope, step) for step in STEPS},
-        sla=sla(scope, settings),
+        sla=sla_figures,
         promises=commitments(scope),
-        participation=participation(scope),
-        cross_department=cross_department(scope),
+        participation=people,
+        cross_department=cross_department(scope, names, _people_counts(people)),
         hours=hours_saved(scope),
         most_voted=open_ideas(scope, "votes"),
         longest_waiting=open_ideas(scope, "wait"),
