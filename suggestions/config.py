@@ -86,6 +86,9 @@ DEFAULTS: dict[str, Any] = {
     # plus a little overflow. Workers x (pool + overflow) must stay below max_connections.
     "DATABASE_POOL_SIZE": 4,
     "DATABASE_MAX_OVERFLOW": 4,
+    # The dashboard's figures are worked out once per scope and kept this long (seconds);
+    # 0: worked out on every view (suggestions/insights/snapshots.py).
+    "INSIGHTS_CACHE_SECONDS": 300,
     # Benchmark instruments (suggestions/bench.py): never on in normal production.
     "BENCH": False,
 }

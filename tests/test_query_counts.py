@@ -48,6 +48,10 @@ BOUNDS = {
     "admin users": 4,
     "admin departments": 4,
     "admin categories": 3,
+    # The dashboard: every figure worked out (once per scope and few minutes), then read back
+    # (when the figures were made, and this server already holds them).
+    "dashboard, figures worked out": 24,
+    "dashboard, figures kept": 5,
 }
 
 
@@ -125,6 +129,14 @@ def _measure(app, new_browser, plan: benchdata.Plan) -> dict[str, int]:
     counts["idea as the owning department's head"] = _queries(
         head_browser.get(f"/ideas/{busiest.id}")
     )
+
+    leader = new_browser()
+    leader.login(
+        db.session.scalar(select(User).where(User.role == Role.LEADER).limit(1)),
+        password=benchdata.PASSWORD,
+    )
+    counts["dashboard, figures worked out"] = _queries(leader.get("/insights"))
+    counts["dashboard, figures kept"] = _queries(leader.get("/insights"))
 
     admin = new_browser()
     admin.login(User(email=benchdata.ADMIN_EMAIL), password=benchdata.PASSWORD)

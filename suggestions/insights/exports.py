@@ -265,8 +265,11 @@ def _round(value: float | None) -> float | None:
     return round(value, 1) if value is not None else None
 
 
-def dashboard_tables(d: metrics.Dashboard, names: dict[int | None, str]) -> list[Table]:
-    """The dashboard as tables: the same figures as the page, with the same privacy rules."""
+def dashboard_tables(
+    d: metrics.Dashboard, names: dict[int | None, str], as_of: datetime
+) -> list[Table]:
+    """The dashboard as tables: the same figures as the page, with the same privacy rules,
+    and when they were worked out."""
     scope = d.scope
 
     def department(i):
@@ -277,7 +280,7 @@ def dashboard_tables(d: metrics.Dashboard, names: dict[int | None, str]) -> list
         Table(
             _("Period"),
             _("Period"),
-            [_("From"), _("To"), _("Departments")],
+            [_("From"), _("To"), _("Departments"), _("Figures as of")],
             [
                 [
                     scope.start.date(),
@@ -285,6 +288,7 @@ def dashboard_tables(d: metrics.Dashboard, names: dict[int | None, str]) -> list
                     ", ".join(d.departments.values())
                     if scope.department_ids is not None
                     else _("All departments"),
+                    as_of.replace(second=0, microsecond=0),
                 ]
             ],
         ),  # fmt: skip

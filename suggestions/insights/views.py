@@ -6,9 +6,18 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import render_template, request, url_for
-from flask_babel import format_date, format_decimal, format_percent, ngettext
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    format_time,
+    get_timezone,
+    ngettext,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..auth.policy import can, requires
 from ..extensions import db
@@ -19,7 +28,7 @@ from ..org.models import Department
 from ..org.queries import org_settings
 from ..templating import locale
 from ..timeutil import now
-from . import bp, changes, charts, exports, metrics
+from . import bp, changes, charts, exports, metrics, snapshots
 from .forms import DEFAULT_RANGE, RANGES, DashboardForm, quarter_start
 
 
@@ -63,11 +72,39 @@ def dashboard_filter() -> tuple[DashboardForm, metrics.Scope]:
 @requires("insights.dashboard")
 def dashboard():
     form, scope = dashboard_filter()
-    figures = metrics.dashboard(scope, org_settings())
+    figures = snapshots.dashboard_figures(scope, org_settings())
+    view = DashboardView(figures.dashboard, figures.as_of)
     return render_template(
-        "insights/dashboard.html", form=form, d=figures, view=DashboardView(figures),
-        export_args=_filter_args(), step_labels=exports.step_labels(),
+        "insights/dashboard.html", form=form, d=figures.dashboard, view=view,
+        figures_html=_figures_html(figures, view), export_args=_filter_args(),
+        cache_minutes=_cache_minutes(),
     )  # fmt: skip
+
+
+def _figures_html(figures: snapshots.Figures, view: DashboardView) -> Markup:
+    """The figures' part of the page. Kept figures are drawn once per server, language and
+    time zone (some hundred formatted numbers: most of the page's cost), then reused by every
+    reader of the same figures; the request's own parts (filter, links) are drawn each time."""
+    memo_key = None
+    if figures.version is not None:
+        memo_key = (*figures.version, locale(), str(get_timezone()))
+        html = snapshots.recent("figures_html").get(memo_key)
+        if html is not None:
+            return html
+    html = Markup(
+        render_template(
+            "insights/_figures.html", d=figures.dashboard, view=view,
+            step_labels=exports.step_labels(),
+        )
+    )  # fmt: skip
+    if memo_key is not None:
+        snapshots.recent("figures_html").put(memo_key, html)
+    return html
+
+
+def _cache_minutes() -> int:
+    seconds = snapshots.cache_seconds()
+    return max(1, round(seconds / 60)) if seconds > 0 else 0
 
 
 def _filter_args() -> dict[str, str]:
@@ -79,9 +116,9 @@ def _filter_args() -> dict[str, str]:
 @requires("insights.export")
 def export_figures(fmt: str):
     _form, scope = dashboard_filter()
-    figures = metrics.dashboard(scope, org_settings())
+    figures = snapshots.dashboard_figures(scope, org_settings())  # the page's very figures
     names = dict(_department_choices(None))
-    tables = exports.dashboard_tables(figures, names)
+    tables = exports.dashboard_tables(figures.dashboard, names, figures.as_of)
     name = f"freiraum-figures-{now():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
         return exports.csv_response(name, exports.tables_as_csv_rows(tables))
@@ -119,9 +156,16 @@ def you_said_we_did():
 class DashboardView:
     """What the page draws from the figures: bars, the trend, the headline numbers."""
 
-    def __init__(self, d: metrics.Dashboard):
+    def __init__(self, d: metrics.Dashboard, as_of: datetime):
         self.d = d
+        self.as_of = as_of
         self.step_labels = exports.step_labels()
+
+    def as_of_text(self) -> str:
+        """When the figures were worked out: the time, and the day too if not today."""
+        if format_date(self.as_of) == format_date(now()):
+            return format_time(self.as_of, "short")
+        return format_datetime(self.as_of, "short")
 
     def bucket_label(self, bucket: str) -> str:
         day = date.fromisoformat(bucket)

@@ -154,7 +154,8 @@ def test_dashboard_figures_as_csv(browser, june):
         "Votes and comments on other departments' ideas", "Estimated hours saved per month",
         "Open ideas with the most votes", "Open ideas waiting longest",
     ]  # fmt: skip
-    assert found["Period"][1] == ["2026-06-01", "2026-06-30", "All departments"]
+    assert found["Period"][0][3] == "Figures as of"
+    assert found["Period"][1] == ["2026-06-01", "2026-06-30", "All departments", "2026-07-05 12:00"]
     assert dict(found["Ideas by status"][1:]) == {
         "New": "3", "In review": "3", "Needs details": "0", "Accepted": "0", "In progress": "0",
         "Implemented": "2", "Declined": "2", "Duplicate": "0", "Withdrawn": "1",

@@ -1,0 +1,26 @@
+"""The dashboard's figures, kept for a few minutes so that many readers cost one computation
+(``snapshots``). In the database, not in a process: every app server shares them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class FiguresSnapshot(db.Model):
+    """The figures of one dashboard scope (range, departments, settings), as JSON.
+
+    ``refreshing_until``: someone is working them out again until then (a lease: a server
+    that dies while computing blocks nobody for longer). ``figures`` is empty while the very
+    first computation of a scope runs."""
+
+    __tablename__ = "insights_snapshots"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    figures: Mapped[str | None] = mapped_column(Text)
+    computed_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    refreshing_until: Mapped[datetime | None] = mapped_column(DateTime)
