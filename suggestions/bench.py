@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, g, has_app_context, render_template
-from sqlalchemy import event, select
+from sqlalchemy import Engine, event, select
 
 from .extensions import db
 
@@ -37,10 +37,15 @@ def _count_statement(conn, cursor, statement, parameters, context, executemany) 
         g.query_count = g.get("query_count", 0) + 1
 
 
+def count_statements(engine: Engine) -> None:
+    """Count this engine's statements too (the app's own; and any other it opens)."""
+    event.listen(engine, "before_cursor_execute", _count_statement)
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", _count_statement)
+        count_statements(db.engine)
 
     @app.after_request
     def query_count_header(response):

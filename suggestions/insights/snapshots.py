@@ -16,6 +16,7 @@ scope gets the same figures with the time they were worked out ("as of 14:05").
   show the figures they have, a little older; only when there are none yet do they wait up to
   ``WAIT_SECONDS`` for the first ones (then they work them out themselves).
 - Writes use their own short transaction, never the request's: a page view stays a reader.
+  Reads use the request's transaction. Called from page views (GET requests).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from types import NoneType, UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Engine, create_engine, delete, or_, select, update
+from sqlalchemy.pool import NullPool
 
 from ..database import insert_ignoring_duplicates
 from ..extensions import db
@@ -137,9 +139,9 @@ def dashboard_figures(scope: metrics.Scope, settings: OrgSettings) -> Figures:
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
-        kept = _read(key)
+        kept = _read(key, latest=True)
         if kept is not None and kept.has_figures and kept.computed_at <= at:
-            return _load(key, scope, kept)
+            return _load(key, scope, kept, latest=True)
     return Figures(metrics.dashboard(scope, settings), at, cached=False)
 
 
@@ -149,17 +151,43 @@ class _Kept:
     has_figures: bool
 
 
-def _read(key: str) -> _Kept | None:
+def _read(key: str, *, latest: bool = False) -> _Kept | None:
     """When the scope's figures were worked out (not the figures: this server may have read
     them already)."""
-    # A connection of its own: the request's transaction may be an older snapshot (SQLite)
-    # and would not see figures stored while it waits.
-    with db.engine.connect() as conn:
-        row = conn.execute(
-            select(_table.c.computed_at, _table.c.figures.is_not(None)).where(_table.c.key == key)
-        ).first()
-        conn.rollback()
+    row = _first(
+        select(_table.c.computed_at, _table.c.figures.is_not(None)).where(_table.c.key == key),
+        latest=latest,
+    )
     return _Kept(row[0], bool(row[1])) if row is not None else None
+
+
+def _first(query, *, latest: bool):
+    """The first row, read in the request's own transaction (no second connection per view).
+    ``latest``: what others stored meanwhile must be seen (while waiting for their figures).
+    PostgreSQL shows each statement what is committed; SQLite shows a transaction the
+    database as it was when it began, so there the row is read outside it."""
+    if not latest or db.session.get_bind().dialect.name != "sqlite":
+        return db.session.execute(query).first()
+    with _side_engine().connect() as conn:
+        row = conn.execute(query).first()
+        conn.rollback()
+    return row
+
+
+def _side_engine() -> Engine:
+    """Connections outside the request's transaction, for the short writes that others must
+    see at once (the lease, the figures). Not from the application's pool: a request already
+    holds a connection of that pool, and threads waiting there for a second one could block
+    each other. Opened rarely (a few times per scope and refresh)."""
+    engine = current_app.extensions.get("insights_side_engine")
+    if engine is None:
+        engine = create_engine(db.engine.url, poolclass=NullPool)
+        if current_app.config.get("BENCH"):
+            from .. import bench
+
+            bench.count_statements(engine)  # X-Query-Count counts every statement
+        current_app.extensions["insights_side_engine"] = engine
+    return engine
 
 
 def _fresh(kept: _Kept, fresh_after: datetime, at: datetime) -> bool:
@@ -167,18 +195,17 @@ def _fresh(kept: _Kept, fresh_after: datetime, at: datetime) -> bool:
     return kept.has_figures and fresh_after < kept.computed_at <= at
 
 
-def _load(key: str, scope: metrics.Scope, kept: _Kept) -> Figures:
+def _load(key: str, scope: metrics.Scope, kept: _Kept, *, latest: bool = False) -> Figures:
     """The kept figures: from this process's memory if it read them before, else from the
     database (once per server and refresh)."""
     memo = recent("figures")
     computed_at = kept.computed_at
     dashboard = memo.get((key, computed_at))
     if dashboard is None:
-        with db.engine.connect() as conn:
-            text, computed_at = conn.execute(
-                select(_table.c.figures, _table.c.computed_at).where(_table.c.key == key)
-            ).one()  # perhaps newer than a moment ago: never older
-            conn.rollback()
+        text, computed_at = _first(
+            select(_table.c.figures, _table.c.computed_at).where(_table.c.key == key),
+            latest=latest,
+        )  # perhaps newer than a moment ago: never older
         # The scope is the request's (the key says it is the same), with the figures' "now".
         dashboard = decode(text, replace(scope, at=computed_at))
         memo.put((key, computed_at), dashboard)
@@ -189,7 +216,7 @@ def _claim(key: str, at: datetime, fresh_after: datetime, *, exists: bool) -> bo
     """Take the lease on refreshing the scope's figures; False if someone else holds it or
     fresh figures arrived meanwhile."""
     until = at + timedelta(seconds=LEASE_SECONDS)
-    with db.engine.begin() as conn:  # the write comes first: it waits its turn (busy_timeout)
+    with _side_engine().begin() as conn:  # the write comes first: it waits its turn (busy_timeout)
         if not exists:
             inserted = conn.execute(
                 insert_ignoring_duplicates(_table)
@@ -218,11 +245,11 @@ def _compute_and_keep(key: str, scope: metrics.Scope, settings: OrgSettings) -> 
     try:
         dashboard = metrics.dashboard(scope, settings)
     except BaseException:
-        with db.engine.begin() as conn:  # let the next reader try at once
+        with _side_engine().begin() as conn:  # let the next reader try at once
             conn.execute(update(_table).where(_table.c.key == key).values(refreshing_until=None))
         raise
     at = scope.at
-    with db.engine.begin() as conn:
+    with _side_engine().begin() as conn:
         conn.execute(
             update(_table)
             .where(
