@@ -25,10 +25,20 @@
     if (mistake) mistake.focus();
   });
 
-  // Close the account menu when clicking elsewhere.
+  // Close the account menu and the "More" menu when clicking elsewhere, or on Escape (the
+  // focus goes back to the menu's button).
+  var MENUS = "details.usermenu[open], details.nav-more[open]";
   document.addEventListener("click", function (event) {
-    document.querySelectorAll("details.usermenu[open]").forEach(function (menu) {
+    document.querySelectorAll(MENUS).forEach(function (menu) {
       if (!menu.contains(event.target)) menu.removeAttribute("open");
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll(MENUS).forEach(function (menu) {
+      var inside = menu.contains(document.activeElement);
+      menu.removeAttribute("open");
+      if (inside) menu.querySelector("summary").focus();
     });
   });
 })();

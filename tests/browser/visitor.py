@@ -137,6 +137,15 @@ class Visitor:
                 [TOUCH_TARGETS, MIN_TOUCH_TARGET],
             )
             assert not small, f"{self.page.url}: touch targets under 44px:\n" + "\n".join(small)
+            # The main navigation keeps one row (what does not fit folds under "More").
+            rows = self.page.evaluate(
+                """() => [...document.querySelectorAll('.mainnav > a, .nav-more > summary')]
+                    .filter(el => el.checkVisibility())
+                    .map(el => `${Math.round(el.getBoundingClientRect().top)}: ${el.innerText}`)"""
+            )
+            assert len({row.split(":")[0] for row in rows}) <= 1, (
+                f"{self.page.url}: the navigation wraps: {rows}"
+            )
 
     def axe(self) -> list[dict]:
         """Run axe-core on the page; returns every violation (all impacts). The source is
