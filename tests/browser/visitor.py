@@ -137,6 +137,13 @@ class Visitor:
                 [TOUCH_TARGETS, MIN_TOUCH_TARGET],
             )
             assert not small, f"{self.page.url}: touch targets under 44px:\n" + "\n".join(small)
+            # Tables are stacked cards on a phone and tabs wrap: nothing hides off to the side.
+            wide = self.page.evaluate(
+                """() => [...document.querySelectorAll('.table-wrap, .tabs')]
+                    .filter(el => el.scrollWidth > el.clientWidth + 1)
+                    .map(el => `${el.scrollWidth - el.clientWidth}px: ${el.innerText.slice(0, 60)}`)"""
+            )
+            assert not wide, f"{self.page.url}: scrolls sideways inside:\n" + "\n".join(wide)
             # The main navigation keeps one row (what does not fit folds under "More").
             rows = self.page.evaluate(
                 """() => [...document.querySelectorAll('.mainnav > a, .nav-more > summary')]
