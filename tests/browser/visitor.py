@@ -159,7 +159,11 @@ class Visitor:
         evaluated through the DevTools protocol: no inline script, the CSP stays in force."""
         self.page.wait_for_load_state("load")  # colours are judged with the stylesheet
         if not self.page.evaluate("typeof window.axe === 'object'"):
-            self.page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
+            # This page gets it now, every later page of this person as it loads: the 650 kB
+            # travel to the browser once, not once a page.
+            source = AXE_SOURCE.read_text(encoding="utf-8")
+            self.page.evaluate(source)
+            self.context.add_init_script(source)
         return self.page.evaluate(
             """async () => {
                 const result = await axe.run(document, {resultTypes: ["violations"]});
