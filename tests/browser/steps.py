@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
@@ -79,3 +80,39 @@ def open_idea_from_list(v: Visitor, title: str) -> int:
     v.page.wait_for_url(re.compile(r"/ideas/\d+$"))
     v.check()
     return int(v.page.url.rsplit("/", 1)[1])
+
+
+def navigate(v: Visitor, name: str) -> None:
+    """Follow a link of the main navigation. On a phone the places beyond the first three sit
+    under "More"."""
+    nav = v.page.locator(".mainnav")
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        nav.locator(".nav-more summary").click()
+    href = link.get_attribute("href")
+    link.click()
+    v.page.wait_for_url(lambda url: urlsplit(url).path == href)
+    v.check()
+
+
+def decide(v: Visitor, action: str, fields: dict[str, str] | None = None) -> None:
+    """On the open idea page: open one action of the decision panel, fill its form (labels to
+    values; a select is chosen by its visible text) and send it."""
+    page = v.page
+    details = page.locator(
+        "#decision details.action", has=page.locator(f"form[action$='/{action}']")
+    )
+    form = details.locator("form")
+    details.locator("summary").click()
+    expect(form).to_be_visible()
+    for label, value in (fields or {}).items():
+        control = form.get_by_label(label, exact=True)
+        if control.evaluate("el => el.tagName") == "SELECT":
+            control.select_option(label=value)
+        else:
+            control.fill(value)
+    v.check()
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    expect(page.locator(".flashes .flash-success")).to_be_visible()  # not a form error
+    v.check()
