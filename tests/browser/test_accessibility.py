@@ -5,6 +5,9 @@ same markup, and their phone layout is still measured.) Each page is photographe
 test-artifacts/screenshots/ for people to look at; axe's full findings (minor ones too) go to
 test-artifacts/axe/.
 
+The data set is lived in a little first (``lived_in``): an open commitment, a change that is
+live, an idea overdue and above its department's budget, news under Erika's bell, so that the
+queues, commitments, notifications and "You said, we did" show rows, not their empty states.
 A page that needs a state first (a form with errors, an open menu) gets a ``prepare`` step.
 New pages: add a line to ``PAGES``. (Pages that share a template with one listed here, like
 the edit form, are left out to keep the run short; the journeys still measure their layout.)
@@ -14,10 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
+from suggestions.auth.models import User
+from suggestions.extensions import db
+from suggestions.ideas import rules
+from suggestions.ideas.models import Idea
+from suggestions.org.models import Department
+from suggestions.timeutil import now
+from suggestions.workflow import lifecycle
+
+from ..factories import make_idea
 from .visitor import Visitor
 
 pytestmark = pytest.mark.browser
@@ -41,6 +55,14 @@ def _open_withdraw(v: Visitor) -> None:
     expect(withdraw.locator("textarea")).to_be_visible()
 
 
+def _open_estimate(v: Visitor) -> None:
+    estimate = v.page.locator(
+        "#decision details.action", has=v.page.locator("form[action$='/estimate_cost']")
+    )
+    estimate.locator("summary").click()
+    expect(estimate.locator("textarea")).to_be_visible()
+
+
 def _open_account_menu(v: Visitor) -> None:
     v.page.locator(".usermenu summary").click()
     expect(v.page.locator(".usermenu-panel")).to_be_visible()
@@ -62,6 +84,8 @@ PAGES = [
     PageCheck("ideas-menu", "erika", "/ideas?sort=new", prepare=_open_account_menu),
     PageCheck("idea", "erika", "/ideas/{data.popular_idea}"),
     PageCheck("idea-own", "erika", "/ideas/{data.erikas_idea}", prepare=_open_withdraw),
+    PageCheck("idea-decision", "hanna", "/ideas/{data.erikas_idea}", prepare=_open_estimate),
+    PageCheck("search", "erika", "/ideas?q=form"),
     PageCheck("submit", "erika", "/ideas/new"),
     PageCheck("submit-errors", "erika", "/ideas/new", prepare=_submit_empty),
     PageCheck("account", "erika", "/account"),
@@ -74,6 +98,10 @@ PAGES = [
     PageCheck("admin-categories", "adam", "/admin/categories"),
     PageCheck("admin-category-new", "adam", "/admin/categories/new", prepare=_submit_empty),
     PageCheck("you-said-we-did", "erika", "/you-said-we-did"),
+    PageCheck("commitments", "erika", "/commitments"),
+    PageCheck("notifications", "erika", "/notifications"),
+    PageCheck("queue", "hanna", "/queue"),
+    PageCheck("queue-leadership", "lea", "/queue/leadership"),
     PageCheck("insights", "adam", "/insights?range=365"),
     PageCheck("insights-custom-error", "adam", "/insights?range=custom&start=2026-02-01"),
 ]
@@ -81,8 +109,40 @@ PAGES = [
 LOCALES = {"en": "en-GB", "de": "de-DE"}
 
 
+@pytest.fixture
+def lived_in(data, site) -> None:
+    """The decision loop has run a while, through the domain functions."""
+    with site.database():
+        person = {name: db.session.get(User, getattr(data, name).id)
+                  for name in ("erika", "otto", "hanna", "lea")}  # fmt: skip
+        sales, service = (db.session.get(Department, data.departments[name])
+                          for name in ("Sales", "Customer Service"))  # fmt: skip
+        today = now().date()
+
+        promised = make_idea(person["otto"], department=sales,
+                             title="Print delivery notes on both sides")  # fmt: skip
+        lifecycle.accept(promised, person["lea"], owner=person["lea"],
+                         due_on=today + timedelta(days=30),
+                         promise="Sales prints on both sides by default.")  # fmt: skip
+
+        done = make_idea(person["erika"], department=service, hours_lost_per_month=6,
+                         title="Let each team choose its own headsets")  # fmt: skip
+        lifecycle.estimate_cost(done, person["hanna"], Decimal("500"))
+        lifecycle.accept(done, person["hanna"], owner=person["hanna"], due_on=today,
+                         promise="Every team gets a budget for headsets.")  # fmt: skip
+        lifecycle.transition(done, "start", person["hanna"])
+        lifecycle.implement(done, person["hanna"], change_summary="Teams order their own headsets.")
+
+        waiting = make_idea(person["otto"], department=service, title="A second coffee machine")
+        waiting.created_at = now() - timedelta(days=12)  # the first response is overdue
+        lifecycle.estimate_cost(waiting, person["hanna"], Decimal("9000"))  # above 2,000
+
+        erikas = db.session.get(Idea, data.erikas_idea)
+        rules.add_comment(erikas, person["otto"], "Sales would use that form too.")
+
+
 @pytest.mark.parametrize("language", list(LOCALES))
-def test_main_pages_are_accessible(data, browse, device, language):
+def test_main_pages_are_accessible(data, lived_in, browse, device, language):
     visitors: dict[str | None, Visitor] = {}
     for check in PAGES:
         if check.who not in visitors:
