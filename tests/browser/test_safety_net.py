@@ -1,5 +1,6 @@
 """The checks every journey relies on really catch what they claim to: CSP violations,
-JavaScript errors, failed requests, sideways scrolling, small touch targets, axe findings."""
+JavaScript errors, failed requests, sideways scrolling (of the page, or inside a table on a
+phone), small touch targets, a navigation that wraps on a phone, axe findings."""
 
 import pytest
 
@@ -45,6 +46,29 @@ def test_the_checks_catch_what_they_should(data, browse):
         tiny.style.height = "20px";
     }""")
     with pytest.raises(AssertionError, match="touch targets under 44px"):
+        phone.check()
+    page.evaluate("""() => {
+        document.querySelector("main button.linklike:last-child").remove();
+        const table = document.createElement("div");
+        table.className = "table-wrap";
+        table.id = "wide-table";
+        table.innerHTML = "<table><tr><td>" + "x".repeat(400) + "</td></tr></table>";
+        document.querySelector("main").append(table);
+    }""")
+    with pytest.raises(AssertionError, match="scrolls sideways inside"):
+        phone.check()
+    page.evaluate("""() => {
+        document.getElementById("wide-table").remove();
+        const nav = document.querySelector(".mainnav");
+        nav.style.flexWrap = "wrap";
+        for (const name of ["One", "Two", "Three", "Four"]) {
+            const link = document.createElement("a");
+            link.href = "/ideas";
+            link.textContent = name + " more places";
+            nav.append(link);
+        }
+    }""")
+    with pytest.raises(AssertionError, match="the navigation wraps"):
         phone.check()
 
     page.evaluate("""() => {

@@ -35,6 +35,27 @@ TOUCH_TARGETS = ", ".join([
 ])  # fmt: skip
 
 
+# Not innerWidth: a phone (is_mobile) widens its layout viewport to fit what overflows, so
+# innerWidth grows with the bug. clientWidth stays the width the person sees.
+PAGE_MEASURES = """([phone, targets, minimum]) => {
+    const visible = el => el.checkVisibility({visibilityProperty: true});
+    const found = {overflow: document.scrollingElement.scrollWidth
+                             - document.documentElement.clientWidth};
+    if (!phone) return found;
+    found.small = [...document.querySelectorAll(targets)].filter(visible)
+        .map(el => [el, el.getBoundingClientRect()])
+        .filter(([el, box]) => box.height > 0 && box.height < minimum - 0.5)
+        .map(([el, box]) => `${el.outerHTML.slice(0, 120)} (${box.height}px)`);
+    found.wide = [...document.querySelectorAll(".table-wrap, .tabs")]
+        .filter(el => el.scrollWidth > el.clientWidth + 1)
+        .map(el => `${el.scrollWidth - el.clientWidth}px: ${el.innerText.slice(0, 50)}`);
+    found.navRows = [...document.querySelectorAll(".mainnav > a, .nav-more > summary")]
+        .filter(visible)
+        .map(el => `${Math.round(el.getBoundingClientRect().top)}: ${el.innerText}`);
+    return found;
+}"""
+
+
 @dataclass(frozen=True)
 class Device:
     name: str
@@ -117,42 +138,23 @@ class Visitor:
     # -- checks ------------------------------------------------------------------------------
     def check(self) -> None:
         """What every page owes every visitor: no sideways scrolling; on a phone, everything a
-        person taps is at least 44 px high. Console errors are collected all along."""
+        person taps is at least 44 px high, nothing hides off to the side inside a table or a
+        row of tabs (they become cards and wrap), and the main navigation keeps one row (what
+        does not fit folds under "More"). Console errors are collected all along."""
         # After a click the new page's text can be there before its stylesheet: measure the
         # page as shown, not half-built (seen on a loaded machine).
         self.page.wait_for_load_state("load")
-        # Not innerWidth: a phone (is_mobile) widens its layout viewport to fit what overflows,
-        # so innerWidth grows with the bug. clientWidth stays the width the person sees.
-        overflow = self.page.evaluate(
-            "document.scrollingElement.scrollWidth - document.documentElement.clientWidth"
+        # One round trip to the browser: measured for every page of every journey.
+        found = self.page.evaluate(
+            PAGE_MEASURES, [self.device.phone, TOUCH_TARGETS, MIN_TOUCH_TARGET]
         )
-        assert overflow <= 0, f"{self.page.url} scrolls sideways by {overflow}px"
+        assert found["overflow"] <= 0, f"{self.page.url} scrolls sideways by {found['overflow']}px"
         if self.device.phone:
-            small = self.page.evaluate(
-                """([selector, minimum]) => [...document.querySelectorAll(selector)]
-                    .filter(el => el.checkVisibility({visibilityProperty: true}))
-                    .map(el => [el, el.getBoundingClientRect()])
-                    .filter(([el, box]) => box.height > 0 && box.height < minimum - 0.5)
-                    .map(([el, box]) => `${el.outerHTML.slice(0, 120)} (${box.height}px)`)""",
-                [TOUCH_TARGETS, MIN_TOUCH_TARGET],
-            )
+            small, wide, rows = found["small"], found["wide"], found["navRows"]
             assert not small, f"{self.page.url}: touch targets under 44px:\n" + "\n".join(small)
-            # Tables are stacked cards on a phone and tabs wrap: nothing hides off to the side.
-            wide = self.page.evaluate(
-                """() => [...document.querySelectorAll('.table-wrap, .tabs')]
-                    .filter(el => el.scrollWidth > el.clientWidth + 1)
-                    .map(el => `${el.scrollWidth - el.clientWidth}px: ${el.innerText.slice(0, 60)}`)"""
-            )
             assert not wide, f"{self.page.url}: scrolls sideways inside:\n" + "\n".join(wide)
-            # The main navigation keeps one row (what does not fit folds under "More").
-            rows = self.page.evaluate(
-                """() => [...document.querySelectorAll('.mainnav > a, .nav-more > summary')]
-                    .filter(el => el.checkVisibility())
-                    .map(el => `${Math.round(el.getBoundingClientRect().top)}: ${el.innerText}`)"""
-            )
-            assert len({row.split(":")[0] for row in rows}) <= 1, (
-                f"{self.page.url}: the navigation wraps: {rows}"
-            )
+            tops = {row.split(":")[0] for row in rows}
+            assert len(tops) <= 1, f"{self.page.url}: the navigation wraps: {rows}"
 
     def axe(self) -> list[dict]:
         """Run axe-core on the page; returns every violation (all impacts). The source is
