@@ -30,7 +30,7 @@ def list_ideas():
     page = queries.list_ideas(current_user, current)
     return render_template(
         "ideas/list.html", page=page, current=current, departments=department_choices(),
-        categories=category_choices(), vote_form=VoteForm(),
+        categories=category_choices(),
     )  # fmt: skip
 
 
@@ -86,7 +86,7 @@ def similar():
     ideas = search.similar_to_text(title, problem)
     return render_template(
         "ideas/_similar.html", ideas=ideas, typed=bool((title + problem).strip()),
-        voted_ids=queries.voted_ids(current_user, [i.id for i in ideas]), vote_form=VoteForm(),
+        voted_ids=queries.voted_ids(current_user, [i.id for i in ideas]),
     )  # fmt: skip
 
 
@@ -111,8 +111,6 @@ def render_idea(idea: Idea, comment_form: CommentForm | None = None, status: int
         events=queries.timeline(idea),
         comments=comments,
         comment_form=comment_form or CommentForm(),
-        vote_form=VoteForm(),
-        action_form=ActionForm(),
         voted=rules.has_voted(idea, current_user),
         **context,
         duplicate_hints=hints,
@@ -147,16 +145,18 @@ def vote(idea_id: int):
     form = VoteForm()
     if form.validate_on_submit() and form.vote.data in {"add", "remove"}:
         voted = rules.set_vote(idea, current_user, form.vote.data == "add")
-        db.session.commit()
     else:
         voted = rules.has_voted(idea, current_user)
     back = safe_next(url_for("ideas.show", idea_id=idea.id))
-    if is_htmx():
-        # The new button keeps the page's address: its own URL is a POST-only endpoint.
-        return render_template(
-            "ideas/_vote.html", idea=idea, voted=voted, vote_form=VoteForm(), next_url=back
-        )
-    return redirect(back)
+    # The new button keeps the page's address: its own URL is a POST-only endpoint. It is drawn
+    # before the commit, which would expire the idea and the person and cost two reloads.
+    answer = (
+        render_template("ideas/_vote.html", idea=idea, voted=voted, next_url=back)
+        if is_htmx()
+        else redirect(back)
+    )
+    db.session.commit()
+    return answer
 
 
 @bp.post("/ideas/<int:idea_id>/comments")
