@@ -33,8 +33,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pybabel compile -i $< -o $@
 
 lint: install
-	$(BIN)/ruff check suggestions tests
-	$(BIN)/ruff format --check suggestions tests
+	$(BIN)/ruff check suggestions tests migrations bench
+	$(BIN)/ruff format --check suggestions tests migrations bench
 
 # Re-extract every translatable string and merge it into the catalogues.
 messages: install
