@@ -19,7 +19,10 @@ run: install
 test: install
 	@[ -x /usr/bin/chromium ] || command -v chromium >/dev/null || \
 	  echo "NOTE: no Chromium found: the browser tests will be skipped (apt-get install chromium)."
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@# The browser-free tests on every core (each worker has its own database), then the
+	@# browser journeys one at a time. Exit code 5 is "nothing selected" (e.g. PYTEST_ARGS).
+	$(BIN)/python -m pytest -n auto -m "not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 install: $(STAMP) $(COMPILED)
 
