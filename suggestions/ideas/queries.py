@@ -243,15 +243,15 @@ def _browse(viewer: User, f: IdeaFilter, base, per_page: int, cap: int) -> IdeaP
     # are sorted and skipped (in the sort's index, without touching the rows); the page's rows
     # and what they show are then loaded by id.
     page_ids = ids.limit(per_page + 1).subquery()
-    items = list(
-        db.session.scalars(
-            select(Idea)
-            .join(page_ids, Idea.id == page_ids.c.id)
-            # a card shows no long text
-            .options(defer(Idea.problem), defer(Idea.proposal), defer(Idea.benefit), *_CARD)
-            .order_by(*SORTS[f.sort])
-        )
-    )
+    listed = select(Idea).join(page_ids, Idea.id == page_ids.c.id)
+    rows = db.session.execute(
+        _with_vote(listed, viewer)
+        # a card shows no long text
+        .options(defer(Idea.problem), defer(Idea.proposal), defer(Idea.benefit), *_CARD)
+        .order_by(*SORTS[f.sort])
+    ).all()
+    items = [row.Idea for row in rows]
+    voted = {row.Idea.id for row in rows if row.voted}
     more = len(items) > per_page
     if f.before:
         items = items[1:] if more else items
@@ -265,7 +265,7 @@ def _browse(viewer: User, f: IdeaFilter, base, per_page: int, cap: int) -> IdeaP
         per_page=per_page,
         total=min(counted, cap),
         capped=counted > cap,
-        voted_ids=voted_ids(viewer, [i.id for i in items]),
+        voted_ids=voted & {i.id for i in items},
         has_next=has_next and bool(items),
         has_previous=has_previous and f.page > 1,
     )
