@@ -111,11 +111,16 @@ def _empty_tables() -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]
     tables.append("idea_search")  # the search index lives outside the models' metadata
     with db.engine.begin() as conn:
+        # DELETE, children first: a test leaves a few rows, and PostgreSQL's TRUNCATE of two
+        # dozen tables costs a quarter of a second (DELETE: 20 ms). Ids start at 1 again.
+        for table in tables:
+            conn.execute(text(f"DELETE FROM {table}"))
         if conn.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(text(f"DELETE FROM {table}"))
+            sequences = conn.scalars(
+                text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+            )
+            for sequence in sequences.all():
+                conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
         # The settings row the migration creates, with its defaults, as on a fresh install.
         conn.execute(text(ORG_SETTINGS_ROW))
 
