@@ -1,0 +1,35 @@
+"""Every string the code marks for translation has a German translation: a string that is
+missing shows up in English in the middle of a German page, and no page test notices."""
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = ROOT / "suggestions/translations/de/LC_MESSAGES/messages.po"
+METHODS = [("suggestions/**.py", "python"), ("templates/**.html", "jinja2")]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+
+
+def _marked_strings() -> set[str]:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), METHODS, keywords=KEYWORDS, options_map={"**.html": {}}
+    ):
+        found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+def test_every_marked_string_has_a_german_translation():
+    with CATALOGUE.open("rb") as handle:
+        catalogue = read_po(handle)
+    translated = {
+        (message.id[0] if isinstance(message.id, tuple) else message.id)
+        for message in catalogue
+        if message.id
+        and not message.fuzzy
+        and all(message.string if isinstance(message.string, tuple) else [message.string])
+    }
+    missing = sorted(_marked_strings() - translated)
+    assert missing == []
