@@ -23,7 +23,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from suggestions.auth.models import User
+from suggestions.auth.models import Role, User
 from suggestions.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea
@@ -31,8 +31,8 @@ from suggestions.org.models import Department
 from suggestions.timeutil import now
 from suggestions.workflow import lifecycle
 
-from ..factories import make_idea
-from .visitor import Visitor
+from ..factories import make_department, make_idea, make_user
+from .visitor import WIDE_DESKTOPS, Visitor
 
 pytestmark = pytest.mark.browser
 
@@ -85,6 +85,7 @@ PAGES = [
     PageCheck("idea", "erika", "/ideas/{data.popular_idea}"),
     PageCheck("idea-own", "erika", "/ideas/{data.erikas_idea}", prepare=_open_withdraw),
     PageCheck("idea-decision", "hanna", "/ideas/{data.erikas_idea}", prepare=_open_estimate),
+    PageCheck("idea-long-words", "erika", "/ideas/{lived.long_words}"),
     PageCheck("search", "erika", "/ideas?q=form"),
     PageCheck("submit", "erika", "/ideas/new"),
     PageCheck("submit-errors", "erika", "/ideas/new", prepare=_submit_empty),
@@ -100,6 +101,7 @@ PAGES = [
     PageCheck("you-said-we-did", "erika", "/you-said-we-did"),
     PageCheck("commitments", "erika", "/commitments"),
     PageCheck("notifications", "erika", "/notifications"),
+    PageCheck("notification-settings", "erika", "/notifications/settings"),
     PageCheck("queue", "hanna", "/queue"),
     PageCheck("queue-leadership", "lea", "/queue/leadership"),
     PageCheck("insights", "adam", "/insights?range=365"),
@@ -110,7 +112,7 @@ LOCALES = {"en": "en-GB", "de": "de-DE"}
 
 
 @pytest.fixture
-def lived_in(data, site) -> None:
+def lived_in(data, site) -> Lived:
     """The decision loop has run a while, through the domain functions."""
     with site.database():
         person = {name: db.session.get(User, getattr(data, name).id)
@@ -140,6 +142,37 @@ def lived_in(data, site) -> None:
         erikas = db.session.get(Idea, data.erikas_idea)
         rules.add_comment(erikas, person["otto"], "Sales would use that form too.")
 
+        # Long German words and long lines, as real titles, names and reasons have them: a
+        # phone must wrap them, a desktop table must still show every column.
+        expenses = make_department(LONG_DEPARTMENT)
+        maximiliane = make_user(Role.EMPLOYEE, expenses, name=LONG_NAME, language=None)
+        long_words = make_idea(maximiliane, department=service, title=LONG_TITLE,
+                               problem="Drei Unterschriften für eine Bahnfahrt.")  # fmt: skip
+        rules.add_comment(erikas, maximiliane, "Die Reisekostenabrechnungsstelle braucht das auch.")
+        make_idea(person["erika"], department=service, title=LONG_LINE)
+        broken = make_idea(maximiliane, department=sales,
+                           title="Reisekostenvorschussantragsformular abschaffen")  # fmt: skip
+        lifecycle.accept(broken, person["lea"], owner=person["lea"],
+                         due_on=today + timedelta(days=10),
+                         promise="Advances are paid without a form from next month.")  # fmt: skip
+        lifecycle.break_commitment(broken, person["lea"], BROKEN_REASON)
+        db.session.flush()
+        return Lived(long_words=long_words.id)
+
+
+@dataclass(frozen=True)
+class Lived:
+    long_words: int  # the idea titled LONG_TITLE
+
+
+LONG_TITLE = "Reisekostenabrechnungsgenehmigungsverfahren vereinfachen"
+LONG_NAME = "Maximiliane Hohenzollern-Sigmaringen-Wittelsbach"
+LONG_DEPARTMENT = "Reisekostenabrechnungsstelle und Spesenprüfung"
+LONG_LINE = ("Let the support team refund up to 50 francs on the spot, without a sign-off "
+             "from headquarters on another continent")  # fmt: skip
+BROKEN_REASON = ("The payroll system cannot pay an advance without a signed form before its "
+                 "replacement goes live next year; we will ask again then.")  # fmt: skip
+
 
 @pytest.mark.parametrize("language", list(LOCALES))
 def test_main_pages_are_accessible(data, lived_in, browse, device, language):
@@ -149,7 +182,7 @@ def test_main_pages_are_accessible(data, lived_in, browse, device, language):
             account = getattr(data, check.who) if check.who else None
             visitors[check.who] = browse(account, device, locale=LOCALES[language])
         visitor = visitors[check.who]
-        visitor.goto(check.path.format(data=data), status=check.status)
+        visitor.goto(check.path.format(data=data, lived=lived_in), status=check.status)
         if check.prepare:
             check.prepare(visitor)
             visitor.check()
@@ -158,3 +191,23 @@ def test_main_pages_are_accessible(data, lived_in, browse, device, language):
         if device.name == "desktop" or language == "en":
             visitor.assert_accessible(name)
         visitor.screenshot(name)
+
+
+# The pages with tables (and the list and an idea), at the other usual desktop widths: every
+# column in sight without a scrollbar (the visitor's check), German labels being the longest.
+WIDE_PAGES = ["queue", "commitments", "queue-leadership", "ideas", "idea-long-words",
+              "notification-settings", "admin-users", "admin-departments", "insights"]  # fmt: skip
+
+
+@pytest.mark.parametrize("width", list(WIDE_DESKTOPS))
+def test_wide_desktops_show_every_column(data, lived_in, browse, width):
+    device = WIDE_DESKTOPS[width]
+    checks = {check.name: check for check in PAGES}
+    visitors: dict[str | None, Visitor] = {}
+    for name in WIDE_PAGES:
+        check = checks[name]
+        if check.who not in visitors:
+            visitors[check.who] = browse(getattr(data, check.who), device, locale="de-DE")
+        visitor = visitors[check.who]
+        visitor.goto(check.path.format(data=data, lived=lived_in))  # measures the page
+        visitor.screenshot(f"{name}-{width}-de")
