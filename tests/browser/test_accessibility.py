@@ -7,7 +7,9 @@ test-artifacts/axe/.
 
 The data set is lived in a little first (``lived_in``): an open commitment, a change that is
 live, an idea overdue and above its department's budget, news under Erika's bell, so that the
-queues, commitments, notifications and "You said, we did" show rows, not their empty states.
+queues, commitments, notifications and "You said, we did" show rows, not their empty states;
+more ideas than one page holds, so the list shows its pager; long German words, names and
+reasons, so the layouts meet them.
 A page that needs a state first (a form with errors, an open menu) gets a ``prepare`` step.
 New pages: add a line to ``PAGES``. (Pages that share a template with one listed here, like
 the edit form, are left out to keep the run short; the journeys still measure their layout.)
@@ -141,6 +143,11 @@ def lived_in(data, site) -> Lived:
 
         erikas = db.session.get(Idea, data.erikas_idea)
         rules.add_comment(erikas, person["otto"], "Sales would use that form too.")
+
+        # More ideas than a page of the list holds: the pager (and its disabled "Previous")
+        # is on the page axe looks at.
+        for n in range(12):
+            make_idea(person["otto"], department=sales, title=f"Sales idea number {n + 1}")
 
         # Long German words and long lines, as real titles, names and reasons have them: a
         # phone must wrap them, a desktop table must still show every column.
