@@ -115,6 +115,8 @@ RULES: dict[str, Callable[[User, Any], bool]] = {
     "admin.manage": lambda user, _: user.role == Role.ADMIN,
     "idea.follow": lambda user, idea: idea.status not in CLOSED,
     "notification.open": lambda user, notification: notification.user_id == user.id,
+    # News of a department's queue goes to those who work that queue.
+    "notify.department_news": _department_queue,
     "insights.dashboard": _insights,
     "insights.all_departments": _insights_everywhere,
     "insights.export": _insights,
