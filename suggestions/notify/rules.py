@@ -68,7 +68,7 @@ PREFERENCES: dict[str, Preference] = {
         _l("New and transferred ideas for a department I lead"),
         Delivery.EMAIL,
         offered_to="notify.department_news",
-    ),  # fmt: skip
+    ),
     "overdue": Preference(_l("Ideas waiting too long for an answer"), Delivery.EMAIL),
     "commitment": Preference(_l("Commitments due soon or overdue"), Delivery.EMAIL),
     "top_ideas": Preference(
