@@ -34,6 +34,7 @@ from suggestions.timeutil import now
 from suggestions.workflow import lifecycle
 
 from ..factories import make_department, make_idea, make_user
+from .steps import open_action
 from .visitor import WIDE_DESKTOPS, Visitor
 
 pytestmark = pytest.mark.browser
@@ -61,7 +62,7 @@ def _open_estimate(v: Visitor) -> None:
     estimate = v.page.locator(
         "#decision details.action", has=v.page.locator("form[action$='/estimate_cost']")
     )
-    estimate.locator("summary").click()
+    open_action(v.page, estimate)
     expect(estimate.locator("textarea")).to_be_visible()
 
 
