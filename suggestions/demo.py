@@ -190,10 +190,12 @@ def load() -> None:
     db.session.flush()
 
     people: dict[str, User] = {}
-    for email, name, role, department, headed, language in PEOPLE:
+    # Nobody has chosen a language yet: the browser decides until a person picks one (the
+    # footer or their settings). The column says what each person would likely read.
+    for email, name, role, department, headed, _language in PEOPLE:
         user = create_user(
             None, email=email, display_name=name, department=departments[department],
-            role=role, language=language, password=PASSWORD,
+            role=role, language=None, password=PASSWORD,
         )  # fmt: skip
         user.headed_departments = [departments[d] for d in headed]
         people[email] = user

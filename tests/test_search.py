@@ -453,8 +453,10 @@ def test_similar_ideas_are_the_closest_open_ones(org):
     rules.add_comment(loner, org.head, "Ask the managers about expense reports.")
     db.session.commit()
     similar = search.similar_ideas(target)
-    assert similar[0] == twin and cousin in similar and loner in similar
-    assert target not in similar and gone not in similar
+    assert similar[0] == twin and target not in similar and gone not in similar
+    # The cousin shares two words of its short text (its problem is the factory's "Three
+    # signatures for a stapler."); one shared word is not enough (the threshold).
+    assert cousin in similar and loner not in similar
     assert len(search.similar_ideas(target, limit=1)) == 1
 
 

@@ -21,6 +21,8 @@ from .models import Role, User
 WITHDRAWABLE = {IdeaStatus.NEW, IdeaStatus.IN_REVIEW, IdeaStatus.NEEDS_INFO}
 # Closed for new votes and comments: the idea no longer exists as itself.
 CLOSED = {IdeaStatus.WITHDRAWN, IdeaStatus.DUPLICATE}
+# Not decided yet: the states an idea can be merged into another from (workflow.lifecycle).
+UNDECIDED = {IdeaStatus.NEW, IdeaStatus.IN_REVIEW, IdeaStatus.NEEDS_INFO}
 
 
 def is_author(user: User, idea: Idea) -> bool:
@@ -107,14 +109,16 @@ RULES: dict[str, Callable[[User, Any], bool]] = {
     "commitment.own": lambda user, _: user.role in (Role.HEAD, Role.LEADER),
     "queue.department": _department_queue,
     "queue.leadership": is_leader,
-    # Likely duplicates of an idea, for those who may triage it (and merge it); an idea that
-    # was withdrawn or merged already has nothing left to merge.
+    # Likely duplicates of an idea, for those who may triage it (and merge it) while it can
+    # still be merged: once decided, withdrawn or merged there is nothing left to merge.
     "idea.see_duplicate_hints": lambda user, idea: (
-        idea.status not in CLOSED and speaks_for(user, idea)
+        idea.status in UNDECIDED and speaks_for(user, idea)
     ),
     "admin.manage": lambda user, _: user.role == Role.ADMIN,
     "idea.follow": lambda user, idea: idea.status not in CLOSED,
     "notification.open": lambda user, notification: notification.user_id == user.id,
+    # News of a department's queue goes to those who work that queue.
+    "notify.department_news": _department_queue,
     "insights.dashboard": _insights,
     "insights.all_departments": _insights_everywhere,
     "insights.export": _insights,

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..ideas.forms import MultiCheckboxField
 from .models import Delivery
-from .rules import PREFERENCES
+from .rules import PREFERENCES, Preference
 from .webhooks import EVENTS
 
 DELIVERY_LABELS = {
@@ -26,13 +26,16 @@ class FollowForm(FlaskForm):
     follow = HiddenField(validators=[DataRequired()])
 
 
-def preferences_form(current: dict[str, Delivery]) -> FlaskForm:
-    """One choice per kind of event, each offering the deliveries that kind allows."""
+def preferences_form(
+    current: dict[str, Delivery], offered: dict[str, Preference] | None = None
+) -> FlaskForm:
+    """One choice per kind of event offered to the person, each offering the deliveries that
+    kind allows."""
 
     class PreferencesForm(FlaskForm):
         pass
 
-    for kind, preference in PREFERENCES.items():
+    for kind, preference in (PREFERENCES if offered is None else offered).items():
         field = RadioField(
             preference.label,
             choices=[(d.value, DELIVERY_LABELS[d]) for d in preference.choices],

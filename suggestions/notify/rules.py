@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 
 from ..auth.models import Role, User
+from ..auth.policy import can
 from ..database import insert_ignoring_duplicates
 from ..extensions import db
 from ..ideas.models import Idea
@@ -50,6 +51,9 @@ class Preference:
     label: object
     default: Delivery
     choices: tuple[Delivery, ...] = (Delivery.IN_APP, Delivery.EMAIL, Delivery.DIGEST, Delivery.OFF)
+    # The policy action that says who is offered this choice (None: everyone). News nobody
+    # would ever send a person is not theirs to set.
+    offered_to: str | None = None
 
 
 # The kinds of event a person can set a delivery for, in the order of the settings page.
@@ -60,7 +64,11 @@ PREFERENCES: dict[str, Preference] = {
     "answer": Preference(_l("Official answers on those ideas"), Delivery.EMAIL),
     "comment": Preference(_l("New comments on those ideas"), Delivery.IN_APP),
     "needs_info": Preference(_l("Questions to me about my ideas"), Delivery.EMAIL),
-    "queue": Preference(_l("New and transferred ideas for a department I lead"), Delivery.EMAIL),
+    "queue": Preference(
+        _l("New and transferred ideas for a department I lead"),
+        Delivery.EMAIL,
+        offered_to="notify.department_news",
+    ),
     "overdue": Preference(_l("Ideas waiting too long for an answer"), Delivery.EMAIL),
     "commitment": Preference(_l("Commitments due soon or overdue"), Delivery.EMAIL),
     "top_ideas": Preference(
@@ -211,6 +219,15 @@ def preferences_of(user_id: int) -> dict[str, Delivery]:
         value = stored.get(kind)
         result[kind] = Delivery(value) if value in preference.choices else preference.default
     return result
+
+
+def preferences_offered(user: User) -> dict[str, Preference]:
+    """The kinds this person may set, in the order of the settings page."""
+    return {
+        kind: preference
+        for kind, preference in PREFERENCES.items()
+        if preference.offered_to is None or can(user, preference.offered_to)
+    }
 
 
 def save_preferences(user: User, choices: dict[str, str]) -> None:

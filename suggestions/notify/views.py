@@ -61,16 +61,17 @@ def read_all_notifications():
 
 @bp.route("/notifications/settings", methods=["GET", "POST"])
 def settings():
-    form = preferences_form(rules.preferences_of(current_user.id))
+    offered = rules.preferences_offered(current_user)
+    form = preferences_form(rules.preferences_of(current_user.id), offered)
     if form.validate_on_submit():
-        choices = {kind: getattr(form, kind).data for kind in rules.PREFERENCES}
+        choices = {kind: getattr(form, kind).data for kind in offered}
         rules.save_preferences(current_user, choices)
         db.session.commit()
         flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("notify.settings"))
     status = 422 if form.errors else 200
     return render_template(
-        "notify/settings.html", form=form, preferences=rules.PREFERENCES,
+        "notify/settings.html", form=form, preferences=offered,
         deliveries=list(Delivery), delivery_labels=DELIVERY_LABELS,
     ), status  # fmt: skip
 

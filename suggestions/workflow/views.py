@@ -142,6 +142,13 @@ def _prepare(name: str, form, idea: Idea, *, fresh: bool):
     return form
 
 
+# The one step the panel puts first, per state: the first of these the person may take. The
+# other actions follow as plain buttons, or folded under "More actions" when there are many.
+PRIMARY_ACTIONS = ("provide_info", "acknowledge", "accept", "implement", "just_do_it",
+                   "estimate_cost", "start")  # fmt: skip
+INLINE_SECONDARY = 2  # up to this many other actions stay in sight
+
+
 def decision_panel(idea: Idea, failed: tuple[str, object] | None = None) -> dict:
     """What the idea page shows of the workflow: who decides, the clock, the commitments and
     the actions this person may take (each a form)."""
@@ -155,9 +162,12 @@ def decision_panel(idea: Idea, failed: tuple[str, object] | None = None) -> dict
                 name, ACTIONS[name].form(prefix=name, formdata=None), idea, fresh=True
             )
     commitments = queries.commitments_of(idea)
+    primary = next((name for name in PRIMARY_ACTIONS if name in names), None)
     return {
         "decision": {
             "actions": [(name, ACTIONS[name], action_forms[name]) for name in names],
+            "primary": primary,
+            "fold_secondary": len(names) - (primary is not None) > INLINE_SECONDARY,
             "failed": failed[0] if failed else None,
             "authority": lifecycle.authority(idea),
             "clock": clock(idea, org_settings()),

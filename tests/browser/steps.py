@@ -95,6 +95,15 @@ def navigate(v: Visitor, name: str) -> None:
     v.check()
 
 
+def open_action(page, details) -> None:
+    """Open one action of the decision panel, opening "More actions" first when it is folded
+    there (as a person would)."""
+    summary = details.locator(":scope > summary")
+    if not summary.is_visible():
+        page.locator("#decision details.more-actions > summary").click()
+    summary.click()
+
+
 def decide(v: Visitor, action: str, fields: dict[str, str] | None = None) -> None:
     """On the open idea page: open one action of the decision panel, fill its form (labels to
     values; a select is chosen by its visible text) and send it."""
@@ -103,7 +112,7 @@ def decide(v: Visitor, action: str, fields: dict[str, str] | None = None) -> Non
         "#decision details.action", has=page.locator(f"form[action$='/{action}']")
     )
     form = details.locator("form")
-    details.locator("summary").click()
+    open_action(page, details)
     expect(form).to_be_visible()
     for label, value in (fields or {}).items():
         control = form.get_by_label(label, exact=True)

@@ -7,7 +7,9 @@ test-artifacts/axe/.
 
 The data set is lived in a little first (``lived_in``): an open commitment, a change that is
 live, an idea overdue and above its department's budget, news under Erika's bell, so that the
-queues, commitments, notifications and "You said, we did" show rows, not their empty states.
+queues, commitments, notifications and "You said, we did" show rows, not their empty states;
+more ideas than one page holds, so the list shows its pager; long German words, names and
+reasons, so the layouts meet them.
 A page that needs a state first (a form with errors, an open menu) gets a ``prepare`` step.
 New pages: add a line to ``PAGES``. (Pages that share a template with one listed here, like
 the edit form, are left out to keep the run short; the journeys still measure their layout.)
@@ -23,7 +25,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from suggestions.auth.models import User
+from suggestions.auth.models import Role, User
 from suggestions.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea
@@ -31,8 +33,9 @@ from suggestions.org.models import Department
 from suggestions.timeutil import now
 from suggestions.workflow import lifecycle
 
-from ..factories import make_idea
-from .visitor import Visitor
+from ..factories import make_department, make_idea, make_user
+from .steps import open_action
+from .visitor import WIDE_DESKTOPS, Visitor
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +62,7 @@ def _open_estimate(v: Visitor) -> None:
     estimate = v.page.locator(
         "#decision details.action", has=v.page.locator("form[action$='/estimate_cost']")
     )
-    estimate.locator("summary").click()
+    open_action(v.page, estimate)
     expect(estimate.locator("textarea")).to_be_visible()
 
 
@@ -85,6 +88,7 @@ PAGES = [
     PageCheck("idea", "erika", "/ideas/{data.popular_idea}"),
     PageCheck("idea-own", "erika", "/ideas/{data.erikas_idea}", prepare=_open_withdraw),
     PageCheck("idea-decision", "hanna", "/ideas/{data.erikas_idea}", prepare=_open_estimate),
+    PageCheck("idea-long-words", "erika", "/ideas/{lived.long_words}"),
     PageCheck("search", "erika", "/ideas?q=form"),
     PageCheck("submit", "erika", "/ideas/new"),
     PageCheck("submit-errors", "erika", "/ideas/new", prepare=_submit_empty),
@@ -100,6 +104,7 @@ PAGES = [
     PageCheck("you-said-we-did", "erika", "/you-said-we-did"),
     PageCheck("commitments", "erika", "/commitments"),
     PageCheck("notifications", "erika", "/notifications"),
+    PageCheck("notification-settings", "erika", "/notifications/settings"),
     PageCheck("queue", "hanna", "/queue"),
     PageCheck("queue-leadership", "lea", "/queue/leadership"),
     PageCheck("insights", "adam", "/insights?range=365"),
@@ -110,7 +115,7 @@ LOCALES = {"en": "en-GB", "de": "de-DE"}
 
 
 @pytest.fixture
-def lived_in(data, site) -> None:
+def lived_in(data, site) -> Lived:
     """The decision loop has run a while, through the domain functions."""
     with site.database():
         person = {name: db.session.get(User, getattr(data, name).id)
@@ -140,6 +145,42 @@ def lived_in(data, site) -> None:
         erikas = db.session.get(Idea, data.erikas_idea)
         rules.add_comment(erikas, person["otto"], "Sales would use that form too.")
 
+        # More ideas than a page of the list holds: the pager (and its disabled "Previous")
+        # is on the page axe looks at.
+        for n in range(12):
+            make_idea(person["otto"], department=sales, title=f"Sales idea number {n + 1}")
+
+        # Long German words and long lines, as real titles, names and reasons have them: a
+        # phone must wrap them, a desktop table must still show every column.
+        expenses = make_department(LONG_DEPARTMENT)
+        maximiliane = make_user(Role.EMPLOYEE, expenses, name=LONG_NAME, language=None)
+        long_words = make_idea(maximiliane, department=service, title=LONG_TITLE,
+                               problem="Drei Unterschriften für eine Bahnfahrt.")  # fmt: skip
+        rules.add_comment(erikas, maximiliane, "Die Reisekostenabrechnungsstelle braucht das auch.")
+        make_idea(person["erika"], department=service, title=LONG_LINE)
+        broken = make_idea(maximiliane, department=sales,
+                           title="Reisekostenvorschussantragsformular abschaffen")  # fmt: skip
+        lifecycle.accept(broken, person["lea"], owner=person["lea"],
+                         due_on=today + timedelta(days=10),
+                         promise="Advances are paid without a form from next month.")  # fmt: skip
+        lifecycle.break_commitment(broken, person["lea"], BROKEN_REASON)
+        db.session.flush()
+        return Lived(long_words=long_words.id)
+
+
+@dataclass(frozen=True)
+class Lived:
+    long_words: int  # the idea titled LONG_TITLE
+
+
+LONG_TITLE = "Reisekostenabrechnungsgenehmigungsverfahren vereinfachen"
+LONG_NAME = "Maximiliane Hohenzollern-Sigmaringen-Wittelsbach"
+LONG_DEPARTMENT = "Reisekostenabrechnungsstelle und Spesenprüfung"
+LONG_LINE = ("Let the support team refund up to 50 francs on the spot, without a sign-off "
+             "from headquarters on another continent")  # fmt: skip
+BROKEN_REASON = ("The payroll system cannot pay an advance without a signed form before its "
+                 "replacement goes live next year; we will ask again then.")  # fmt: skip
+
 
 @pytest.mark.parametrize("language", list(LOCALES))
 def test_main_pages_are_accessible(data, lived_in, browse, device, language):
@@ -149,7 +190,7 @@ def test_main_pages_are_accessible(data, lived_in, browse, device, language):
             account = getattr(data, check.who) if check.who else None
             visitors[check.who] = browse(account, device, locale=LOCALES[language])
         visitor = visitors[check.who]
-        visitor.goto(check.path.format(data=data), status=check.status)
+        visitor.goto(check.path.format(data=data, lived=lived_in), status=check.status)
         if check.prepare:
             check.prepare(visitor)
             visitor.check()
@@ -158,3 +199,23 @@ def test_main_pages_are_accessible(data, lived_in, browse, device, language):
         if device.name == "desktop" or language == "en":
             visitor.assert_accessible(name)
         visitor.screenshot(name)
+
+
+# The pages with tables (and the list and an idea), at the other usual desktop widths: every
+# column in sight without a scrollbar (the visitor's check), German labels being the longest.
+WIDE_PAGES = ["queue", "commitments", "queue-leadership", "ideas", "idea-long-words",
+              "notification-settings", "admin-users", "admin-departments", "insights"]  # fmt: skip
+
+
+@pytest.mark.parametrize("width", list(WIDE_DESKTOPS))
+def test_wide_desktops_show_every_column(data, lived_in, browse, width):
+    device = WIDE_DESKTOPS[width]
+    checks = {check.name: check for check in PAGES}
+    visitors: dict[str | None, Visitor] = {}
+    for name in WIDE_PAGES:
+        check = checks[name]
+        if check.who not in visitors:
+            visitors[check.who] = browse(getattr(data, check.who), device, locale="de-DE")
+        visitor = visitors[check.who]
+        visitor.goto(check.path.format(data=data, lived=lived_in))  # measures the page
+        visitor.screenshot(f"{name}-{width}-de")

@@ -124,3 +124,25 @@ def test_submit_vote_and_comment_with_the_keyboard_only(data, browse):
     page.keyboard.press("Enter")
     expect(page.locator(".flashes")).to_contain_text("Your comment is posted.")
     expect(page.locator(".comment")).to_contain_text("Paper is cheaper than the signature.")
+
+
+def test_every_decision_action_opens_with_the_keyboard(data, browse):
+    """The folded actions of the decision panel: Tab to "More actions", Enter opens it, each
+    action inside opens with Enter and its form takes the focus next."""
+    hanna = browse(data.hanna)
+    page = hanna.page
+    hanna.goto(f"/ideas/{data.erikas_idea}")
+    tab_to(hanna, "Start review")
+    assert tab(hanna)["id"] == "More actions"
+    page.keyboard.press("Enter")
+    folded = page.locator("#decision details.more-actions details.action > summary")
+    labels = [label.strip() for label in folded.all_inner_texts()]
+    assert "Decline" in labels and "Hand over to another department" in labels
+    for label in labels:
+        tab_to(hanna, label, limit=10)
+        page.keyboard.press("Enter")
+        action = page.locator("#decision details.action", has_text=label)
+        expect(action.locator("form")).to_be_visible()
+        page.keyboard.press("Enter")  # closed again: the next action is one Tab away
+        expect(action.locator("form")).to_be_hidden()
+    hanna.check()

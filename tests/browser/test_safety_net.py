@@ -1,6 +1,6 @@
 """The checks every journey relies on really catch what they claim to: CSP violations,
-JavaScript errors, failed requests, sideways scrolling (of the page, or inside a table on a
-phone), small touch targets, a navigation that wraps on a phone, axe findings."""
+JavaScript errors, failed requests, sideways scrolling (of the page, or inside a table, on a
+phone and on a desktop), small touch targets, a navigation that wraps on a phone, axe findings."""
 
 import pytest
 
@@ -79,3 +79,15 @@ def test_the_checks_catch_what_they_should(data, browse):
     with pytest.raises(AssertionError, match="image-alt"):
         phone.assert_accessible("safety-net-deliberate-findings")
     assert phone.problems == []
+
+
+def test_a_desktop_table_that_hides_columns_is_caught(data, browse):
+    desktop = browse(data.erika)
+    desktop.page.evaluate("""() => {
+        const table = document.createElement("div");
+        table.className = "table-wrap";
+        table.innerHTML = "<table><tr><td>" + "x".repeat(400) + "</td><td>State</td></tr></table>";
+        document.querySelector("main").append(table);
+    }""")
+    with pytest.raises(AssertionError, match="scrolls sideways inside"):
+        desktop.check()
