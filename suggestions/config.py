@@ -68,6 +68,10 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DEFAULT_SENDER": "Freiraum <freiraum@localhost>",
     "MAIL_SUBJECT_PREFIX": "[Freiraum] ",
     "MAIL_TIMEOUT": 10,
+    # How the outbox worker delivers mail: "smtp", or "console" (prints each mail: for trying
+    # the app without a mail server). Unset: "console" in development while MAIL_SERVER and
+    # MAIL_PORT keep their defaults, "smtp" otherwise.
+    "MAIL_BACKEND": None,
     # Outbox worker: attempts, then failed; waits of 1, 2, 4, ... minutes between them.
     "OUTBOX_MAX_ATTEMPTS": 10,
     "OUTBOX_BACKOFF_SECONDS": 60,
@@ -108,6 +112,7 @@ _ENV_NAMES = {
     "MAIL_USERNAME": "MAIL_USERNAME",
     "MAIL_PASSWORD": "MAIL_PASSWORD",
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
+    "MAIL_BACKEND": "MAIL_BACKEND",
     "SEARCH_LANGUAGE": "SEARCH_LANGUAGE",
 }
 
@@ -166,6 +171,18 @@ def _finish(app: Flask) -> None:
 
     if isinstance(app.config["MAIL_PORT"], str):
         app.config["MAIL_PORT"] = int(app.config["MAIL_PORT"])
+    if not app.config["MAIL_BACKEND"]:
+        # A newcomer's `make run` has no mail server: show the mails instead of retrying them.
+        smtp_configured = (app.config["MAIL_SERVER"], app.config["MAIL_PORT"]) != (
+            DEFAULTS["MAIL_SERVER"], DEFAULTS["MAIL_PORT"]
+        )  # fmt: skip
+        app.config["MAIL_BACKEND"] = (
+            "console" if env == "development" and not smtp_configured else "smtp"
+        )
+    if app.config["MAIL_BACKEND"] not in {"smtp", "console"}:
+        raise ConfigError(
+            f"MAIL_BACKEND must be smtp or console, not {app.config['MAIL_BACKEND']!r}."
+        )
     if not app.config["BASE_URL"]:
         if env == "production":
             app.logger.warning(

@@ -308,7 +308,7 @@ def _settle_notifications() -> None:
     from sqlalchemy import select, update
 
     from .ideas.models import Comment, IdeaEvent
-    from .notify.models import Notification
+    from .notify.models import Notification, OutboxMessage, OutboxStatus
 
     for column, model in ((Notification.event_id, IdeaEvent), (Notification.comment_id, Comment)):
         moment = select(model.created_at).where(model.id == column).scalar_subquery()
@@ -322,6 +322,30 @@ def _settle_notifications() -> None:
         .values(read_at=now())
         .execution_options(synchronize_session=False)
     )
+    # The mails of the demo's past count as sent back then: the mail worker of `make run`
+    # then shows only the mails of what the visitor does.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENT, sent_at=OutboxMessage.created_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def empty() -> None:
+    """Delete every row (``seed-demo --reset``); the organisation's settings stay."""
+    from flask import g
+    from sqlalchemy import text
+
+    from .benchdata import empty_database
+
+    empty_database()
+    # On SQLite the search index is a virtual table outside the foreign keys: left alone, its
+    # rows would match the new ideas that reuse the deleted ideas' ids.
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.begin() as connection:
+            connection.execute(text("DELETE FROM idea_search"))
+    g.pop("org_settings", None)  # read before the session was closed
 
 
 def logins_text() -> str:
@@ -332,4 +356,4 @@ def logins_text() -> str:
     return "\n".join(lines)
 
 
-__all__ = ["PASSWORD", "load", "logins_text"]
+__all__ = ["PASSWORD", "empty", "load", "logins_text"]
