@@ -2,19 +2,34 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+# One stamp per set of packages: `make run` needs only what the app needs, `make test` and
+# `make lint` the dev extras too. Installing the dev set also satisfies the run set, so
+# switching between the two in one checkout installs each set once.
+STAMP_RUN := $(VENV)/.installed-run
+STAMP_DEV := $(VENV)/.installed-dev
 FLASK  := $(BIN)/flask --app suggestions
-DEV    := FREIRAUM_ENV=development
+PORT   ?= 5000
+# Links in the printed mails point at the port served here.
+DEV    := FREIRAUM_ENV=development BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)}
 CATALOGS := $(wildcard suggestions/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test install lint messages bench bench-scale wrk clean
+.PHONY: run reset-demo test install install-run lint messages bench bench-scale wrk clean
 
-run: install
+# The web server and, beside it, the mail worker (every 5 s). Without MAIL_SERVER/MAIL_PORT
+# the worker prints each mail here; Ctrl+C stops both.
+run: install-run
 	$(DEV) $(FLASK) init-db
 	$(DEV) $(FLASK) seed-demo --if-empty
-	@echo "Serving Freiraum on http://127.0.0.1:5000 (Ctrl+C stops)"
-	$(DEV) $(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Serving Freiraum on http://127.0.0.1:$(PORT) (Ctrl+C stops it and the mail worker)"
+	@$(DEV) $(FLASK) send-mail --loop --interval 5 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# Delete the demo database's rows and load the demo again (refused with FREIRAUM_ENV=production).
+reset-demo: install-run
+	$(DEV) $(FLASK) init-db
+	$(DEV) $(FLASK) seed-demo --reset
 
 test: install
 	@[ -x /usr/bin/chromium ] || command -v chromium >/dev/null || \
@@ -24,15 +39,24 @@ test: install
 	$(BIN)/python -m pytest -n auto -m "not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
-install: $(STAMP) $(COMPILED)
+# Everything, dev extras included (tests, lint); `make install-run` only what serving needs.
+install: $(STAMP_DEV) $(COMPILED)
 
-$(STAMP): pyproject.toml
+install-run: $(STAMP_RUN) $(COMPILED)
+
+$(STAMP_RUN): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(STAMP_RUN)
+
+$(STAMP_DEV): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP_RUN) $(STAMP_DEV)
 
-%.mo: %.po $(STAMP)
+%.mo: %.po $(STAMP_RUN)
 	$(BIN)/pybabel compile -i $< -o $@
 
 lint: install

@@ -48,20 +48,39 @@ def create_admin(email: str, name: str, password: str) -> None:
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
-def seed_demo(if_empty: bool) -> None:
+@click.option(
+    "--reset", is_flag=True,
+    help="Delete every row first, then load the demo again (development only).",
+)  # fmt: skip
+def seed_demo(if_empty: bool, reset: bool) -> None:
     """Load demo departments, people, ideas, votes and comments."""
+    import time
+
+    from flask import current_app
+
     from . import demo
     from .auth.models import User
 
-    if db.session.scalar(select(func.count()).select_from(User)):
+    if reset:
+        # Deleting everything must never be one typo away from a real organisation's data.
+        if current_app.config["FREIRAUM_ENV"] == "production":
+            raise click.ClickException(
+                "--reset deletes every row: it runs only with FREIRAUM_ENV=development."
+            )
+        demo.empty()
+        click.echo("Every row deleted.")
+    elif db.session.scalar(select(func.count()).select_from(User)):
         if if_empty:
             click.echo("The database has data already; demo data not loaded.")
             click.echo(demo.logins_text())
             return
-        raise click.ClickException("The database is not empty; demo data goes into a new one.")
+        raise click.ClickException(
+            "The database is not empty; demo data goes into a new one (or use --reset)."
+        )
+    started = time.perf_counter()
     demo.load()
     db.session.commit()
-    click.echo("Demo data loaded.")
+    click.echo(f"Demo data loaded in {time.perf_counter() - started:.1f} s.")
     click.echo(demo.logins_text())
 
 

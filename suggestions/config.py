@@ -47,6 +47,16 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": False,
     "RATELIMIT_LOGIN_PER_ADDRESS": "20 per minute",
     "RATELIMIT_LOGIN_PER_ACCOUNT": "5 per minute",
+    # Asking for a password reset link: per client address, and per email address asked for
+    # (so nobody can fill a colleague's inbox). Apart from the login limits.
+    "RATELIMIT_RESET_PER_ADDRESS": "10 per hour",
+    "RATELIMIT_RESET_PER_EMAIL": "3 per hour",
+    # How long a password reset link stays valid.
+    "PASSWORD_RESET_MINUTES": 60,
+    # Asking for a link answers after at least this long, whether or not a mail was written
+    # (rendering and storing it took ~0.8 ms more than nothing): the time tells no one who has
+    # an account.
+    "PASSWORD_RESET_MIN_SECONDS": 0.25,
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
     "LANGUAGES": ["en", "de"],
@@ -68,6 +78,10 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DEFAULT_SENDER": "Freiraum <freiraum@localhost>",
     "MAIL_SUBJECT_PREFIX": "[Freiraum] ",
     "MAIL_TIMEOUT": 10,
+    # How the outbox worker delivers mail: "smtp", or "console" (prints each mail: for trying
+    # the app without a mail server). Unset: "console" in development while MAIL_SERVER and
+    # MAIL_PORT keep their defaults, "smtp" otherwise.
+    "MAIL_BACKEND": None,
     # Outbox worker: attempts, then failed; waits of 1, 2, 4, ... minutes between them.
     "OUTBOX_MAX_ATTEMPTS": 10,
     "OUTBOX_BACKOFF_SECONDS": 60,
@@ -108,6 +122,7 @@ _ENV_NAMES = {
     "MAIL_USERNAME": "MAIL_USERNAME",
     "MAIL_PASSWORD": "MAIL_PASSWORD",
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
+    "MAIL_BACKEND": "MAIL_BACKEND",
     "SEARCH_LANGUAGE": "SEARCH_LANGUAGE",
 }
 
@@ -166,6 +181,18 @@ def _finish(app: Flask) -> None:
 
     if isinstance(app.config["MAIL_PORT"], str):
         app.config["MAIL_PORT"] = int(app.config["MAIL_PORT"])
+    if not app.config["MAIL_BACKEND"]:
+        # A newcomer's `make run` has no mail server: show the mails instead of retrying them.
+        smtp_configured = (app.config["MAIL_SERVER"], app.config["MAIL_PORT"]) != (
+            DEFAULTS["MAIL_SERVER"], DEFAULTS["MAIL_PORT"]
+        )  # fmt: skip
+        app.config["MAIL_BACKEND"] = (
+            "console" if env == "development" and not smtp_configured else "smtp"
+        )
+    if app.config["MAIL_BACKEND"] not in {"smtp", "console"}:
+        raise ConfigError(
+            f"MAIL_BACKEND must be smtp or console, not {app.config['MAIL_BACKEND']!r}."
+        )
     if not app.config["BASE_URL"]:
         if env == "production":
             app.logger.warning(

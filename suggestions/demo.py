@@ -1,4 +1,5 @@
-"""Demo data: a small company with real-sounding ideas, in German and English.
+"""Demo data: a mid-size company (about 150 people in nine departments) with half a year of
+real-sounding ideas, in German and English.
 
 Built through the same domain functions the pages use, so the demo shows real behaviour.
 """
@@ -6,7 +7,8 @@ Built through the same domain functions the pages use, so the demo shows real be
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+import unicodedata
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from .auth.accounts import create_user
@@ -20,7 +22,7 @@ from .timeutil import now, travel_to
 PASSWORD = "freiraum-demo"
 
 DEPARTMENTS = [
-    "Customer Service", "Finance", "Human Resources", "IT", "Legal", "Marketing",
+    "Customer Service", "Finance", "Human Resources", "IT", "Legal", "Logistics", "Marketing",
     "Operations", "Sales",
 ]  # fmt: skip
 
@@ -191,12 +193,18 @@ def load() -> None:
 
     people: dict[str, User] = {}
     # Nobody has chosen a language yet: the browser decides until a person picks one (the
-    # footer or their settings). The column says what each person would likely read.
-    for email, name, role, department, headed, _language in PEOPLE:
+    # footer or their settings). The first account goes through the real path (rules on email
+    # and password); the others reuse its argon2 hash: 150 hashes would take most of a minute.
+    for email, name, role, department, headed, _language in PEOPLE[:1]:
         user = create_user(
             None, email=email, display_name=name, department=departments[department],
             role=role, language=None, password=PASSWORD,
         )  # fmt: skip
+        user.headed_departments = [departments[d] for d in headed]
+        people[email] = user
+    shared_hash = user.password_hash
+    for email, name, role, department, headed, _language in PEOPLE[1:]:
+        user = _person(email, name, role, departments[department], None, shared_hash)
         user.headed_departments = [departments[d] for d in headed]
         people[email] = user
     db.session.flush()
@@ -229,6 +237,9 @@ def load() -> None:
             with travel_to(idea.created_at + timedelta(days=day, hours=2)):
                 _act(idea, action, people[email], details, ideas)
     db.session.flush()
+
+    _more_people(departments, people, rng)
+    _more_ideas(departments, categories, people, rng)
     _settle_notifications()
 
 
@@ -310,7 +321,7 @@ def _settle_notifications() -> None:
     from sqlalchemy import select, update
 
     from .ideas.models import Comment, IdeaEvent
-    from .notify.models import Notification
+    from .notify.models import Notification, OutboxMessage, OutboxStatus
 
     for column, model in ((Notification.event_id, IdeaEvent), (Notification.comment_id, Comment)):
         moment = select(model.created_at).where(model.id == column).scalar_subquery()
@@ -324,14 +335,505 @@ def _settle_notifications() -> None:
         .values(read_at=now())
         .execution_options(synchronize_session=False)
     )
+    # The mails of the demo's past count as sent back then: the mail worker of `make run`
+    # then shows only the mails of what the visitor does.
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.SENT, sent_at=OutboxMessage.created_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# -- the rest of the company --------------------------------------------------------------
+# Generated from the lists below with a fixed seed, so every run builds the same company of
+# about 150 people: departments large enough for the dashboard's smallest group (5 people),
+# half a year of ideas, votes, comments, decisions and commitments.
+
+# People per department, the hand-made people above included.
+TEAM_SIZES = {
+    "Customer Service": 30, "Operations": 24, "Sales": 21, "Logistics": 19, "IT": 16,
+    "Finance": 12, "Marketing": 10, "Human Resources": 9, "Legal": 7,
+}  # fmt: skip
+
+# Every department has a head (Tom Becker leads IT and Operations).
+MORE_HEADS = [
+    ("head.hr@freiraum.example", "Katharina Vogel", "Human Resources", "de"),
+    ("head.legal@freiraum.example", "Jan Hoffmann", "Legal", "de"),
+    ("head.marketing@freiraum.example", "Priya Nair", "Marketing", "en"),
+    ("head.sales@freiraum.example", "Marco Rossi", "Sales", "en"),
+    ("head.logistics@freiraum.example", "Svenja Krüger", "Logistics", "de"),
+]
+MORE_LEADERS = [("ceo@freiraum.example", "Michael Brandt", "Operations", "de")]
+
+FIRST_NAMES = [
+    "Anna", "Ben", "Clara", "David", "Elif", "Felix", "Greta", "Hannah", "Ibrahim", "Julia",
+    "Kai", "Laura", "Maximilian", "Nina", "Oliver", "Paula", "Quentin", "Rosa", "Stefan",
+    "Tanja", "Ute", "Valentin", "Wiebke", "Yusuf", "Zoe", "Aylin", "Björn", "Chiara", "Dmitri",
+    "Emma", "Fabian", "Gül", "Hendrik", "Ines", "Jakob", "Karolina", "Leon", "Marie", "Niklas",
+    "Olga", "Pedro", "Rania", "Sophie", "Thomas", "Uwe", "Vanessa", "Wei", "Xenia", "Yara",
+    "Amara", "Luca", "Mehmet", "Sara", "Tim", "Lea", "Noah", "Mila", "Jonathan", "Aisha",
+]  # fmt: skip
+LAST_NAMES = [
+    "Bauer", "Fischer", "Meyer", "Wagner", "Schulz", "Koch", "Richter", "Neumann", "Schwarz",
+    "Zimmermann", "Braun", "Hofmann", "Hartmann", "Lange", "Werner", "Krause", "Lehmann",
+    "Köhler", "Maier", "Schmitt", "Öztürk", "Kaya", "Nowak", "Kowalski", "Santos", "Ferreira",
+    "Nguyen", "Ivanova", "Popescu", "Haddad", "Okafor", "Jensen", "Lindqvist", "Moreau",
+    "García", "Bianchi", "Papadopoulos", "Horvat", "Demir", "Friedrich", "Vogt", "Engel",
+    "Sommer", "Winkler", "Roth", "Jäger", "Berg", "Brandt", "Kraus", "Peters",
+]  # fmt: skip
+
+# title, problem, proposal, benefit, category, owning dept, affected, hours lost per month,
+# customer-facing
+MORE_IDEAS = [
+    ("Rücksendeetiketten per E-Mail statt per Post",
+     "Kundinnen warten fünf Tage auf ein Retourenetikett, das wir ausdrucken und verschicken.",
+     "Das Etikett als PDF per E-Mail senden, sobald die Retoure angemeldet ist.",
+     "Schnellere Rückerstattung, weniger Porto, weniger Nachfragen.",
+     "Customer service", "Logistics", ["Customer Service"], 30, True),
+    ("One login for the three warehouse systems",
+     "Pickers sign in to three systems with three passwords during every shift change.",
+     "Single sign-on for the scanner, the stock system and the shift planner.",
+     "Ten minutes per shift change, fewer locked accounts.",
+     "Tools & IT", "IT", ["Logistics"], 60, False),
+    ("Angebote bis 5.000 Euro ohne Freigabe der Geschäftsleitung",
+     "Jedes Angebot über 1.000 Euro Rabatt braucht eine Unterschrift der Geschäftsleitung.",
+     "Der Vertrieb entscheidet bis 5.000 Euro selbst; monatliche Auswertung.",
+     "Angebote gehen am selben Tag raus statt nach einer Woche.",
+     "Red tape", "Sales", ["Finance"], 40, True),
+    ("Expense receipts by photo",
+     "Paper receipts are glued to a sheet, scanned and sent by internal post to Finance.",
+     "Take a photo in the expense app; the paper goes in the bin after 30 days.",
+     "No internal post, refunds within a week instead of a month.",
+     "Red tape", "Finance", [], 50, False),
+    ("Kundendaten nur einmal erfassen",
+     "Neue Geschäftskunden werden im CRM, in der Buchhaltung und im Versand je einmal "
+     "angelegt.",
+     "Das CRM ist die Quelle; Buchhaltung und Versand übernehmen die Daten automatisch.",
+     "Keine Tippfehler in drei Systemen, eine Stunde weniger pro Neukunde.",
+     "Process", "Sales", ["Finance", "Logistics"], 45, True),
+    ("Weekly status meeting as a written update",
+     "Twenty people sit in a one-hour status meeting where each speaks for two minutes.",
+     "A short written update in the team channel; the meeting only when something is stuck.",
+     "Twenty hours a week back for the team.",
+     "Process", "Operations", [], 80, False),
+    ("Schichttausch ohne Formular",
+     "Wer eine Schicht tauschen will, füllt ein Formular aus, das die Teamleitung abzeichnet.",
+     "Tausch unter Kolleginnen im Schichtplaner, die Teamleitung sieht ihn nur noch.",
+     "Weniger Papier, schnellere Absprachen.",
+     "Red tape", "Logistics", ["Human Resources"], 15, False),
+    ("Standard answers for the ten most common questions",
+     "Every agent writes the same answers about delivery times and returns in their own words.",
+     "Ten approved text blocks in the ticket system, reviewed every quarter.",
+     "Faster answers, the same information for every customer.",
+     "Customer service", "Customer Service", ["Legal"], 35, True),
+    ("Bewerbungsgespräche per Video als Standard",
+     "Für das erste Gespräch reisen Bewerberinnen an, oft für 30 Minuten.",
+     "Erstgespräch per Video, vor Ort nur das zweite.",
+     "Schnellere Einstellungen, weniger Reisekosten.",
+     "Process", "Human Resources", [], 20, False),
+    ("Laptops reused instead of scrapped after three years",
+     "Laptops are replaced every three years, even when they work well.",
+     "Replace on need; refurbish working laptops for trainees.",
+     "Lower costs, less waste.",
+     "Tools & IT", "IT", ["Finance"], None, False),
+    ("Ein Ansprechpartner pro Großkunde",
+     "Großkunden sprechen je nach Anliegen mit vier Abteilungen und erzählen alles viermal.",
+     "Eine feste Ansprechpartnerin im Kundenservice, die intern weiterleitet.",
+     "Zufriedenere Großkunden, weniger doppelte Arbeit.",
+     "Customer service", "Customer Service", ["Sales"], 25, True),
+    ("Invoices as PDF by default",
+     "We still print and post 4,000 invoices a month, although most customers asked for PDF.",
+     "PDF by default; paper only for customers who ask for it.",
+     "Postage saved, invoices arrive three days earlier.",
+     "Process", "Finance", ["Customer Service"], 70, True),
+    ("Marketing-Freigaben in einer Runde",
+     "Eine Kampagne geht nacheinander an Recht, Vertrieb und Geschäftsleitung: drei Wochen.",
+     "Eine gemeinsame Freigaberunde mit allen dreien, höchstens drei Tage.",
+     "Kampagnen erscheinen, solange das Thema aktuell ist.",
+     "Red tape", "Marketing", ["Legal", "Sales"], 30, False),
+    ("Parcel damage photos straight into the claim",
+     "Damaged parcels are photographed, printed and attached to a paper claim form.",
+     "The scanner app takes the photo and opens the claim with the carrier directly.",
+     "Claims filed the same day; more of them are paid.",
+     "Process", "Logistics", ["Finance"], 25, True),
+    ("Vertretungsregel für Freigaben im Urlaub",
+     "Ist die Teamleitung im Urlaub, bleiben Bestellungen und Anträge zwei Wochen liegen.",
+     "Jede Freigabe hat automatisch eine Vertretung.",
+     "Nichts bleibt liegen, weil jemand im Urlaub ist.",
+     "Red tape", "Operations", ["Finance", "Human Resources"], 40, False),
+    ("Callback instead of waiting on hold",
+     "At peak times customers wait twenty minutes on hold and many hang up.",
+     "Offer a callback slot when the wait is longer than five minutes.",
+     "Fewer lost calls, calmer conversations.",
+     "Customer service", "Customer Service", ["IT"], 50, True),
+    ("Vertragsdatenbank statt Ordner",
+     "Verträge liegen in Ordnern; Fristen erfährt man oft erst nach Ablauf.",
+     "Eine Vertragsdatenbank mit Erinnerung drei Monate vor jeder Kündigungsfrist.",
+     "Keine verpassten Fristen, schnellere Auskünfte.",
+     "Tools & IT", "Legal", ["Finance"], 20, False),
+    ("Onboarding checklist everyone can see",
+     "New colleagues get a different list of what to do from every team they ask.",
+     "One checklist for the first two weeks, kept by HR, with a named contact per step.",
+     "New colleagues are productive sooner and feel welcome.",
+     "Workplace", "Human Resources", ["IT"], 15, False),
+    ("Lieferzeit im Shop ehrlich anzeigen",
+     "Der Shop zeigt immer zwei Tage Lieferzeit, auch wenn ein Artikel drei Wochen braucht.",
+     "Die echte Lieferzeit aus dem Lagerbestand anzeigen.",
+     "Weniger Beschwerden und Stornos.",
+     "Customer service", "Sales", ["Logistics", "IT"], 40, True),
+    ("Stop printing the daily stock report",
+     "The daily stock report is printed in four copies and filed unread.",
+     "Show it on the warehouse screen; print only on request.",
+     "Paper and toner saved, and the figures are current.",
+     "Red tape", "Logistics", [], 8, False),
+    ("Gleitzeit ohne Stempeluhr für das Büro",
+     "Im Büro stempeln wir noch an einer Uhr am Eingang, die oft ausfällt.",
+     "Arbeitszeit im HR-Portal erfassen, auch mobil.",
+     "Kein Nachtragen per Formular mehr, wenn die Uhr streikt.",
+     "Workplace", "Human Resources", ["IT"], 25, False),
+    ("Price list in one place",
+     "Sales, customer service and the shop each keep their own copy of the price list.",
+     "One price list in the product system that all three read.",
+     "No wrong prices quoted to customers.",
+     "Process", "Marketing", ["Sales", "Customer Service"], 30, True),
+    ("Passwortregeln ohne 30-Tage-Wechsel",
+     "Alle 30 Tage ein neues Passwort: Die Leute schreiben es auf Zettel.",
+     "Lange Passphrasen, Wechsel nur bei Verdacht, dazu ein zweiter Faktor.",
+     "Sicherer und weniger gesperrte Konten.",
+     "Tools & IT", "IT", [], 30, False),
+    ("Small repairs without a purchase order",
+     "A broken door handle needs a purchase order, three quotes and a week.",
+     "Facility staff may order repairs up to 300 euros directly.",
+     "Things get fixed the same day.",
+     "Red tape", "Operations", ["Finance"], 12, False),
+    ("Reklamationen mit Foto über das Kundenportal",
+     "Kundinnen beschreiben Schäden am Telefon, wir bitten dann per Brief um Fotos.",
+     "Foto-Upload direkt im Kundenportal, die Reklamation startet sofort.",
+     "Eine Woche schneller, weniger Telefonate.",
+     "Customer service", "Customer Service", ["IT", "Logistics"], 45, True),
+    ("Meeting-free Wednesday mornings",
+     "Focused work is impossible when the calendar is full of meetings every morning.",
+     "No internal meetings on Wednesday mornings, company-wide.",
+     "Time for the work that needs concentration.",
+     "Workplace", "Operations", [], None, False),
+    ("Mahnungen erst nach Rückruf",
+     "Treue Kundinnen bekommen automatische Mahnungen, obwohl nur eine Rechnung verloren ging.",
+     "Bei Stammkunden ruft die Buchhaltung vor der ersten Mahnung kurz an.",
+     "Weniger verärgerte Stammkunden, schnellere Klärung.",
+     "Customer service", "Finance", ["Customer Service"], 10, True),
+    ("Trade fair leads straight into the CRM",
+     "Business cards from trade fairs are typed in by hand, often weeks later.",
+     "Scan the cards at the stand with the CRM app.",
+     "Leads are followed up while they remember us.",
+     "Tools & IT", "Sales", ["Marketing"], 20, True),
+    ("Datenschutzfragen mit einer Checkliste klären",
+     "Jede kleine Datenschutzfrage landet als Anfrage bei der Rechtsabteilung.",
+     "Eine Checkliste für die häufigsten Fälle; die Rechtsabteilung nur für den Rest.",
+     "Antworten in Minuten statt in Wochen.",
+     "Red tape", "Legal", ["Marketing", "Customer Service"], 30, False),
+    ("Shared van schedule for deliveries",
+     "Two teams book the same delivery vans on paper lists and collide every week.",
+     "One booking calendar for all vans.",
+     "No more double bookings, fewer special trips.",
+     "Process", "Logistics", ["Sales"], 15, False),
+    ("Arbeitszeugnisse aus Bausteinen",
+     "Ein Arbeitszeugnis dauert drei Wochen, weil jedes einzeln geschrieben wird.",
+     "Geprüfte Textbausteine; die Führungskraft ergänzt nur das Persönliche.",
+     "Zeugnisse in drei Tagen.",
+     "Process", "Human Resources", ["Legal"], 20, False),
+    ("Status page for IT outages",
+     "When the mail server is down, the IT hotline gets 80 calls in ten minutes.",
+     "A status page on the intranet that IT updates first.",
+     "Fewer calls, everyone knows what is going on.",
+     "Tools & IT", "IT", [], 25, False),
+    ("Kostenstellen in Bestellungen vorausfüllen",
+     "Bei jeder Bestellung suchen wir die Kostenstelle aus einer Excel-Liste heraus.",
+     "Die Kostenstelle der Person ist vorausgefüllt.",
+     "Weniger falsch gebuchte Bestellungen.",
+     "Tools & IT", "Finance", [], 18, False),
+    ("Customers choose their delivery day",
+     "Parcels come back because nobody is home; we deliver again at our cost.",
+     "Let customers pick a delivery day at checkout.",
+     "Fewer failed deliveries, happier customers.",
+     "Customer service", "Logistics", ["Sales", "IT"], 35, True),
+    ("Dienstreisen ohne Vorab-Genehmigung im Inland",
+     "Eine Bahnfahrt zum Kunden braucht eine Genehmigung, die zwei Tage dauert.",
+     "Inlandsreisen mit der Bahn ohne Vorab-Genehmigung, Abrechnung wie bisher.",
+     "Kundentermine kurzfristig möglich.",
+     "Red tape", "Human Resources", ["Sales", "Finance"], 30, False),
+    ("Social media answers by customer service",
+     "Customer questions on social media wait for Marketing, who forward them to us.",
+     "Customer service answers on social media directly, with Marketing's guidelines.",
+     "Answers within an hour instead of two days.",
+     "Customer service", "Marketing", ["Customer Service"], 20, True),
+    ("Ersatzteile im Lager besser beschriften",
+     "Wir suchen Ersatzteile oft eine halbe Stunde, weil die Fächer nicht beschriftet sind.",
+     "Fächer mit Barcode und Bild beschriften, Bestand im System.",
+     "Schnellere Reparaturen, weniger Doppelbestellungen.",
+     "Workplace", "Operations", ["Logistics"], 20, False),
+    ("Fewer mandatory fields in the ticket form",
+     "The ticket form has 24 fields; agents fill the mandatory ones with dots.",
+     "Keep six fields; the rest optional or filled automatically.",
+     "Two minutes less per ticket and data that is true.",
+     "Tools & IT", "Customer Service", ["IT"], 55, False),
+    ("Rechnungsfreigabe nach Betrag staffeln",
+     "Jede Eingangsrechnung, auch über 12 Euro, braucht zwei Unterschriften.",
+     "Bis 500 Euro eine Unterschrift, darüber zwei.",
+     "Rechnungen werden pünktlich bezahlt, Skonto wird genutzt.",
+     "Red tape", "Finance", ["Operations"], 35, False),
+    ("A quiet corner for phone calls in the sales office",
+     "In the open-plan sales office customers hear three other calls behind ours.",
+     "Two phone booths in the corner by the windows.",
+     "Better calls, less noise for everyone.",
+     "Workplace", "Sales", [], None, True),
+    ("Newsletter-Abmeldung mit einem Klick",
+     "Wer den Newsletter abbestellen will, muss sich einloggen und drei Seiten durchklicken.",
+     "Ein Klick im Newsletter genügt.",
+     "Weniger Beschwerden, rechtlich sicherer.",
+     "Customer service", "Marketing", ["Legal", "IT"], 5, True),
+    ("Training budget decided by the team",
+     "Every training course, even a 90-euro webinar, needs HR and Finance approval.",
+     "Each team gets a yearly training budget and decides itself.",
+     "People learn what they need, when they need it.",
+     "Red tape", "Human Resources", ["Finance"], 15, False),
+]  # fmt: skip
+
+# Comments people write under each other's ideas, in both languages.
+MORE_COMMENTS = [
+    "Same problem in our team, every week.",
+    "We tried something similar last year; happy to share what we learnt.",
+    "Good idea. Who would own this once it runs?",
+    "This would save us hours, please!",
+    "Could we try it for a month first and then decide?",
+    "I'd add: the same applies to our suppliers.",
+    "From our side no objections, as long as it is documented.",
+    "Das betrifft uns auch, jede Woche.",
+    "Gute Idee! Wer kümmert sich danach darum?",
+    "Bei uns im Team wäre das eine große Erleichterung.",
+    "Können wir das erst einmal einen Monat testen?",
+    "Wir haben dafür schon eine Lösung im Einsatz, ich melde mich.",
+    "Unbedingt. Das kostet uns seit Jahren Zeit.",
+    "Aus unserer Sicht spricht nichts dagegen, wenn es dokumentiert ist.",
+]
+
+DECLINE_REASONS = [
+    "Not this year: the budget for it is committed. We look at it again in the spring.",
+    "Legal requirements leave us no room here; the reason is explained in the answer above.",
+    "Das ist bereits im Projekt für das neue System eingeplant.",
+    "Leider nicht möglich: Die Vorgabe kommt vom Konzern. Wir geben die Idee dort weiter.",
+]
+OFFICIAL_ANSWERS = [
+    "Thanks, we are looking at this and answer by the end of the month.",
+    "Danke! Wir prüfen das mit den betroffenen Abteilungen.",
+]
+
+
+def _ascii(text: str) -> str:
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, plain)
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _person(
+    email: str, name: str, role: Role, department: Department, language: str | None,
+    password_hash: str,
+) -> User:  # fmt: skip
+    user = User(
+        email=email, display_name=name, department=department, role=role, language=language,
+        password_hash=password_hash, active=True, session_version=0,
+        created_at=now() - timedelta(days=400),
+    )  # fmt: skip
+    db.session.add(user)
+    return user
+
+
+def _more_people(
+    departments: dict[str, Department], people: dict[str, User], rng: random.Random
+) -> None:
+    """The heads, leaders and staff beyond the hand-made people, into ``people``."""
+    shared_hash = people["admin@freiraum.example"].password_hash
+
+    def add(email: str, name: str, role: Role, department: str, language: str | None) -> User:
+        user = _person(email, name, role, departments[department], language, shared_hash)
+        people[email] = user
+        return user
+
+    for email, name, department, language in MORE_HEADS:
+        add(email, name, Role.HEAD, department, language).headed_departments = [
+            departments[department]
+        ]
+    for email, name, department, language in MORE_LEADERS:
+        add(email, name, Role.LEADER, department, language)
+
+    names = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
+    rng.shuffle(names)
+    taken = {user.display_name for user in people.values()}
+    for department, size in TEAM_SIZES.items():
+        present = sum(1 for u in people.values() if u.department is departments[department])
+        for _ in range(size - present):
+            first, last = names.pop()
+            while f"{first} {last}" in taken:
+                first, last = names.pop()
+            taken.add(f"{first} {last}")
+            email = f"{_ascii(first)}.{_ascii(last)}@freiraum.example".lower()
+            # Most people leave the language to their browser; some choose one.
+            language = rng.choice([None, None, "de", "de", "en"])
+            add(email, f"{first} {last}", Role.EMPLOYEE, department, language)
+    db.session.flush()
+
+
+def _more_ideas(
+    departments: dict[str, Department],
+    categories: dict[str, Category],
+    people: dict[str, User],
+    rng: random.Random,
+) -> None:
+    """Half a year of ideas from everywhere, each with votes, comments and what happened."""
+    staff = [u for u in people.values() if u.role in (Role.EMPLOYEE, Role.HEAD)]
+    by_department: dict[str, list[User]] = {name: [] for name in departments}
+    for user in staff:
+        by_department[user.department.name].append(user)
+    heads = {d.name: u for u in people.values() for d in u.headed_departments}
+    leader = people["leader@freiraum.example"]
+    moment = now()
+    # Not everyone takes part: about two in three vote or comment, some much more than others.
+    engaged = rng.sample(staff, round(len(staff) * 0.65))
+    keen = engaged[: len(engaged) // 4]
+
+    def at(idea: Idea, day: float) -> datetime | None:
+        when = idea.created_at + timedelta(days=day, hours=rng.randint(1, 5))
+        return when if when < moment - timedelta(hours=1) else None
+
+    for index, row in enumerate(MORE_IDEAS):
+        title, problem, proposal, benefit, category, owner, affected, hours, customer = row
+        days_ago = max(2, round(180 - index * 178 / len(MORE_IDEAS)) + rng.randint(-3, 3))
+        home = by_department[owner] if rng.random() < 0.75 else staff
+        author = rng.choice([u for u in home if u.role == Role.EMPLOYEE] or home)
+        text = rules.IdeaText(
+            title=title, problem=problem, proposal=proposal, benefit=benefit,
+            category=categories[category], owning_department=departments[owner],
+            affected_departments=[departments[d] for d in affected],
+            hours_lost_per_month=hours, customer_facing=customer,
+        )  # fmt: skip
+        with travel_to(moment - timedelta(days=days_ago, hours=rng.randint(1, 8))):
+            idea = rules.submit_idea(author, text, anonymous=rng.random() < 0.12)
+
+        # Support: a few ideas draw many votes, most a handful, many across departments.
+        crowd = rng.sample(engaged, min(len(engaged), 1 + int(rng.paretovariate(1.2) * 4)))
+        # Colleagues of the same department are the first to support it.
+        near = [u for u in engaged if u.department is departments[owner]]
+        crowd += rng.sample(near, min(len(near), rng.randint(2, 8)))
+        for voter in dict.fromkeys(crowd + rng.sample(keen, 3)):  # in order: same every run
+            when = at(idea, rng.uniform(0, min(days_ago, 40)))
+            if when and voter.id != author.id:
+                with travel_to(when):
+                    rules.set_vote(idea, voter, True)
+        for _ in range(rng.choice([0, 1, 2, 2, 3, 3, 4, 5])):
+            when = at(idea, rng.uniform(0.2, min(days_ago, 30)))
+            if when:
+                with travel_to(when):
+                    rules.add_comment(idea, rng.choice(engaged), rng.choice(MORE_COMMENTS))
+
+        head = heads[owner]
+        for day, action, details in _story(days_ago, rng):
+            when = at(idea, day)
+            if when is None:
+                break
+            with travel_to(when):
+                _act_more(idea, action, author, head, leader, proposal, details)
+    db.session.flush()
+
+
+def _story(days_ago: int, rng: random.Random) -> list[tuple[float, str, dict]]:
+    """What happened after submission, by age: recent ideas wait, older ones were decided and
+    delivered (on time, late, or not), some wait too long: the overdue examples."""
+    first = rng.choice([1, 2, 3, 4, 6, 9, 12])  # days to the first answer (7 is the clock)
+    roll = rng.random()
+    if days_ago < 12:
+        return [] if roll < 0.5 else [(first, "acknowledge", {})]
+    if roll < 0.08:
+        return []  # nobody answered: overdue
+    if roll < 0.14:
+        return [(first, "ask_info", {})]
+    if roll < 0.22 or days_ago < 25:
+        return [(first, "acknowledge", {})]
+    if roll < 0.34:
+        return [(first, "acknowledge", {}), (first + 3, "decline", {})]
+    if roll < 0.38:
+        return [(first, "withdraw", {})]
+    if roll < 0.46:  # above the department's budget: leadership decides, or still has to
+        steps = [(first, "acknowledge", {}), (first + 2, "estimate_cost", {"amount": 12000})]
+        if rng.random() < 0.5:
+            steps.append((first + 9, "accept", {"by_leader": True, "due": 40, "cost": 12000}))
+        return steps
+    due = rng.choice([20, 30, 45])
+    cost = rng.choice([0, 300, 800, 1500, 2500, 4000])
+    steps = [(first, "acknowledge", {}), (first + 2, "accept", {"due": due, "cost": cost}),
+             (first + 5, "start", {})]  # fmt: skip
+    outcome = rng.random()
+    if outcome < 0.65:
+        steps.append((first + due * rng.uniform(0.5, 1.4), "implement", {}))  # on time or late
+    elif outcome < 0.75:
+        steps.append((first + due * 0.8, "break_commitment", {}))
+    return steps  # else still being delivered, perhaps past its due date
+
+
+def _act_more(
+    idea: Idea, action: str, author: User, head: User, leader: User, proposal: str, details: dict
+) -> None:
+    from .workflow import lifecycle
+
+    if action == "ask_info":
+        lifecycle.transition(idea, action, head, "Could you give an example of a recent case?")
+    elif action == "decline":
+        lifecycle.transition(idea, action, head, random.Random(idea.id).choice(DECLINE_REASONS))
+    elif action == "withdraw":
+        lifecycle.transition(idea, action, author, "Solved another way, thanks to everyone.")
+    elif action == "estimate_cost":
+        lifecycle.estimate_cost(idea, head, Decimal(details["amount"]), "Needs an outside vendor.")
+    elif action == "accept":
+        actor = leader if details.get("by_leader") else head
+        lifecycle.accept(
+            idea, actor, owner=actor, promise=f"We do it: {proposal}",
+            due_on=(now() + timedelta(days=details["due"])).date(),
+            estimated_cost=Decimal(details["cost"]),
+        )  # fmt: skip
+    elif action == "implement":
+        lifecycle.implement(idea, head, change_summary=f"Done: {proposal}")
+    elif action == "break_commitment":
+        lifecycle.break_commitment(
+            idea, head, "A company-wide project replaces the system; we wait for it."
+        )
+    else:
+        lifecycle.transition(idea, action, head)
+
+
+def empty() -> None:
+    """Delete every row (``seed-demo --reset``); the organisation's settings stay."""
+    from flask import g
+    from sqlalchemy import text
+
+    from .benchdata import empty_database
+
+    empty_database()
+    # On SQLite the search index is a virtual table outside the foreign keys: left alone, its
+    # rows would match the new ideas that reuse the deleted ideas' ids.
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.begin() as connection:
+            connection.execute(text("DELETE FROM idea_search"))
+    g.pop("org_settings", None)  # read before the session was closed
 
 
 def logins_text() -> str:
     lines = ["", f"Demo logins (password for all: {PASSWORD}):"]
     for email, name, role, *_ in PEOPLE[:6]:
         lines.append(f"  {role.value:<9} {email:<34} {name}")
-    lines.append("  ...and more employees, listed under Admin > Users.")
+    for email, name, department, _language in MORE_HEADS:
+        lines.append(f"  {'head':<9} {email:<34} {name} ({department})")
+    more = sum(TEAM_SIZES.values()) - 6 - len(MORE_HEADS)  # everyone belongs to a team
+    lines.append(f"  ...and {more} more people, listed under Admin > Users.")
     return "\n".join(lines)
 
 
-__all__ = ["PASSWORD", "load", "logins_text"]
+__all__ = ["IDEAS", "MORE_IDEAS", "PASSWORD", "PEOPLE", "empty", "load", "logins_text"]

@@ -19,3 +19,7 @@ official_answer_marked = _signals.signal("official-answer-marked")
 
 # Sent after a vote is added (idea=Idea, user=User); not when it is taken back.
 vote_added = _signals.signal("vote-added")
+
+# Sent when a person asked for a password reset link (user=User, token=str, language=str,
+# valid_minutes=int): notify mails the link through the outbox, in the same transaction.
+password_reset_requested = _signals.signal("password-reset-requested")

@@ -65,3 +65,28 @@ def test_database_connections_are_set_up_for_concurrent_use(app):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+@pytest.mark.parametrize(
+    "env, overrides, backend",
+    [
+        ("development", {}, "console"),
+        ("development", {"MAIL_PORT": 8025}, "smtp"),
+        ("development", {"MAIL_SERVER": "mail.example.org"}, "smtp"),
+        ("development", {"MAIL_BACKEND": "smtp"}, "smtp"),
+        ("production", {}, "smtp"),
+        ("production", {"MAIL_BACKEND": "console"}, "console"),
+    ],
+)
+def test_development_prints_mail_unless_smtp_is_configured(
+    monkeypatch, tmp_path, env, overrides, backend
+):
+    from flask import Flask
+
+    from suggestions.config import load_config
+
+    for name in ("MAIL_SERVER", "MAIL_PORT", "MAIL_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
+    app = Flask("probe", instance_path=str(tmp_path), instance_relative_config=True)
+    load_config(app, {"FREIRAUM_ENV": env, "SECRET_KEY": "x" * 32, **overrides})
+    assert app.config["MAIL_BACKEND"] == backend

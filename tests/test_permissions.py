@@ -64,6 +64,29 @@ MATRIX = [
         lambda c: {"language": "de"},
         everyone(302) | {"anonymous": 302},
     ),
+    # Forgotten passwords: open to everyone; a link that is not (or no longer) valid is gone.
+    ("GET", "/password/forgot", "/password/forgot", None, everyone(200) | {"anonymous": 200}),
+    (
+        "POST",
+        "/password/forgot",
+        "/password/forgot",
+        lambda c: {"email": "nobody@example.org"},
+        everyone(200) | {"anonymous": 200},
+    ),
+    (
+        "GET",
+        "/password/reset/<token>",
+        "/password/reset/not-a-token",
+        None,
+        everyone(410) | {"anonymous": 410},
+    ),
+    (
+        "POST",
+        "/password/reset/<token>",
+        "/password/reset/not-a-token",
+        lambda c: {"new": "a long new password", "confirm": "a long new password"},
+        everyone(410) | {"anonymous": 410},
+    ),
     ("GET", "/account", "/account", None, everyone(200)),
     (
         "POST",

@@ -33,6 +33,18 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Stay signed in on this device"))
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[_required(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    new = PasswordField(_l("New password"), validators=[_required(), Length(max=1024)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[_required(), EqualTo("new", message=_l("The two passwords differ."))],
+    )
+
+
 class AccountForm(FlaskForm):
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     save = SubmitField(_l("Save settings"))

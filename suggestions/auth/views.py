@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -11,12 +12,15 @@ from sqlalchemy.orm import joinedload
 from ..errors import DomainError
 from ..extensions import db, limiter, login_email_key, login_manager
 from ..safety import is_htmx, safe_next
-from . import accounts, bp
-from .forms import AccountForm, LoginForm, PasswordForm
+from . import accounts, bp, reset
+from .forms import AccountForm, ForgotPasswordForm, LoginForm, PasswordForm, ResetPasswordForm
 from .models import User
 
 # Everything else needs a signed-in user.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "static", "health"}
+PUBLIC_ENDPOINTS = {
+    "auth.login", "auth.set_language", "auth.forgot_password", "auth.reset_password",
+    "static", "health",
+}  # fmt: skip
 
 
 @login_manager.user_loader
@@ -74,6 +78,60 @@ def login():
             return redirect(safe_next(url_for("ideas.list_ideas")))
     form.password.data = None
     return render_template("auth/login.html", form=form), 200 if not form.errors else 401
+
+
+def _reset_limits_per_address():
+    return current_app.config["RATELIMIT_RESET_PER_ADDRESS"]
+
+
+def _reset_limits_per_email():
+    return current_app.config["RATELIMIT_RESET_PER_EMAIL"]
+
+
+def _reset_email_key() -> str:
+    # Its own key space: the login's per-account counter is not touched by reset requests.
+    return "reset:" + accounts.normalise_email(request.form.get("email") or "")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_reset_limits_per_address, methods=["POST"])
+@limiter.limit(_reset_limits_per_email, methods=["POST"], key_func=_reset_email_key)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        with reset.taking_the_same_time():
+            reset.request_reset(
+                form.email.data, str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+            )
+            db.session.commit()
+        # The same page whether or not the address has an account.
+        return render_template(
+            "auth/forgot_password.html", form=None, minutes=reset.valid_minutes()
+        )
+    return render_template("auth/forgot_password.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        reset.user_for_token(token)
+    except DomainError as error:
+        return render_template("auth/reset_password.html", form=None, problem=error.message), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset.reset_password(token, form.new.data)
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            logout_user()  # whoever was signed in on this browser signs in again too
+            session.clear()
+            flash(_("Your password is set. Please sign in with it."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template(
+        "auth/reset_password.html", form=form, min_length=accounts.MIN_PASSWORD_LENGTH
+    ), 200 if not form.errors else 422
 
 
 @bp.post("/logout")

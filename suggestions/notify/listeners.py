@@ -14,7 +14,13 @@ from flask import current_app
 
 from ..extensions import db
 from ..ideas.models import EventKind, IdeaStatus
-from ..signals import comment_posted, idea_event_recorded, official_answer_marked, vote_added
+from ..signals import (
+    comment_posted,
+    idea_event_recorded,
+    official_answer_marked,
+    password_reset_requested,
+    vote_added,
+)
 from . import rules, webhooks
 from .rules import Occurrence
 
@@ -25,6 +31,7 @@ def connect() -> None:
     comment_posted.connect(on_comment_posted)
     official_answer_marked.connect(on_official_answer_marked)
     vote_added.connect(on_vote_added)
+    password_reset_requested.connect(on_password_reset_requested)
 
 
 def _guarded(work: Callable[[], None], what: str) -> None:
@@ -89,3 +96,17 @@ def on_official_answer_marked(sender, comment, idea, actor, **_extra) -> None:
 
 def on_vote_added(sender, idea, user, **_extra) -> None:
     _guarded(lambda: rules.follow_automatically(idea.id, user.id), f"idea {idea.id} (vote)")
+
+
+def on_password_reset_requested(sender, user, token, language, valid_minutes, **_extra) -> None:
+    # Not a preference: whoever asks for the link must get it, by mail, through the outbox.
+    from . import outbox
+    from .mail_content import absolute_url, render_password_reset_mail
+
+    def work() -> None:
+        link = absolute_url("auth.reset_password", token=token)
+        outbox.enqueue_mails([render_password_reset_mail(user, link, language, valid_minutes)])
+
+    # Guarded like the others: a failure must not change the page's answer (which would tell
+    # that the address has an account).
+    _guarded(work, f"user {user.id} (password reset)")

@@ -122,6 +122,28 @@ def render_notification_mails(
     return mails
 
 
+def render_password_reset_mail(
+    user: User, link: str, language: str, valid_minutes: int
+) -> RenderedMail:
+    if language not in current_app.config["LANGUAGES"]:
+        language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(language):
+        subject = _subject_prefix() + _("Set a new password")
+        reason = _(
+            "You receive this mail because someone asked to reset the password of your account. "
+            "If it was not you, ignore it: your password stays as it is."
+        )
+    text, html = render(
+        "password_reset", language, name=user.display_name, link=link, minutes=valid_minutes,
+        reason=reason, settings_link=absolute_url("notify.settings"), language=language,
+        title=subject,
+    )  # fmt: skip
+    return RenderedMail(
+        recipient=user.email, language=language, kind="password_reset", subject=subject,
+        body_text=text, body_html=html,
+    )  # fmt: skip
+
+
 def _link_label(language: str) -> str:
     with force_locale(language):
         return _("Open the idea")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
+import click
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
@@ -88,6 +89,26 @@ def _send_one(smtp: smtplib.SMTP, message: Claimed) -> None:
         raise DeliveryError(_smtp_text(code, text), permanent=code >= 500)
 
 
+def print_to_console(message: Claimed) -> DeliveryError | None:
+    """The console transport: write the mail to standard output instead of sending it, so
+    that in development every mail can be read in the terminal of ``make run``. The message
+    is built exactly as for SMTP (a mail that could not be sent fails here too)."""
+    try:
+        _check_address(message.recipient)
+        mail = build_message(message)
+    except DeliveryError as error:
+        return error
+    except (ValueError, TypeError) as error:
+        return DeliveryError(f"The message cannot be built: {error}", permanent=True)
+    rule = "-" * 72
+    lines = [rule, f"To: {mail['To']}", f"Subject: {mail['Subject']}"]
+    if message.language:
+        lines.append(f"Language: {message.language}")
+    lines += ["", (message.body_text or "").rstrip(), rule]
+    click.echo("\n".join(lines))
+    return None
+
+
 def _smtp_text(code: int, text: bytes | str) -> str:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
@@ -98,6 +119,8 @@ def send_batch(messages: Sequence[Claimed]) -> list[tuple[Claimed, DeliveryError
     """Send several mails over one connection. A message the server refuses fails alone; a
     dropped connection is opened again for the next message; a server that cannot be reached
     leaves the rest of the batch for a later attempt."""
+    if current_app.config["MAIL_BACKEND"] == "console":
+        return [(message, print_to_console(message)) for message in messages]
     outcomes: list[tuple[Claimed, DeliveryError | None]] = []
     smtp: smtplib.SMTP | None = None
     try:
