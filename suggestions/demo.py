@@ -659,12 +659,12 @@ def _more_people(
         people[email] = user
         return user
 
-    for email, name, department, language in MORE_HEADS:
-        add(email, name, Role.HEAD, department, language).headed_departments = [
+    for email, name, department, _language in MORE_HEADS:
+        add(email, name, Role.HEAD, department, None).headed_departments = [
             departments[department]
         ]
-    for email, name, department, language in MORE_LEADERS:
-        add(email, name, Role.LEADER, department, language)
+    for email, name, department, _language in MORE_LEADERS:
+        add(email, name, Role.LEADER, department, None)
 
     names = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
     rng.shuffle(names)
