@@ -660,9 +660,7 @@ def _more_people(
         return user
 
     for email, name, department, _language in MORE_HEADS:
-        add(email, name, Role.HEAD, department, None).headed_departments = [
-            departments[department]
-        ]
+        add(email, name, Role.HEAD, department, None).headed_departments = [departments[department]]
     for email, name, department, _language in MORE_LEADERS:
         add(email, name, Role.LEADER, department, None)
 
