@@ -12,11 +12,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-HELLO = '''
+HELLO = """
 def app(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [b"hello"]
-'''
+"""
 
 
 def test_responses_do_not_name_the_server(tmp_path):
