@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_DATABASE_URI": None,  # filled in below: SQLite in instance/
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # When the write lock is still taken after the busy timeout: tries again, first pause (s).
+    "SQLITE_LOCK_RETRIES": 3,
+    "SQLITE_LOCK_RETRY_PAUSE": 0.05,
     # Sessions and cookies (see README, "Security").
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_HTTPONLY": True,

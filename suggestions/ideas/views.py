@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.policy import can, require
+from ..database import commit_keeping_loaded
 from ..errors import DomainError
 from ..extensions import db
 from ..org.models import Category, Department
@@ -148,15 +149,13 @@ def vote(idea_id: int):
     else:
         voted = rules.has_voted(idea, current_user)
     back = safe_next(url_for("ideas.show", idea_id=idea.id))
-    # The new button keeps the page's address: its own URL is a POST-only endpoint. It is drawn
-    # before the commit, which would expire the idea and the person and cost two reloads.
-    answer = (
-        render_template("ideas/_vote.html", idea=idea, voted=voted, next_url=back)
-        if is_htmx()
-        else redirect(back)
-    )
-    db.session.commit()
-    return answer
+    # Committed first, so the write lock is not held while the button is drawn; the idea and
+    # the person stay loaded (no second read). The new button keeps the page's address: its
+    # own URL is a POST-only endpoint.
+    commit_keeping_loaded()
+    if is_htmx():
+        return render_template("ideas/_vote.html", idea=idea, voted=voted, next_url=back)
+    return redirect(back)
 
 
 @bp.post("/ideas/<int:idea_id>/comments")
