@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     # When the write lock is still taken after the busy timeout: tries again, first pause (s).
     "SQLITE_LOCK_RETRIES": 3,
     "SQLITE_LOCK_RETRY_PAUSE": 0.05,
+    # The 503 page ("briefly unavailable") asks browsers and proxies to wait this long.
+    "UNAVAILABLE_RETRY_AFTER_SECONDS": 10,
     # Sessions and cookies (see README, "Security").
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_HTTPONLY": True,

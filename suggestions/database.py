@@ -9,6 +9,7 @@ import time
 
 from flask import has_request_context
 from sqlalchemy import Engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .extensions import db
@@ -127,3 +128,14 @@ def commit_keeping_loaded() -> None:
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+# What "the database cannot be reached or used just now" looks like to SQLAlchemy: a server gone
+# or refusing connections, a file that cannot be opened or written, a lock still taken after
+# the retries, a pool with no free connection. Answered with a 503 page, never a 500.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+)
