@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from . import timeutil
 from .database import DATABASE_UNAVAILABLE
 from .errors import NotAllowed
 from .extensions import db
@@ -185,5 +186,55 @@ def init_app(app: Flask) -> None:
 
     @app.get("/healthz", endpoint="health")
     def health():
+        """Liveness: the process answers and can read. Says nothing about writes (/readyz)."""
         db.session.execute(db.text("SELECT 1"))
         return {"status": "ok"}
+
+    @app.get("/readyz", endpoint="ready")
+    def ready():
+        """Readiness, for the load balancer and monitoring: 200 when a write goes through and
+        the outbox keeps up, else 503; the JSON says which part failed (README, "Production")."""
+        report, status = readiness()
+        return report, status, {"Cache-Control": "no-store"}
+
+
+def readiness() -> tuple[dict, int]:
+    from .notify import outbox
+
+    config = current_app.config
+    checks: dict[str, dict] = {}
+    try:
+        # A real write that changes nothing, rolled back: a read-only file or a read-only
+        # server refuses it where "SELECT 1" (the liveness check) still passes.
+        db.session.execute(db.text("UPDATE org_settings SET id = id WHERE id = 1"))
+        checks["database"] = {"ok": True, "write": "ok"}
+    except Exception as error:  # noqa: BLE001 - any failure means "not ready"
+        checks["database"] = {"ok": False, "error": _first_line(error)}
+    finally:
+        _forget_session()
+    if checks["database"]["ok"]:
+        try:
+            waiting, oldest_due = outbox.backlog()
+            age = (timeutil.now() - oldest_due).total_seconds() if oldest_due else 0.0
+            max_backlog = config["READY_OUTBOX_MAX_BACKLOG"]
+            max_age = config["READY_OUTBOX_MAX_AGE_SECONDS"]
+            checks["outbox"] = {
+                "ok": (not max_backlog or waiting <= max_backlog)
+                and (not max_age or age <= max_age),
+                "backlog": waiting,
+                "oldest_due_seconds": round(max(age, 0.0)),
+                "max_backlog": max_backlog,
+                "max_age_seconds": max_age,
+            }
+        except Exception as error:  # noqa: BLE001
+            checks["outbox"] = {"ok": False, "error": _first_line(error)}
+        finally:
+            _forget_session()
+    ok = all(check["ok"] for check in checks.values())
+    return {"status": "ready" if ok else "not ready", "checks": checks}, 200 if ok else 503
+
+
+def _first_line(error: Exception) -> str:
+    cause = getattr(error, "orig", None) or error
+    text = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {text[0][:200] if text else ''}"

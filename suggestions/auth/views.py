@@ -16,7 +16,7 @@ from .forms import AccountForm, LoginForm, PasswordForm
 from .models import User
 
 # Everything else needs a signed-in user.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "static", "health"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.set_language", "static", "health", "ready"}
 
 
 @login_manager.user_loader

@@ -352,6 +352,19 @@ def retry_all_failed() -> int:
     return result.rowcount or 0
 
 
+def backlog(cap: int = 100_000) -> tuple[int, datetime | None]:
+    """Messages not yet sent (counted up to ``cap``, so the check stays cheap), and when the
+    oldest of those already due became due (None: nothing is due)."""
+    moment = timeutil.now()
+    waiting = OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+    limited = select(OutboxMessage.id).where(waiting).limit(cap).subquery()
+    count = db.session.scalar(select(func.count()).select_from(limited)) or 0
+    oldest = db.session.scalar(
+        select(func.min(OutboxMessage.next_attempt_at)).where(_due(moment))
+    )
+    return count, oldest
+
+
 def counts() -> dict[str, int]:
     rows = db.session.execute(
         select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
