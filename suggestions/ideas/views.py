@@ -12,6 +12,7 @@ from ..auth.policy import can, require
 from ..database import commit_keeping_loaded
 from ..errors import DomainError
 from ..extensions import db
+from ..onetime import first_result, remember
 from ..org.models import Category, Department
 from ..org.queries import category_choices, department_choices
 from ..safety import is_htmx, safe_next
@@ -64,11 +65,15 @@ def submit():
     if request.method == "GET" and current_user.department_id:
         form.owning_department.data = current_user.department_id
     if form.validate_on_submit():
+        if repeat := first_result(current_user, form.form_key.data):
+            flash(_("You had sent this already: here it is."), "success")
+            return redirect(repeat)
         try:
             idea = rules.submit_idea(current_user, _idea_text(form), anonymous=form.anonymous.data)
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
+            remember(current_user, form.form_key.data, url_for("ideas.show", idea_id=idea.id))
             db.session.commit()
             flash(_("Thank you! Your idea is now visible to everyone."), "success")
             return redirect(url_for("ideas.show", idea_id=idea.id))
@@ -163,11 +168,18 @@ def comment(idea_id: int):
     idea = queries.get_idea_or_404(idea_id)
     form = CommentForm()
     if form.validate_on_submit():
+        if repeat := first_result(current_user, form.form_key.data):
+            flash(_("You had sent this already: here it is."), "success")
+            return redirect(repeat)
         try:
-            rules.add_comment(idea, current_user, form.body.data, official=form.official.data)
+            posted = rules.add_comment(
+                idea, current_user, form.body.data, official=form.official.data
+            )
         except DomainError as error:
             form.body.errors.append(error.message)
         else:
+            at = url_for("ideas.show", idea_id=idea.id, comments=queries.comment_pages(idea))
+            remember(current_user, form.form_key.data, f"{at}#comment-{posted.id}")
             db.session.commit()
             flash(_("Your comment is posted."), "success")
             last_page = queries.comment_pages(idea)

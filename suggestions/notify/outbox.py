@@ -359,9 +359,7 @@ def backlog(cap: int = 100_000) -> tuple[int, datetime | None]:
     waiting = OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
     limited = select(OutboxMessage.id).where(waiting).limit(cap).subquery()
     count = db.session.scalar(select(func.count()).select_from(limited)) or 0
-    oldest = db.session.scalar(
-        select(func.min(OutboxMessage.next_attempt_at)).where(_due(moment))
-    )
+    oldest = db.session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(_due(moment)))
     return count, oldest
 
 
