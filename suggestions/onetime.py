@@ -14,11 +14,9 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from markupsafe import Markup
 from sqlalchemy import DateTime, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
-from wtforms.widgets import HiddenInput, html_params
 
 from . import timeutil
 from .database import insert_ignoring_duplicates
@@ -38,26 +36,14 @@ class FormKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=timeutil.now)
 
 
-class _KeyInput(HiddenInput):
-    """Drawn by ``form.hidden_tag()`` like any hidden field, but as a hidden *text* input: a
-    browser restores a text input's value when the person goes Back to the page, and not a
-    hidden input's, so "Back, then submit again" sends the first key again, not a new one."""
-
-    input_type = "text"
-
-    def __call__(self, field, **kwargs):
-        kwargs.setdefault("id", field.id)
-        params = html_params(
-            type="text", name=field.name, value=field._value(), hidden=True, tabindex="-1",
-            aria_hidden="true", **kwargs,
-        )  # fmt: skip
-        return Markup(f"<input {params}>")
-
-
 class OneTimeKeyField(HiddenField):
-    """A fresh key each time the form is drawn; what was sent when it comes back."""
+    """A fresh key each time the form is drawn; what was sent when it comes back. On Back, the
+    browser draws the page again with a new key: static/js/app.js puts the first key back
+    when the form still holds exactly what was sent with it."""
 
-    widget = _KeyInput()
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"data-form-key": ""})
+        super().__init__(*args, **kwargs)
 
     def _value(self) -> str:
         return self.data or new_key()

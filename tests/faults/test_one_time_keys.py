@@ -23,7 +23,7 @@ from ..factories import make_idea
 
 def form_key(page: str, name: str = "form_key") -> str:
     tag = re.search(rf'<input [^>]*name="{name}"[^>]*>', page).group(0)
-    assert 'type="text"' in tag and " hidden " in tag  # a browser restores it on Back
+    assert 'type="hidden"' in tag and "data-form-key" in tag  # app.js keeps it on Back
     return re.search(r'value="([^"]+)"', tag).group(1)
 
 
