@@ -362,16 +362,17 @@ def measure(
     result.kilobytes = len(text.encode()) / 1024
     count = response_headers.get("X-Query-Count")
     result.queries = int(count) if count is not None else None
-    if status != 200:
+    if status != 200 and not (scenario.method == "POST" and status in (302, 303)):
         result.skipped = f"HTTP {status} on {result.path}"
         return result
     url = f"http://127.0.0.1:{client.port}{result.path}"
+    connections = scenario.connections or settings.connections
     if settings.warmup:
-        run_wrk(url, settings.warmup, settings.connections, headers, bodies)
+        run_wrk(url, settings.warmup, connections, headers, bodies)
     # One person at a time: the latency someone sees when the server is not busy.
     result.alone_ms = run_wrk(url, ALONE_SECONDS, 1, headers, bodies)["p50_us"] / 1000
     cpu_before = server.cpu_seconds()
-    raw = run_wrk(url, settings.duration, settings.connections, headers, bodies)
+    raw = run_wrk(url, settings.duration, connections, headers, bodies)
     cpu_used = server.cpu_seconds() - cpu_before
     if raw["requests"]:
         result.server_cpu_ms = cpu_used * 1000 / raw["requests"]

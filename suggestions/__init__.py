@@ -60,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _import_models() -> None:
     """Every model must be known to SQLAlchemy (and Alembic) before the first query."""
+    from . import onetime as _onetime  # noqa: F401
     from .auth import models as _auth  # noqa: F401
     from .ideas import models as _ideas  # noqa: F401
     from .insights import models as _insights  # noqa: F401

@@ -25,6 +25,15 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_DATABASE_URI": None,  # filled in below: SQLite in instance/
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # When the write lock is still taken after the busy timeout: tries again, first pause (s).
+    "SQLITE_LOCK_RETRIES": 3,
+    "SQLITE_LOCK_RETRY_PAUSE": 0.05,
+    # The 503 page ("briefly unavailable") asks browsers and proxies to wait this long.
+    "UNAVAILABLE_RETRY_AFTER_SECONDS": 10,
+    # /readyz answers 503 above these (0: not checked): messages waiting, and how long the
+    # oldest due one has waited. A mail worker that stopped shows here first.
+    "READY_OUTBOX_MAX_BACKLOG": 10_000,
+    "READY_OUTBOX_MAX_AGE_SECONDS": 30 * 60,
     # Sessions and cookies (see README, "Security").
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_HTTPONLY": True,

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import contextlib
+
+from flask import Flask, current_app, g, make_response, render_template, request
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from . import timeutil
+from .database import DATABASE_UNAVAILABLE
 from .errors import NotAllowed
 from .extensions import db
 from .safety import is_htmx
@@ -39,7 +45,78 @@ CSP = (
 def render_error(code: int, message=None):
     title, text = ERROR_TEXT.get(code, ERROR_TEXT[500])
     template = "errors/_fragment.html" if is_htmx() else "errors/error.html"
-    return render_template(template, code=code, title=title, text=message or text), code
+    try:
+        return render_template(template, code=code, title=title, text=message or text), code
+    except DATABASE_UNAVAILABLE:
+        # The page's header loads the person: with the database gone, that fails too.
+        _forget_session()
+        return render_unavailable()
+
+
+# Form fields never shown back on the "unavailable" page: secrets and the form's machinery.
+_NOT_SHOWN_BACK = ("password", "csrf", "token", "key", "next", "secret", "code")
+
+
+def render_unavailable():
+    """The 503 page for a database that cannot be reached: drawn from the request alone, with
+    no context processor (those load the person from the database) and no query. A form post
+    gets the texts it carried back, so nothing typed is lost."""
+    lang = _locale_without_database()
+    with force_locale(lang):
+        typed = []
+        if request.method == "POST" and not is_htmx():
+            typed = [
+                value
+                for name, value in request.form.items(multi=True)
+                if value.strip() and not any(word in name.lower() for word in _NOT_SHOWN_BACK)
+            ]
+        if request.method == "GET":
+            text = _("The database cannot be reached just now. Please try again in a minute.")
+        elif typed:
+            text = _(
+                "Nothing you sent was saved. Your text is below: copy it, or use your browser's "
+                "Back button (the form still holds it) and send it again in a minute."
+            )
+        else:
+            text = _(
+                "Nothing you sent was saved. Use your browser's Back button and send it again "
+                "in a minute."
+            )
+        context = {
+            "lang": lang,
+            "title": _("Freiraum is briefly unavailable"),
+            "text": text,
+            "typed": typed,
+            "retry_url": request.url if request.method == "GET" else None,
+            "code": 503,
+        }
+        template = "errors/_fragment.html" if is_htmx() else "errors/unavailable.html"
+        body = current_app.jinja_env.get_template(template).render(context)
+    response = make_response(body, 503)
+    response.headers["Retry-After"] = str(current_app.config["UNAVAILABLE_RETRY_AFTER_SECONDS"])
+    return response
+
+
+def _locale_without_database() -> str:
+    """The page's language without asking the database for the person's choice: the language
+    already chosen in this request, else the language cookie, else the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = getattr(getattr(g, "_flask_babel", None), "babel_locale", None)
+    if chosen is not None and str(chosen) in languages:
+        return str(chosen)
+    if request.cookies.get("language") in languages:
+        return request.cookies["language"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def _forget_session() -> None:
+    """End the request's transaction if the connection still allows it; a dead connection is
+    thrown away by the pool, so there is nothing more to do."""
+    # Known to be unavailable: whatever the rollback raises, the teardown closes the session.
+    with contextlib.suppress(Exception):
+        db.session.rollback()
 
 
 def init_app(app: Flask) -> None:
@@ -51,6 +128,19 @@ def init_app(app: Flask) -> None:
                "browser's Back button: what you typed is still there. Reload the page, then "
                "send it again."),
         )  # fmt: skip
+
+    def database_unavailable(error):
+        # One line, no traceback: the cause is outside the code, and a database that is gone
+        # for 20 s would otherwise fill the log with hundreds of identical tracebacks.
+        app.logger.error(
+            "Database unavailable on %s %s: %s", request.method, request.path,
+            str(error.orig if getattr(error, "orig", None) else error).splitlines()[0][:200],
+        )  # fmt: skip
+        _forget_session()
+        return render_unavailable()
+
+    for error_class in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error_class, database_unavailable)
 
     @app.errorhandler(NotAllowed)
     def not_allowed(error):
@@ -66,7 +156,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        _forget_session()
         return render_error(500)
 
     @app.after_request
@@ -96,5 +186,55 @@ def init_app(app: Flask) -> None:
 
     @app.get("/healthz", endpoint="health")
     def health():
+        """Liveness: the process answers and can read. Says nothing about writes (/readyz)."""
         db.session.execute(db.text("SELECT 1"))
         return {"status": "ok"}
+
+    @app.get("/readyz", endpoint="ready")
+    def ready():
+        """Readiness, for the load balancer and monitoring: 200 when a write goes through and
+        the outbox keeps up, else 503; the JSON says which part failed (README, "Production")."""
+        report, status = readiness()
+        return report, status, {"Cache-Control": "no-store"}
+
+
+def readiness() -> tuple[dict, int]:
+    from .notify import outbox
+
+    config = current_app.config
+    checks: dict[str, dict] = {}
+    try:
+        # A real write that changes nothing, rolled back: a read-only file or a read-only
+        # server refuses it where "SELECT 1" (the liveness check) still passes.
+        db.session.execute(db.text("UPDATE org_settings SET id = id WHERE id = 1"))
+        checks["database"] = {"ok": True, "write": "ok"}
+    except Exception as error:  # noqa: BLE001 - any failure means "not ready"
+        checks["database"] = {"ok": False, "error": _first_line(error)}
+    finally:
+        _forget_session()
+    if checks["database"]["ok"]:
+        try:
+            waiting, oldest_due = outbox.backlog()
+            age = (timeutil.now() - oldest_due).total_seconds() if oldest_due else 0.0
+            max_backlog = config["READY_OUTBOX_MAX_BACKLOG"]
+            max_age = config["READY_OUTBOX_MAX_AGE_SECONDS"]
+            checks["outbox"] = {
+                "ok": (not max_backlog or waiting <= max_backlog)
+                and (not max_age or age <= max_age),
+                "backlog": waiting,
+                "oldest_due_seconds": round(max(age, 0.0)),
+                "max_backlog": max_backlog,
+                "max_age_seconds": max_age,
+            }
+        except Exception as error:  # noqa: BLE001
+            checks["outbox"] = {"ok": False, "error": _first_line(error)}
+        finally:
+            _forget_session()
+    ok = all(check["ok"] for check in checks.values())
+    return {"status": "ready" if ok else "not ready", "checks": checks}, 200 if ok else 503
+
+
+def _first_line(error: Exception) -> str:
+    cause = getattr(error, "orig", None) or error
+    text = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {text[0][:200] if text else ''}"

@@ -48,6 +48,7 @@ def idea_form(ctx):
 MATRIX = [
     ("GET", "/", "/", None, everyone(302)),
     ("GET", "/healthz", "/healthz", None, everyone(200) | {"anonymous": 200}),
+    ("GET", "/readyz", "/readyz", None, everyone(200) | {"anonymous": 200}),
     ("GET", "/login", "/login", None, everyone(302) | {"anonymous": 200}),
     (
         "POST",

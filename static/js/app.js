@@ -41,4 +41,32 @@
       if (inside) menu.querySelector("summary").focus();
     });
   });
+
+  // One-time form keys (suggestions/onetime.py). Going Back to a sent form draws it again
+  // with a new key, while the browser puts back what was typed. If the form holds exactly
+  // what was sent, it is the same form sent again: give it the first key, so the server
+  // shows what it created then instead of creating it twice. Changed text is a new form.
+  var navigation = window.performance && performance.getEntriesByType &&
+    performance.getEntriesByType("navigation")[0];
+  var cameBack = navigation && navigation.type === "back_forward";
+  function sentText(form, key) {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && field !== key && field.name.indexOf("csrf_token") === -1 &&
+        (field.type !== "checkbox" && field.type !== "radio" || field.checked);
+    }).map(function (field) { return field.name + "=" + field.value; }).join("\n");
+  }
+  document.querySelectorAll("input[data-form-key]").forEach(function (key) {
+    var form = key.form;
+    if (!form) return;
+    var slot = "form-key " + location.pathname + " " + key.name;
+    // Compared when the form is sent: the browser may put the typed text back after this runs.
+    form.addEventListener("submit", function () {
+      try {
+        var text = sentText(form, key);
+        var kept = JSON.parse(sessionStorage.getItem(slot) || "null");
+        if (cameBack && kept && kept.text === text) key.value = kept.key;
+        sessionStorage.setItem(slot, JSON.stringify({ key: key.value, text: text }));
+      } catch (error) { /* no storage (private mode): the key still stops retries */ }
+    });
+  });
 })();

@@ -19,7 +19,7 @@ from .models import User
 # Everything else needs a signed-in user.
 PUBLIC_ENDPOINTS = {
     "auth.login", "auth.set_language", "auth.forgot_password", "auth.reset_password",
-    "static", "health",
+    "static", "health", "ready",
 }  # fmt: skip
 
 

@@ -16,6 +16,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..onetime import OneTimeKeyField
+
 LONG_TEXT = 10000
 
 
@@ -29,6 +31,7 @@ def _required():
 
 
 class IdeaForm(FlaskForm):
+    form_key = OneTimeKeyField()  # sent twice, it files one idea
     title = StringField(
         _l("Title"),
         validators=[
@@ -83,6 +86,7 @@ class IdeaForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
+    form_key = OneTimeKeyField()
     body = TextAreaField(
         _l("Your comment"),
         validators=[_required(), Length(max=LONG_TEXT, message=_l("This text is too long."))],

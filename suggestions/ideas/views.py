@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.policy import can, require
+from ..database import commit_keeping_loaded
 from ..errors import DomainError
 from ..extensions import db
+from ..onetime import first_result, remember
 from ..org.models import Category, Department
 from ..org.queries import category_choices, department_choices
 from ..safety import is_htmx, safe_next
@@ -63,11 +65,15 @@ def submit():
     if request.method == "GET" and current_user.department_id:
         form.owning_department.data = current_user.department_id
     if form.validate_on_submit():
+        if repeat := first_result(current_user, form.form_key.data):
+            flash(_("You had sent this already: here it is."), "success")
+            return redirect(repeat)
         try:
             idea = rules.submit_idea(current_user, _idea_text(form), anonymous=form.anonymous.data)
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
+            remember(current_user, form.form_key.data, url_for("ideas.show", idea_id=idea.id))
             db.session.commit()
             flash(_("Thank you! Your idea is now visible to everyone."), "success")
             return redirect(url_for("ideas.show", idea_id=idea.id))
@@ -148,15 +154,13 @@ def vote(idea_id: int):
     else:
         voted = rules.has_voted(idea, current_user)
     back = safe_next(url_for("ideas.show", idea_id=idea.id))
-    # The new button keeps the page's address: its own URL is a POST-only endpoint. It is drawn
-    # before the commit, which would expire the idea and the person and cost two reloads.
-    answer = (
-        render_template("ideas/_vote.html", idea=idea, voted=voted, next_url=back)
-        if is_htmx()
-        else redirect(back)
-    )
-    db.session.commit()
-    return answer
+    # Committed first, so the write lock is not held while the button is drawn; the idea and
+    # the person stay loaded (no second read). The new button keeps the page's address: its
+    # own URL is a POST-only endpoint.
+    commit_keeping_loaded()
+    if is_htmx():
+        return render_template("ideas/_vote.html", idea=idea, voted=voted, next_url=back)
+    return redirect(back)
 
 
 @bp.post("/ideas/<int:idea_id>/comments")
@@ -164,11 +168,18 @@ def comment(idea_id: int):
     idea = queries.get_idea_or_404(idea_id)
     form = CommentForm()
     if form.validate_on_submit():
+        if repeat := first_result(current_user, form.form_key.data):
+            flash(_("You had sent this already: here it is."), "success")
+            return redirect(repeat)
         try:
-            rules.add_comment(idea, current_user, form.body.data, official=form.official.data)
+            posted = rules.add_comment(
+                idea, current_user, form.body.data, official=form.official.data
+            )
         except DomainError as error:
             form.body.errors.append(error.message)
         else:
+            at = url_for("ideas.show", idea_id=idea.id, comments=queries.comment_pages(idea))
+            remember(current_user, form.form_key.data, f"{at}#comment-{posted.id}")
             db.session.commit()
             flash(_("Your comment is posted."), "success")
             last_page = queries.comment_pages(idea)

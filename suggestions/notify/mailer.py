@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
@@ -115,13 +115,16 @@ def _smtp_text(code: int, text: bytes | str) -> str:
     return f"SMTP {code}: {' '.join(text.split())}"
 
 
-def send_batch(messages: Sequence[Claimed]) -> list[tuple[Claimed, DeliveryError | None]]:
-    """Send several mails over one connection. A message the server refuses fails alone; a
-    dropped connection is opened again for the next message; a server that cannot be reached
-    leaves the rest of the batch for a later attempt."""
+def send_batch(messages: Sequence[Claimed]) -> Iterator[tuple[Claimed, DeliveryError | None]]:
+    """Send several mails over one connection, giving each outcome as soon as it is known (the
+    outbox records it before the next mail goes: a worker killed mid-batch repeats at most the
+    mail it was sending). A message the server refuses fails alone; a dropped connection is
+    opened again for the next message; a server that cannot be reached leaves the rest of the
+    batch for a later attempt. In development without SMTP, mails are printed instead."""
     if current_app.config["MAIL_BACKEND"] == "console":
-        return [(message, print_to_console(message)) for message in messages]
-    outcomes: list[tuple[Claimed, DeliveryError | None]] = []
+        for message in messages:
+            yield message, print_to_console(message)
+        return
     smtp: smtplib.SMTP | None = None
     try:
         for index, message in enumerate(messages):
@@ -130,32 +133,32 @@ def send_batch(messages: Sequence[Claimed]) -> list[tuple[Claimed, DeliveryError
                     if smtp is None:
                         smtp = connect()
                     _send_one(smtp, message)
-                    outcomes.append((message, None))
+                    yield message, None
                     break
                 except DeliveryError as error:
                     if smtp is None:  # no connection: the rest of the batch waits too
-                        outcomes.extend((m, error) for m in messages[index:])
-                        return outcomes
-                    outcomes.append((message, error))
+                        for waiting in messages[index:]:
+                            yield waiting, error
+                        return
+                    yield message, error
                     break
                 except smtplib.SMTPServerDisconnected as error:
                     _close(smtp)
                     smtp = None
                     if attempt == 2:
                         failure = DeliveryError(f"The mail server closed the connection: {error}")
-                        outcomes.append((message, failure))
+                        yield message, failure
                 except (OSError, smtplib.SMTPException) as error:
                     _close(smtp)
                     smtp = None
-                    outcomes.append((message, DeliveryError(f"Sending failed: {error}")))
+                    yield message, DeliveryError(f"Sending failed: {error}")
                     break
                 except Exception as error:  # never leave the rest of the batch claimed
                     log.exception("Unexpected error while sending outbox message %s", message.id)
-                    outcomes.append((message, DeliveryError(f"Unexpected error: {error!r}")))
+                    yield message, DeliveryError(f"Unexpected error: {error!r}")
                     break
     finally:
         _close(smtp)
-    return outcomes
 
 
 def _close(smtp: smtplib.SMTP | None) -> None:

@@ -199,25 +199,24 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, config["OUTBOX_BACKOFF_MAX_SECONDS"]))
 
 
-def record_sent(message: Claimed) -> None:
+def record_sent(message: Claimed, *, renew: timedelta | None = None) -> None:
+    """Mark the message sent. Its ``last_error`` stays: with ``attempts`` it tells an admin
+    that a mail went out only on a later try, and why the earlier ones failed."""
     moment = timeutil.now()
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == message.token)
-        .values(
-            status=OutboxStatus.SENT,
-            sent_at=moment,
-            claim_token=None,
-            locked_until=None,
-            last_error=None,
-        )  # fmt: skip
+        .values(status=OutboxStatus.SENT, sent_at=moment, claim_token=None, locked_until=None)
         .execution_options(synchronize_session=False)
     )
     _record_webhook(message, ok=True, error=None, moment=moment)
+    _renew_lease(message.token, renew, moment)
     db.session.commit()
 
 
-def record_failure(message: Claimed, error: DeliveryError) -> str:
+def record_failure(
+    message: Claimed, error: DeliveryError, *, renew: timedelta | None = None
+) -> str:
     """Schedule another attempt, or give up. Returns the new status."""
     moment = timeutil.now()
     give_up = error.permanent or message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
@@ -236,6 +235,7 @@ def record_failure(message: Claimed, error: DeliveryError) -> str:
         .execution_options(synchronize_session=False)
     )
     _record_webhook(message, ok=False, error=text, moment=moment)
+    _renew_lease(message.token, renew, moment)
     db.session.commit()
     return status
 
@@ -265,14 +265,21 @@ class RunStats:
         return f"{self.sent} sent, {self.retrying} to retry, {self.failed} failed"
 
 
+def message_lease() -> timedelta:
+    """How long a claimed message stays with its worker: the longest one send may take (connect,
+    send and quit, each up to the timeout), not the whole batch. Each recorded outcome renews
+    the lease of the batch's remaining messages, so a dead worker's messages are due again
+    within one lease (about 35 s), not after the batch's worth (12.7 minutes)."""
+    config = current_app.config
+    return timedelta(seconds=max(config["MAIL_TIMEOUT"], config["WEBHOOK_TIMEOUT"]) * 3 + 5)
+
+
 def run_once(*, batch_size: int | None = None, max_batches: int = 1000) -> RunStats:
-    """Send everything that is due now, batch by batch."""
+    """Send everything that is due now, batch by batch, recording each message as it goes."""
     from . import mailer, webhooks
 
-    config = current_app.config
-    batch_size = batch_size or config["OUTBOX_BATCH_SIZE"]
-    per_message = max(config["MAIL_TIMEOUT"], config["WEBHOOK_TIMEOUT"]) * 3 + 5
-    lease = timedelta(seconds=batch_size * per_message + 60)
+    batch_size = batch_size or current_app.config["OUTBOX_BATCH_SIZE"]
+    lease = message_lease()
     stats = RunStats()
     for _ in range(max_batches):
         batch = claim(batch_size, lease)
@@ -280,30 +287,46 @@ def run_once(*, batch_size: int | None = None, max_batches: int = 1000) -> RunSt
             break
         mails = [m for m in batch if m.channel == Channel.EMAIL]
         calls = [m for m in batch if m.channel == Channel.WEBHOOK]
-        outcomes: list[tuple[Claimed, DeliveryError | None]] = []
-        if mails:
-            outcomes.extend(mailer.send_batch(mails))
+        # The mailer gives each outcome as soon as it is known (a list works too).
+        for message, error in mailer.send_batch(mails) if mails else ():
+            _record(message, error, stats, lease)
         for message in calls:
             try:
-                outcomes.append((message, webhooks.send(message)))
-            except Exception as error:  # never leave the rest of the batch claimed
+                error = webhooks.send(message)
+            except Exception as unexpected:  # never leave the rest of the batch claimed
                 log.exception("Unexpected error while calling webhook message %s", message.id)
-                outcomes.append((message, DeliveryError(f"Unexpected error: {error!r}")))
-        for message, error in outcomes:
-            if error is None:
-                record_sent(message)
-                stats.sent += 1
-                continue
-            status = record_failure(message, error)
-            if status == OutboxStatus.FAILED:
-                stats.failed += 1
-                log.warning("Outbox message %s failed for good: %s", message.id, error)
-            else:
-                stats.retrying += 1
-                log.info("Outbox message %s will be retried: %s", message.id, error)
+                error = DeliveryError(f"Unexpected error: {unexpected!r}")
+            _record(message, error, stats, lease)
         if len(batch) < batch_size:
             break
     return stats
+
+
+def _record(message: Claimed, error: DeliveryError | None, stats: RunStats, lease: timedelta):
+    """Record one outcome and renew the lease of what this worker still holds, in one short
+    transaction, before the next message is sent."""
+    if error is None:
+        record_sent(message, renew=lease)
+        stats.sent += 1
+        return
+    status = record_failure(message, error, renew=lease)
+    if status == OutboxStatus.FAILED:
+        stats.failed += 1
+        log.warning("Outbox message %s failed for good: %s", message.id, error)
+    else:
+        stats.retrying += 1
+        log.info("Outbox message %s will be retried: %s", message.id, error)
+
+
+def _renew_lease(token: str, lease: timedelta | None, moment: datetime) -> None:
+    if lease is None:
+        return
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.claim_token == token, OutboxMessage.status == OutboxStatus.SENDING)
+        .values(locked_until=moment + lease)
+        .execution_options(synchronize_session=False)
+    )
 
 
 # ---------------------------------------------------------------- admin
@@ -327,6 +350,17 @@ def retry_all_failed() -> int:
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
+
+
+def backlog(cap: int = 100_000) -> tuple[int, datetime | None]:
+    """Messages not yet sent (counted up to ``cap``, so the check stays cheap), and when the
+    oldest of those already due became due (None: nothing is due)."""
+    moment = timeutil.now()
+    waiting = OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+    limited = select(OutboxMessage.id).where(waiting).limit(cap).subquery()
+    count = db.session.scalar(select(func.count()).select_from(limited)) or 0
+    oldest = db.session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(_due(moment)))
+    return count, oldest
 
 
 def counts() -> dict[str, int]:

@@ -85,6 +85,23 @@ def failed_messages(before: int | None, per_page: int = 50) -> KeysetPage:
     return KeysetPage(items, before, items[-1].id if more and items else None)
 
 
+def waiting_messages(before: int | None, per_page: int = 50) -> KeysetPage:
+    """Messages not yet sent (waiting for their turn or being sent), the oldest first: what
+    is stuck shows at the top."""
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))
+        .order_by(OutboxMessage.id)
+        .limit(per_page + 1)
+    )
+    if before:  # here: the page after this id
+        query = query.where(OutboxMessage.id > before)
+    items = list(db.session.scalars(query))
+    more = len(items) > per_page
+    items = items[:per_page]
+    return KeysetPage(items, before, items[-1].id if more and items else None)
+
+
 def outbox_counts(cap: int = 10000) -> dict[str, int]:
     """Messages failed, waiting, and sent in the last day, each counted up to ``cap``."""
     since = timeutil.now() - timedelta(days=1)

@@ -163,15 +163,23 @@ def shown_error(message) -> str | None:
     return _ADDRESS.sub("…", message.last_error) if message.discreet else message.last_error
 
 
+def address_free_error(message) -> str | None:
+    """A waiting message's error without any address: the list of waiting mail names nobody."""
+    return _ADDRESS.sub("…", message.last_error) if message.last_error else None
+
+
 @bp.get("/admin/outbox")
 @requires("admin.manage")
 def admin_outbox():
-    """Failed messages, one by one; the rest as counts only. Who got which mail when would
-    tell who follows (so: voted for) which idea, and that is nobody's business."""
+    """Failed messages, one by one with their recipient; waiting ones one by one without it
+    (what, since when, how many tries, the last error); sent ones as counts only. Who got
+    which mail when would tell who follows (so: voted for) which idea, and that is nobody's
+    business."""
     page = queries.failed_messages(request.args.get("before", type=int))
+    waiting = queries.waiting_messages(request.args.get("waiting_after", type=int))
     return render_template(
-        "notify/admin_outbox.html", page=page, counts=queries.outbox_counts(),
-        action_form=ActionForm(), shown_error=shown_error,
+        "notify/admin_outbox.html", page=page, waiting=waiting, counts=queries.outbox_counts(),
+        action_form=ActionForm(), shown_error=shown_error, address_free_error=address_free_error,
     )  # fmt: skip
 
 

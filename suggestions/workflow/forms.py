@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..ideas.forms import LONG_TEXT
+from ..onetime import OneTimeKeyField
 
 _MAX_AMOUNT = 9_999_999_999
 
@@ -65,6 +66,7 @@ class QuestionForm(_RevisionForm):
 
 
 class AnswerForm(_RevisionForm):
+    form_key = OneTimeKeyField()
     note = _text(_l("Your answer"), required=True)
 
 
@@ -125,6 +127,7 @@ class EstimateForm(_RevisionForm):
 
 
 class CommitmentUpdateForm(FlaskForm):
+    form_key = OneTimeKeyField()
     body = _text(_l("Progress update"), required=True)
 
 

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..ideas import queries as idea_queries
 from ..ideas.models import Idea
 from ..ideas.views import idea_page_parts, render_idea
+from ..onetime import first_result, remember
 from ..org.models import Department
 from ..org.queries import department_choices, departments, org_settings
 from ..safety import safe_next
@@ -194,6 +195,10 @@ def act(idea_id: int, action: str):
     offered = action in lifecycle.available_actions(idea, current_user)
     back = redirect(url_for("ideas.show", idea_id=idea_id))
     if form.validate_on_submit():
+        key = form.form_key.data if hasattr(form, "form_key") else None  # the author's answer
+        if repeat := first_result(current_user, key):
+            flash(_("You had sent this already: here it is."), "success")
+            return redirect(repeat)
         try:
             spec.perform(idea, current_user, form)
         except DomainError as error:
@@ -203,6 +208,7 @@ def act(idea_id: int, action: str):
                 return back
             form.form_errors.append(error.message)
         else:
+            remember(current_user, key, url_for("ideas.show", idea_id=idea.id))
             db.session.commit()
             flash(spec.done, "success")
             return redirect(safe_next(url_for("ideas.show", idea_id=idea.id)))
@@ -220,11 +226,16 @@ def post_update(commitment_id: int):
     commitment = queries.get_commitment_or_404(commitment_id)
     form = forms.CommitmentUpdateForm(prefix="update")
     if form.validate_on_submit():
+        if repeat := first_result(current_user, form.form_key.data):
+            flash(_("You had sent this already: here it is."), "success")
+            return redirect(repeat)
         try:
             lifecycle.post_commitment_update(commitment, current_user, form.body.data)
         except DomainError as error:
             flash(error.message, "error")
         else:
+            at = url_for("ideas.show", idea_id=commitment.idea_id) + "#commitments"
+            remember(current_user, form.form_key.data, at)
             db.session.commit()
             flash(_("Your update is posted."), "success")
     else:

@@ -5,6 +5,7 @@ import threading
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import func, select
 
 from suggestions.extensions import db
@@ -285,3 +286,81 @@ def test_the_outbox_page_shows_failures_but_not_who_an_anonymous_author_is(
     assert "hidden.author" not in page
     # Delivered mail is only counted, never listed: it would show who follows what.
     assert org.head.email not in page
+
+
+class WorkerKilled(BaseException):
+    """Stands in for kill -9: nothing after it runs, no handler catches it."""
+
+
+def test_a_worker_killed_mid_batch_repeats_at_most_one_mail_and_the_rest_go_soon(
+    app, org, smtp_server, clock, monkeypatch
+):
+    from suggestions.notify import mailer
+
+    people = [make_user(department=org.sales) for _ in range(8)]
+    idea = make_idea(org.other_employee, department=org.sales)
+    for person in people:
+        idea_rules.set_vote(idea, person, True)
+    db.session.commit()
+    change_status(idea, org.other_head, IdeaStatus.IN_REVIEW)
+    total = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert total == 10
+    db.session.commit()
+    really_send, sent = mailer._send_one, []
+
+    def killed_after_the_third(smtp, message):
+        really_send(smtp, message)
+        sent.append(message.id)
+        if len(sent) == 3:  # on the server, not yet recorded: the worst moment
+            raise WorkerKilled
+
+    monkeypatch.setattr(mailer, "_send_one", killed_after_the_third)
+    with app.app_context():
+        with pytest.raises(WorkerKilled):
+            outbox.run_once(batch_size=20)
+        db.session.remove()
+    monkeypatch.setattr(mailer, "_send_one", really_send)
+    assert len(smtp_server.received) == 3
+
+    assert outbox.message_lease() == timedelta(seconds=20)  # MAIL_TIMEOUT 5 s: 3 x 5 + 5
+    clock.advance(seconds=21)  # one message's lease, not the batch's (here 6 minutes)
+    assert f"{total - 2} sent" in send_mail(app)
+    recipients = [r for rcpts, _ in smtp_server.received for r in rcpts]
+    assert len(recipients) == total + 1  # the one mail in flight, again
+    assert max(recipients.count(r) for r in recipients) == 2
+    assert statuses() == {OutboxStatus.SENT: total}
+
+
+def test_a_mail_sent_on_a_later_try_keeps_the_error_of_the_earlier_one(
+    app, org, smtp_server, clock
+):
+    make_idea(org.employee, department=org.service)  # a mail to the head
+    smtp_server.stop()
+    assert "1 to retry" in send_mail(app)
+    smtp_server.start()
+    clock.advance(hours=1)
+    assert "1 sent" in send_mail(app)
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert message.status == OutboxStatus.SENT and message.attempts == 2
+    assert "Cannot reach the mail server" in message.last_error
+
+
+def test_the_outbox_page_lists_waiting_messages_without_their_recipients(
+    app, org, browser, smtp_server
+):
+    from suggestions.notify import queries
+
+    make_idea(org.employee, department=org.service)  # a mail to the head
+    make_idea(org.other_employee, department=org.sales)  # and one to the other head
+    smtp_server.stop()
+    assert "2 to retry" in send_mail(app)
+    browser.login(org.admin)
+    page = browser.get("/admin/outbox").get_data(as_text=True)
+    waiting = page[page.index('id="waiting"') :]
+    assert waiting.count("Cannot reach the mail server") == 2 and "Nothing is waiting" not in page
+    assert org.head.email not in page and org.other_head.email not in page
+    first = queries.waiting_messages(None, per_page=1)
+    second = queries.waiting_messages(first.next_before, per_page=1)
+    assert len(first.items) == len(second.items) == 1 and second.next_before is None
+    assert first.items[0].id < second.items[0].id
+    assert browser.get(f"/admin/outbox?waiting_after={first.next_before}").status_code == 200
