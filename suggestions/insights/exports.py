@@ -23,6 +23,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
@@ -77,6 +78,13 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def xlsx_text(text: str) -> str:
+    """Text a workbook can hold. XML 1.0 has no place for most control characters (NUL,
+    bell, ESC...): openpyxl refuses them and the whole export would fail, so each becomes
+    U+FFFD. Titles saved before input refused them still export."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+
+
 def _xlsx_value(sheet, value: Any):
     """A value as a workbook cell. Plain values are written as they are; only text that
     openpyxl would store as a formula, and dates (for their format), need a cell object."""
@@ -90,7 +98,7 @@ def _xlsx_value(sheet, value: Any):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "yyyy-mm-dd"
         return cell
-    value = str(value)
+    value = xlsx_text(str(value))
     if value.startswith("="):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # text stays text: "=1+1" is not a formula here
@@ -138,10 +146,10 @@ def xlsx_response(filename: str, tables: Iterable[Table]) -> Response:
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for table in tables:
-        sheet = workbook.create_sheet(title=table.sheet[:31])
+        sheet = workbook.create_sheet(title=xlsx_text(table.sheet)[:31])
         header = []
         for name in table.header:
-            cell = WriteOnlyCell(sheet, value=str(name))
+            cell = WriteOnlyCell(sheet, value=xlsx_text(str(name)))
             cell.font = bold
             header.append(cell)
         sheet.append(header)
