@@ -25,6 +25,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    # Before any route is added: every <int:...> is bounded to the ids a database can hold.
+    from .inputs import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
 
     from . import database  # noqa: F401  (SQLite pragmas and BEGIN IMMEDIATE)
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..auth.policy import can, require
 from ..errors import DomainError
 from ..extensions import db
+from ..inputs import bounded_int
 from ..org.models import Category, Department
 from ..org.queries import category_choices, department_choices
 from ..safety import is_htmx, safe_next
@@ -102,7 +103,7 @@ def render_idea(idea: Idea, comment_form: CommentForm | None = None, status: int
     for part in idea_page_parts:
         context.update(part(idea))
     context.update(parts)
-    comments = queries.comments(idea, request.args.get("comments", 1, type=int))
+    comments = queries.comments(idea, request.args.get("comments", 1, type=bounded_int))
     may_triage = can(current_user, "idea.see_duplicate_hints", idea)
     hints = search.similar_ideas(idea) if may_triage else []
     return render_template(

@@ -14,6 +14,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..ideas import queries as idea_queries
 from ..ideas.forms import ActionForm
+from ..inputs import bounded_int
 from ..safety import is_htmx, safe_next
 from . import bp, inbox, outbox, queries, rules, webhooks
 from .forms import DELIVERY_LABELS, FollowForm, WebhookForm, preferences_form
@@ -24,7 +25,7 @@ from .models import Delivery
 
 @bp.get("/notifications")
 def list_notifications():
-    page = queries.notifications_page(current_user, request.args.get("before", type=int))
+    page = queries.notifications_page(current_user, request.args.get("before", type=bounded_int))
     return render_template("notify/list.html", page=page, action_form=ActionForm())
 
 
@@ -167,7 +168,7 @@ def shown_error(message) -> str | None:
 def admin_outbox():
     """Failed messages, one by one; the rest as counts only. Who got which mail when would
     tell who follows (so: voted for) which idea, and that is nobody's business."""
-    page = queries.failed_messages(request.args.get("before", type=int))
+    page = queries.failed_messages(request.args.get("before", type=bounded_int))
     return render_template(
         "notify/admin_outbox.html", page=page, counts=queries.outbox_counts(),
         action_form=ActionForm(), shown_error=shown_error,

@@ -328,9 +328,9 @@ def _check_amount(amount: Decimal) -> None:
 
 
 def _money(amount: Decimal) -> str:
-    from flask_babel import format_currency
+    from ..inputs import format_money
 
-    return format_currency(amount, org_settings().currency)
+    return format_money(amount, org_settings().currency)
 
 
 def mark_duplicate(
