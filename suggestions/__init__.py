@@ -52,6 +52,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import cli, notify, pages, templating
 
     pages.init_app(app)
+    from .safety import refuse_nul_bytes
+
+    app.before_request(refuse_nul_bytes)
     templating.init_app(app)
     cli.init_app(app)
     notify.init_app(app)  # signal listeners, worker commands, the bell

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import abort, request
 
 
 def is_htmx() -> bool:
@@ -32,3 +32,15 @@ def safe_next(default: str) -> str:
     ):
         return target
     return default
+
+
+def refuse_nul_bytes() -> None:
+    """A request whose query string or form holds a NUL byte is a 400 (``before_request``).
+
+    No browser sends NUL from a text field, no text here has a use for it, and PostgreSQL
+    cannot store it in a text column: without this guard a NUL in a comment or a search
+    would be a 500 there, and a different answer on SQLite."""
+    for values in (request.args, request.form):
+        for value in values.values():
+            if "\x00" in value:
+                abort(400)
