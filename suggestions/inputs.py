@@ -105,8 +105,11 @@ class MoneyField(DecimalField):
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
+        raw = valuelist[0].strip()
+        if "," in raw and "." not in raw:  # "1200,50", as German speakers write it
+            raw = raw.replace(",", ".")
         try:
-            amount = Decimal(valuelist[0].strip())
+            amount = Decimal(raw)
         except (InvalidOperation, ValueError):
             self.data = None
             raise ValueError(_l("Please enter an amount, e.g. 1200 or 1200.50.")) from None

@@ -362,3 +362,29 @@ def test_a_range_to_the_end_of_the_calendar_is_explained(world):
         assert response.status_code == 200
         assert "Please choose a day between 1970 and 2199." in body
         assert _get(world, "leader", f"/insights/figures.csv?{args}")[0].status_code == 200
+
+
+def test_amounts_stored_before_the_bounds_cannot_break_a_page(world):
+    from decimal import Decimal
+
+    from suggestions.inputs import format_money
+
+    with world.app.test_request_context():
+        for stored in (Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"), Decimal("1e30")):
+            assert format_money(stored, "EUR") == "?"
+        assert format_money(Decimal("1200.5"), "EUR") == "€1,200.50"
+
+
+def test_an_amount_may_be_written_with_a_decimal_comma(world):
+    with world.app.app_context():
+        form = _form_for("/admin/departments/new", world)
+        response, _body = _post(
+            world, "admin", "/admin/departments/new", form | {"decision_budget": "1200,50"}
+        )
+        assert response.status_code == 302
+        from suggestions.org.models import Department
+
+        saved = db.session.scalars(select(Department).where(Department.name == "Logistics")).one()
+        assert str(saved.decision_budget) == "1200.50"
+        db.session.delete(saved)
+        db.session.commit()

@@ -137,10 +137,14 @@ def may_accept(idea: Idea, user: User) -> bool:
     budget and not handed to leadership."""
     if can(user, "idea.decide_any_cost", idea):
         return True
+    cost, budget = idea.estimated_cost, decision_budget(idea.owning_department)
     return (
         idea.escalated_at is None
-        and idea.estimated_cost is not None
-        and idea.estimated_cost <= decision_budget(idea.owning_department)
+        and cost is not None
+        # A NaN stored before amounts were bounded cannot be compared: not within budget.
+        and Decimal(cost).is_finite()
+        and Decimal(budget).is_finite()
+        and cost <= budget
     )
 
 
