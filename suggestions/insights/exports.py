@@ -14,12 +14,12 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from flask import Response, current_app, stream_with_context, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_timezone
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -51,6 +51,27 @@ class Table:
 
 def row_cap() -> int:
     return int(current_app.config.get("INSIGHTS_EXPORT_MAX_ROWS", EXPORT_ROW_CAP))
+
+
+# -- time --------------------------------------------------------------------------------------
+
+
+def zone_name() -> str:
+    """The organisation's time zone, as the pages use it (e.g. Europe/Berlin)."""
+    return str(get_timezone())
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """A stored moment (UTC, naive) as the organisation's wall-clock time, naive again: Excel
+    has no time zones, so the column header names the zone instead."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC).astimezone(get_timezone()).replace(tzinfo=None)
+
+
+def zoned(header: str) -> str:
+    """A column header for local times: "Submitted (Europe/Berlin)"."""
+    return f"{header} ({zone_name()})"
 
 
 # -- cells -------------------------------------------------------------------------------------
@@ -168,11 +189,11 @@ def xlsx_response(filename: str, tables: Iterable[Table]) -> Response:
 def idea_header() -> list[str]:
     return [
         _("Number"), _("Title"), _("Status"), _("Category"), _("Department"),
-        _("Affected departments"), _("Author"), _("Author's department"), _("Submitted"),
-        _("First response"), _("Decided"), _("Implemented on"), _("Days to first response"),
-        _("Days to decision"), _("Votes"), _("Comments"), _("Estimated cost"),
-        _("Hours lost per month"), _("Customer-facing"), _("Done by the author themselves"),
-        _("Link"),
+        _("Affected departments"), _("Author"), _("Author's department"),
+        zoned(_("Submitted")), zoned(_("First response")), zoned(_("Decided")),
+        _("Implemented on"), _("Days to first response"), _("Days to decision"), _("Votes"),
+        _("Comments"), _("Estimated cost"), _("Hours lost per month"), _("Customer-facing"),
+        _("Done by the author themselves"), _("Link"),
     ]  # fmt: skip
 
 
@@ -209,7 +230,7 @@ def idea_row(row, affected: list[str], locale: str, link_prefix: str) -> list[An
     return [
         idea_id, title, str(STATUS_LABELS.get(status, status)),
         category_de if locale == "de" else category_en, department, ", ".join(affected), author,
-        author_department, created, responded, decided, implemented_on,
+        author_department, local(created), local(responded), local(decided), implemented_on,
         _days(created, responded), _days(created, decided), votes, comments, cost, hours,
         customer_facing, empowered, f"{link_prefix}{idea_id}",
     ]  # fmt: skip
@@ -288,7 +309,7 @@ def dashboard_tables(
         Table(
             _("Period"),
             _("Period"),
-            [_("From"), _("To"), _("Departments"), _("Figures as of")],
+            [_("From"), _("To"), _("Departments"), zoned(_("Figures as of"))],
             [
                 [
                     scope.start.date(),
@@ -296,7 +317,7 @@ def dashboard_tables(
                     ", ".join(d.departments.values())
                     if scope.department_ids is not None
                     else _("All departments"),
-                    as_of.replace(second=0, microsecond=0),
+                    local(as_of.replace(second=0, microsecond=0)),
                 ]
             ],
         ),  # fmt: skip
