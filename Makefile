@@ -36,7 +36,7 @@ test: install
 	  echo "NOTE: no Chromium found: the browser tests will be skipped (apt-get install chromium)."
 	@# The browser-free tests on every core (each worker has its own database), then the
 	@# browser journeys one at a time. Exit code 5 is "nothing selected" (e.g. PYTEST_ARGS).
-	$(BIN)/python -m pytest -n auto -m "not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Everything, dev extras included (tests, lint); `make install-run` only what serving needs.

@@ -25,6 +25,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    # Before any route is added: every <int:...> is bounded to the ids a database can hold.
+    from .inputs import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
 
     from . import database  # noqa: F401  (SQLite pragmas and BEGIN IMMEDIATE)
 
@@ -32,6 +36,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    from .auth.limits import warn_at_start
+
+    warn_at_start(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -48,6 +55,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import cli, notify, pages, templating
 
     pages.init_app(app)
+    from .safety import refuse_nul_bytes
+
+    app.before_request(refuse_nul_bytes)
     templating.init_app(app)
     cli.init_app(app)
     notify.init_app(app)  # signal listeners, worker commands, the bell

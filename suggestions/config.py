@@ -101,6 +101,8 @@ DEFAULTS: dict[str, Any] = {
     "DIGEST_MAX_ITEMS": 30,
     # Webhooks: plain http:// and internal addresses only for these hosts or networks.
     "WEBHOOK_ALLOWED_HOSTS": [],
+    # Ports webhooks may use besides 443 (allow-listed hosts may use any).
+    "WEBHOOK_ALLOWED_PORTS": [],
     "WEBHOOK_TIMEOUT": 5,
     # Stemming for search: "de" or "en". Unset: the default language. After changing it, run
     # `flask --app suggestions rebuild-search-index`.

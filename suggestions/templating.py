@@ -12,7 +12,7 @@ import flask_babel
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_currency, format_decimal, get_locale, get_timezone, get_translations
+from flask_babel import format_decimal, get_locale, get_timezone, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -22,6 +22,7 @@ from .auth.forms import ROLE_LABELS
 from .auth.policy import can
 from .ideas.labels import EVENT_LABELS, SORT_LABELS, STATUS_LABELS
 from .ideas.models import Idea, IdeaEvent
+from .inputs import format_money
 from .org.queries import org_settings
 from .text import render_markdown
 from .timeutil import now
@@ -215,9 +216,7 @@ def init_app(app: Flask) -> None:
         role_label=label_filter(ROLE_LABELS),
         category_label=lambda category: category.label(locale()) if category else "",
         age=relative_age,
-        money=lambda value: (
-            format_currency(value, org_settings().currency) if value is not None else ""
-        ),
+        money=lambda value: format_money(value, org_settings().currency),
         commitment_label=label_filter(COMMITMENT_LABELS),
     )
     app.jinja_env.globals.update(

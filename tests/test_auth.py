@@ -122,6 +122,53 @@ def test_sign_in_attempts_are_rate_limited_per_account(browser, org):
     )
 
 
+def test_someone_elses_failures_do_not_lock_the_usual_browser_out(browser, new_browser, org):
+    browser.login(org.employee)
+    browser.logout()
+    stranger = new_browser()
+    stranger.get("/login")
+    for _ in range(4):  # with the owner's own sign-in: the account's 5 attempts a minute
+        failed = stranger.post("/login", {"email": org.employee.email, "password": "guess"})
+        assert failed.status_code == 401
+    # The stranger is locked out of this account; its owner, in their usual browser, is not.
+    assert (
+        stranger.post("/login", {"email": org.employee.email, "password": PASSWORD}).status_code
+        == 429
+    )
+    browser.get("/login")
+    response = browser.post("/login", {"email": org.employee.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_a_forged_device_cookie_does_not_lift_the_account_limit(browser, org):
+    browser.client.set_cookie("freiraum_device", "forged")
+    browser.get("/login")
+    for _ in range(5):
+        browser.post("/login", {"email": org.employee.email, "password": "guess"})
+    response = browser.post("/login", {"email": org.employee.email, "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_per_process_limits_are_warned_about_at_start_and_to_the_admin(
+    app, browser, org, monkeypatch, caplog
+):
+    from suggestions.auth import limits
+
+    monkeypatch.setenv("GUNICORN_WORKERS", "2")
+    app.config["FREIRAUM_ENV"] = "production"
+    with caplog.at_level("WARNING"):
+        limits.warn_at_start(app)
+    assert "counts in each of up to 2 worker processes" in caplog.text
+    browser.login(org.admin)
+    warning = "Sign-in limits are counted in each server process"
+    assert warning in browser.get("/admin/settings").get_data(as_text=True)
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379"
+    assert warning not in browser.get("/admin/settings").get_data(as_text=True)
+    app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+    monkeypatch.setenv("GUNICORN_WORKERS", "1")
+    assert not limits.per_process_warning(app)
+
+
 def test_change_password_signs_out_other_devices(browser, new_browser, org):
     laptop, phone = browser, new_browser()
     laptop.login(org.employee)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from ..errors import DomainError
 from ..extensions import db
 from ..ideas.forms import ActionForm
+from ..inputs import bounded_int
 from ..org.models import Department
 from ..org.queries import department_choices
 from ..pagination import paginate
@@ -38,7 +39,7 @@ def admin_users():
     if search:
         pattern = f"%{search.lower()}%"
         query = query.where(or_(User.email.like(pattern), User.display_name.ilike(f"%{search}%")))
-    page = paginate(query, request.args.get("page", 1, type=int))
+    page = paginate(query, request.args.get("page", 1, type=bounded_int))
     return render_template(
         "admin/users.html", page=page, search=search, roles=ROLE_LABELS, action_form=ActionForm()
     )

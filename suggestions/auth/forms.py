@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from ..inputs import SingleLine
 from .models import Role
 
 ROLE_LABELS = {
@@ -67,9 +68,10 @@ class UserForm(FlaskForm):
             _required(),
             Email(message=_l("Please enter a valid email address.")),
             Length(max=254),
+            SingleLine(),
         ],
     )
-    display_name = StringField(_l("Name"), validators=[_required(), Length(max=120)])
+    display_name = StringField(_l("Name"), validators=[_required(), Length(max=120), SingleLine()])
     department = SelectField(_l("Department"), coerce=int)
     role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)

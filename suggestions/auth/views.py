@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from ..errors import DomainError
 from ..extensions import db, limiter, login_email_key, login_manager
 from ..safety import is_htmx, safe_next
-from . import accounts, bp, reset
+from . import accounts, bp, limits, reset
 from .forms import AccountForm, ForgotPasswordForm, LoginForm, PasswordForm, ResetPasswordForm
 from .models import User
 
@@ -60,7 +60,9 @@ def _account_limits():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limits, methods=["POST"])
-@limiter.limit(_account_limits, methods=["POST"], key_func=login_email_key)
+@limiter.limit(
+    _account_limits, methods=["POST"], key_func=login_email_key, exempt_when=limits.usual_browser
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("ideas.list_ideas"))
@@ -75,7 +77,9 @@ def login():
             session.clear()
             session.permanent = True
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(url_for("ideas.list_ideas")))
+            response = redirect(safe_next(url_for("ideas.list_ideas")))
+            limits.remember_device(response, form.email.data)
+            return response
     form.password.data = None
     return render_template("auth/login.html", form=form), 200 if not form.errors else 401
 

@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..inputs import BoundedIntegerField, SingleLine
 from ..onetime import OneTimeKeyField
 
 LONG_TEXT = 10000
@@ -37,6 +37,7 @@ class IdeaForm(FlaskForm):
         validators=[
             _required(),
             Length(min=5, max=150, message=_l("Use between 5 and 150 characters.")),
+            SingleLine(),
         ],
         description=_l("One sentence a colleague understands at a glance."),
     )
@@ -68,7 +69,7 @@ class IdeaForm(FlaskForm):
     affected_departments = MultiCheckboxField(
         _l("Also affects"), coerce=int, validators=[Optional()]
     )
-    hours_lost_per_month = IntegerField(
+    hours_lost_per_month = BoundedIntegerField(
         _l("Hours lost per month (estimate)"),
         validators=[
             Optional(),

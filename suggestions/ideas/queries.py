@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
 from ..extensions import db
+from ..inputs import bounded_int, in_db_range
 from . import search
 from .models import Comment, Idea, IdeaEvent, IdeaStatus, Vote
 
@@ -62,12 +63,12 @@ class IdeaFilter:
         after = None if q else _cursor(args.get("after"), sort)
         return cls(
             status=status if status in set(IdeaStatus) else None,
-            department_id=args.get("department", type=int),
-            category_id=args.get("category", type=int),
+            department_id=args.get("department", type=bounded_int),
+            category_id=args.get("category", type=bounded_int),
             mine=args.get("mine") == "1",
             overdue=args.get("overdue") == "1",
             sort=sort,
-            page=max(1, min(args.get("page", 1, type=int) or 1, 1_000_000)),
+            page=max(1, min(args.get("page", 1, type=bounded_int) or 1, 1_000_000)),
             q=q,
             after=after,
             before=None if after or q else _cursor(args.get("before"), sort),
@@ -104,7 +105,7 @@ def _cursor(value: str | None, sort: str) -> tuple[int, ...] | None:
         numbers = tuple(int(part) for part in parts)
     except ValueError:
         return None
-    return numbers if all(abs(n) < 2**62 for n in numbers) else None
+    return numbers if all(in_db_range(n) for n in numbers) else None
 
 
 def _cursor_text(cursor: tuple[int, ...] | None) -> str | None:

@@ -12,6 +12,7 @@ from ..auth.policy import can, require
 from ..database import commit_keeping_loaded
 from ..errors import DomainError
 from ..extensions import db
+from ..inputs import bounded_int
 from ..onetime import first_result, remember
 from ..org.models import Category, Department
 from ..org.queries import category_choices, department_choices
@@ -108,7 +109,7 @@ def render_idea(idea: Idea, comment_form: CommentForm | None = None, status: int
     for part in idea_page_parts:
         context.update(part(idea))
     context.update(parts)
-    comments = queries.comments(idea, request.args.get("comments", 1, type=int))
+    comments = queries.comments(idea, request.args.get("comments", 1, type=bounded_int))
     may_triage = can(current_user, "idea.see_duplicate_hints", idea)
     hints = search.similar_ideas(idea) if may_triage else []
     return render_template(

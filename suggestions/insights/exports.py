@@ -14,15 +14,16 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from flask import Response, current_app, stream_with_context, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_timezone
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
@@ -52,6 +53,27 @@ def row_cap() -> int:
     return int(current_app.config.get("INSIGHTS_EXPORT_MAX_ROWS", EXPORT_ROW_CAP))
 
 
+# -- time --------------------------------------------------------------------------------------
+
+
+def zone_name() -> str:
+    """The organisation's time zone, as the pages use it (e.g. Europe/Berlin)."""
+    return str(get_timezone())
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """A stored moment (UTC, naive) as the organisation's wall-clock time, naive again: Excel
+    has no time zones, so the column header names the zone instead."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC).astimezone(get_timezone()).replace(tzinfo=None)
+
+
+def zoned(header: str) -> str:
+    """A column header for local times: "Submitted (Europe/Berlin)"."""
+    return f"{header} ({zone_name()})"
+
+
 # -- cells -------------------------------------------------------------------------------------
 
 
@@ -77,6 +99,13 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def xlsx_text(text: str) -> str:
+    """Text a workbook can hold. XML 1.0 has no place for most control characters (NUL,
+    bell, ESC...): openpyxl refuses them and the whole export would fail, so each becomes
+    U+FFFD. Titles saved before input refused them still export."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+
+
 def _xlsx_value(sheet, value: Any):
     """A value as a workbook cell. Plain values are written as they are; only text that
     openpyxl would store as a formula, and dates (for their format), need a cell object."""
@@ -90,7 +119,7 @@ def _xlsx_value(sheet, value: Any):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(value, datetime) else "yyyy-mm-dd"
         return cell
-    value = str(value)
+    value = xlsx_text(str(value))
     if value.startswith("="):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # text stays text: "=1+1" is not a formula here
@@ -138,10 +167,10 @@ def xlsx_response(filename: str, tables: Iterable[Table]) -> Response:
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for table in tables:
-        sheet = workbook.create_sheet(title=table.sheet[:31])
+        sheet = workbook.create_sheet(title=xlsx_text(table.sheet)[:31])
         header = []
         for name in table.header:
-            cell = WriteOnlyCell(sheet, value=str(name))
+            cell = WriteOnlyCell(sheet, value=xlsx_text(str(name)))
             cell.font = bold
             header.append(cell)
         sheet.append(header)
@@ -160,11 +189,11 @@ def xlsx_response(filename: str, tables: Iterable[Table]) -> Response:
 def idea_header() -> list[str]:
     return [
         _("Number"), _("Title"), _("Status"), _("Category"), _("Department"),
-        _("Affected departments"), _("Author"), _("Author's department"), _("Submitted"),
-        _("First response"), _("Decided"), _("Implemented on"), _("Days to first response"),
-        _("Days to decision"), _("Votes"), _("Comments"), _("Estimated cost"),
-        _("Hours lost per month"), _("Customer-facing"), _("Done by the author themselves"),
-        _("Link"),
+        _("Affected departments"), _("Author"), _("Author's department"),
+        zoned(_("Submitted")), zoned(_("First response")), zoned(_("Decided")),
+        _("Implemented on"), _("Days to first response"), _("Days to decision"), _("Votes"),
+        _("Comments"), _("Estimated cost"), _("Hours lost per month"), _("Customer-facing"),
+        _("Done by the author themselves"), _("Link"),
     ]  # fmt: skip
 
 
@@ -201,7 +230,7 @@ def idea_row(row, affected: list[str], locale: str, link_prefix: str) -> list[An
     return [
         idea_id, title, str(STATUS_LABELS.get(status, status)),
         category_de if locale == "de" else category_en, department, ", ".join(affected), author,
-        author_department, created, responded, decided, implemented_on,
+        author_department, local(created), local(responded), local(decided), implemented_on,
         _days(created, responded), _days(created, decided), votes, comments, cost, hours,
         customer_facing, empowered, f"{link_prefix}{idea_id}",
     ]  # fmt: skip
@@ -280,7 +309,7 @@ def dashboard_tables(
         Table(
             _("Period"),
             _("Period"),
-            [_("From"), _("To"), _("Departments"), _("Figures as of")],
+            [_("From"), _("To"), _("Departments"), zoned(_("Figures as of"))],
             [
                 [
                     scope.start.date(),
@@ -288,7 +317,7 @@ def dashboard_tables(
                     ", ".join(d.departments.values())
                     if scope.department_ids is not None
                     else _("All departments"),
-                    as_of.replace(second=0, microsecond=0),
+                    local(as_of.replace(second=0, microsecond=0)),
                 ]
             ],
         ),  # fmt: skip

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
+from ..inputs import DayWithinReach
 from .metrics import MAX_RANGE_DAYS
 
 RANGES = {
@@ -28,8 +29,8 @@ class DashboardForm(FlaskForm):
         csrf = False
 
     range = SelectField(_l("Period"), choices=list(RANGES.items()), default=DEFAULT_RANGE)
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional(), DayWithinReach()])
+    end = DateField(_l("To"), validators=[Optional(), DayWithinReach()])
     department = SelectField(
         _l("Department"), coerce=lambda v: int(v) if v not in (None, "") else None,
         validators=[Optional()],
@@ -42,6 +43,8 @@ class DashboardForm(FlaskForm):
         first, last = self.start.data, self.end.data
         if first is None or last is None:
             self.start.errors = [*self.start.errors, _l("Please choose both days.")]
+            return False
+        if self.start.errors or self.end.errors:  # days out of reach (before 1970, after 2199)
             return False
         if first > last:
             self.end.errors = [*self.end.errors, _l("The last day is before the first day.")]

@@ -24,6 +24,7 @@ from ..extensions import db
 from ..ideas import queries as idea_queries
 from ..ideas.labels import STATUS_LABELS
 from ..ideas.models import Idea
+from ..inputs import bounded_int
 from ..org.models import Department
 from ..org.queries import org_settings
 from ..templating import locale
@@ -143,7 +144,7 @@ def export_ideas(fmt: str):
 
 @bp.get("/you-said-we-did")
 def you_said_we_did():
-    page = max(1, min(request.args.get("page", 1, type=int) or 1, changes.MAX_PAGE))
+    page = max(1, min(request.args.get("page", 1, type=bounded_int) or 1, changes.MAX_PAGE))
     found = changes.implemented_changes(page)
     return render_template(
         "insights/you_said_we_did.html", page=found,

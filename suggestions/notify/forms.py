@@ -8,6 +8,7 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..ideas.forms import MultiCheckboxField
+from ..inputs import SingleLine
 from .models import Delivery
 from .rules import PREFERENCES, Preference
 from .webhooks import EVENTS
@@ -49,12 +50,20 @@ def preferences_form(
 class WebhookForm(FlaskForm):
     name = StringField(
         _l("Name"),
-        validators=[DataRequired(message=_l("Please fill in this field.")), Length(max=120)],
+        validators=[
+            DataRequired(message=_l("Please fill in this field.")),
+            Length(max=120),
+            SingleLine(),
+        ],
         description=_l("For you: which channel this is, e.g. “Teams: Customer Service”."),
     )
     url = StringField(
         _l("Address (URL)"),
-        validators=[DataRequired(message=_l("Please fill in this field.")), Length(max=2000)],
+        validators=[
+            DataRequired(message=_l("Please fill in this field.")),
+            Length(max=2000),
+            SingleLine(),
+        ],
         description=_l("The incoming webhook address of the channel. It must start with https://."),
     )
     secret = StringField(
@@ -62,6 +71,7 @@ class WebhookForm(FlaskForm):
         validators=[
             Optional(),
             Length(min=16, max=200, message=_l("Use between 16 and 200 characters.")),
+            SingleLine(),
         ],
         description=_l(
             "Signs every call (HMAC-SHA256). Leave empty to keep the current one; a new webhook "

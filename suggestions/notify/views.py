@@ -14,6 +14,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..ideas import queries as idea_queries
 from ..ideas.forms import ActionForm
+from ..inputs import bounded_int
 from ..safety import is_htmx, safe_next
 from . import bp, inbox, outbox, queries, rules, webhooks
 from .forms import DELIVERY_LABELS, FollowForm, WebhookForm, preferences_form
@@ -24,7 +25,7 @@ from .models import Delivery
 
 @bp.get("/notifications")
 def list_notifications():
-    page = queries.notifications_page(current_user, request.args.get("before", type=int))
+    page = queries.notifications_page(current_user, request.args.get("before", type=bounded_int))
     return render_template("notify/list.html", page=page, action_form=ActionForm())
 
 
@@ -175,8 +176,8 @@ def admin_outbox():
     (what, since when, how many tries, the last error); sent ones as counts only. Who got
     which mail when would tell who follows (so: voted for) which idea, and that is nobody's
     business."""
-    page = queries.failed_messages(request.args.get("before", type=int))
-    waiting = queries.waiting_messages(request.args.get("waiting_after", type=int))
+    page = queries.failed_messages(request.args.get("before", type=bounded_int))
+    waiting = queries.waiting_messages(request.args.get("waiting_after", type=bounded_int))
     return render_template(
         "notify/admin_outbox.html", page=page, waiting=waiting, counts=queries.outbox_counts(),
         action_form=ActionForm(), shown_error=shown_error, address_free_error=address_free_error,

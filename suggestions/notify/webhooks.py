@@ -92,10 +92,41 @@ def _address_allow_listed(address: ipaddress._BaseAddress) -> bool:
     return False
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits: NAT64 (well-known and
+# local-use) and IPv4-compatible ``::a.b.c.d``. A gateway turns them into that IPv4 address.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(address: ipaddress._BaseAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 spelling leads to (mapped, compatible, NAT64, 6to4, Teredo)."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return None
+    if address.ipv4_mapped:
+        return address.ipv4_mapped
+    if address.sixtofour:
+        return address.sixtofour
+    if address.teredo:
+        return address.teredo[1]  # the client behind the relay
+    if any(address in net for net in _NAT64) or address in _IPV4_COMPATIBLE:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def _public(address: ipaddress._BaseAddress) -> bool:
+    """Globally reachable, and so is any IPv4 address the spelling embeds: ``[::127.0.0.1]``,
+    ``[64:ff9b::a00:1]`` or ``[2002:a00:1::]`` reach inside as surely as 127.0.0.1 does."""
+    inner = embedded_ipv4(address)
+    if inner is not None and not (inner.is_global and not inner.is_multicast):
+        return False
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+        return True  # ::ffff:0:0/96 itself is not "global": its IPv4 address decides
     return address.is_global and not address.is_multicast
+
+
+def allowed_ports() -> set[int]:
+    """443, and the ports an operator listed (``WEBHOOK_ALLOWED_PORTS``)."""
+    return {443, *(int(p) for p in current_app.config.get("WEBHOOK_ALLOWED_PORTS") or [])}
 
 
 class UnsafeURL(DomainError):
@@ -124,7 +155,12 @@ def check_url(url: str) -> tuple[str, str, int]:
         raise UnsafeURL(
             _l("Use https://. Plain http:// is possible only for hosts the operator allow-listed.")
         )
-    return scheme, host, port or (443 if scheme == "https" else 80)
+    port = port or (443 if scheme == "https" else 80)
+    # Other ports are where internal services listen (databases, admin consoles): only 443,
+    # the ports an operator listed, and any port of a host the operator allow-listed.
+    if port not in allowed_ports() and not host_allow_listed(host):
+        raise UnsafeURL(_l("Webhooks can use port 443 only, unless the operator allows another."))
+    return scheme, host, port
 
 
 def resolve(host: str, port: int) -> list[str]:

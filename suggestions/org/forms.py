@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from ..inputs import MoneyField, SingleLine
 
 
 def _required():
@@ -11,19 +13,22 @@ def _required():
 
 
 class DepartmentForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[_required(), Length(max=120)])
-    decision_budget = DecimalField(
+    name = StringField(_l("Name"), validators=[_required(), Length(max=120), SingleLine()])
+    decision_budget = MoneyField(
         _l("Decision budget"),
-        places=2,
-        validators=[Optional(), NumberRange(min=0, message=_l("A budget cannot be negative."))],
+        validators=[Optional()],
         description=_l("Up to this cost the head decides alone. Empty: the organisation default."),
     )
     heads = SelectMultipleField(_l("Heads"), coerce=int, validators=[Optional()])
 
 
 class CategoryForm(FlaskForm):
-    name_en = StringField(_l("Name (English)"), validators=[_required(), Length(max=80)])
-    name_de = StringField(_l("Name (German)"), validators=[_required(), Length(max=80)])
+    name_en = StringField(
+        _l("Name (English)"), validators=[_required(), Length(max=80), SingleLine()]
+    )
+    name_de = StringField(
+        _l("Name (German)"), validators=[_required(), Length(max=80), SingleLine()]
+    )
     position = IntegerField(
         _l("Position in lists"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)]
     )
@@ -31,13 +36,9 @@ class CategoryForm(FlaskForm):
 
 
 def _amount(label, description):
-    return DecimalField(
+    return MoneyField(
         label,
-        places=2,
-        validators=[
-            InputRequired(message=_l("Please enter an amount.")),
-            NumberRange(min=0, max=9_999_999_999, message=_l("Enter an amount of 0 or more.")),
-        ],
+        validators=[InputRequired(message=_l("Please enter an amount."))],
         description=description,
     )
 
@@ -63,5 +64,8 @@ class SettingsForm(FlaskForm):
     )
     currency = StringField(
         _l("Currency (ISO code)"),
-        validators=[_required(), Length(min=3, max=3, message=_l("Three letters, e.g. EUR."))],
+        validators=[
+            _required(),
+            Regexp(r"^[A-Za-z]{3}$", message=_l("Three letters, e.g. EUR.")),
+        ],
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..auth.limits import per_process_warning
 from ..auth.models import Role, User
 from ..auth.policy import requires
 from ..errors import DomainError
@@ -113,4 +114,6 @@ def settings():
             flash(_("The settings are saved."), "success")
             return redirect(url_for("org.settings"))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/settings.html", form=form), status
+    return render_template(
+        "admin/settings.html", form=form, per_process_limits=per_process_warning(current_app)
+    ), status

@@ -7,18 +7,15 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
     HiddenField,
-    IntegerField,
     SelectField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..ideas.forms import LONG_TEXT
+from ..inputs import BoundedIntegerField, DayWithinReach, MoneyField
 from ..onetime import OneTimeKeyField
-
-_MAX_AMOUNT = 9_999_999_999
 
 
 def _required():
@@ -32,12 +29,10 @@ def _text(label, *, required: bool, description=None):
 
 
 def _amount(label, *, required: bool, description=None):
-    return DecimalField(
+    return MoneyField(
         label,
-        places=2,
         validators=[
             InputRequired(message=_l("Please enter an amount.")) if required else Optional(),
-            NumberRange(min=0, max=_MAX_AMOUNT, message=_l("Enter an amount of 0 or more.")),
         ],
         description=description,
     )
@@ -82,7 +77,8 @@ class AcceptForm(_RevisionForm):
     )
     promise = _text(_l("What will be done"), required=True)
     due_on = DateField(
-        _l("Due date"), validators=[InputRequired(message=_l("Please enter a date."))]
+        _l("Due date"),
+        validators=[InputRequired(message=_l("Please enter a date.")), DayWithinReach()],
     )
     note = _text(_l("Note (optional)"), required=False)
 
@@ -93,7 +89,8 @@ class ImplementForm(_RevisionForm):
         description=_l("In words everyone understands: what is different now?"),
     )  # fmt: skip
     implemented_on = DateField(
-        _l("In effect since"), validators=[InputRequired(message=_l("Please enter a date."))]
+        _l("In effect since"),
+        validators=[InputRequired(message=_l("Please enter a date.")), DayWithinReach()],
     )
 
 
@@ -102,7 +99,7 @@ class JustDoItForm(ImplementForm):
 
 
 class DuplicateForm(_RevisionForm):
-    survivor = IntegerField(
+    survivor = BoundedIntegerField(
         _l("Number of the idea that stays open"),
         validators=[
             InputRequired(message=_l("Please enter the number of an idea.")),

@@ -137,10 +137,14 @@ def may_accept(idea: Idea, user: User) -> bool:
     budget and not handed to leadership."""
     if can(user, "idea.decide_any_cost", idea):
         return True
+    cost, budget = idea.estimated_cost, decision_budget(idea.owning_department)
     return (
         idea.escalated_at is None
-        and idea.estimated_cost is not None
-        and idea.estimated_cost <= decision_budget(idea.owning_department)
+        and cost is not None
+        # A NaN stored before amounts were bounded cannot be compared: not within budget.
+        and Decimal(cost).is_finite()
+        and Decimal(budget).is_finite()
+        and cost <= budget
     )
 
 
@@ -328,9 +332,9 @@ def _check_amount(amount: Decimal) -> None:
 
 
 def _money(amount: Decimal) -> str:
-    from flask_babel import format_currency
+    from ..inputs import format_money
 
-    return format_currency(amount, org_settings().currency)
+    return format_money(amount, org_settings().currency)
 
 
 def mark_duplicate(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..auth.models import User
 from ..extensions import db
 from ..ideas.models import Idea
+from ..inputs import bounded_int
 from ..org.models import Department
 from ..org.queries import org_settings
 from ..timeutil import now
@@ -165,9 +166,9 @@ class CommitmentFilter:
         view = args.get("view")
         return cls(
             view=view if view in VIEWS else "all",
-            department_id=args.get("department", type=int),
-            owner_id=args.get("owner", type=int),
-            page=max(1, min(args.get("page", 1, type=int) or 1, 100_000)),
+            department_id=args.get("department", type=bounded_int),
+            owner_id=args.get("owner", type=bounded_int),
+            page=max(1, min(args.get("page", 1, type=bounded_int) or 1, 100_000)),
         )
 
     def query_args(self, **changes) -> dict:

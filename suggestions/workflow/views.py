@@ -18,6 +18,7 @@ from ..extensions import db
 from ..ideas import queries as idea_queries
 from ..ideas.models import Idea
 from ..ideas.views import idea_page_parts, render_idea
+from ..inputs import bounded_int
 from ..onetime import first_result, remember
 from ..org.models import Department
 from ..org.queries import department_choices, departments, org_settings
@@ -252,7 +253,7 @@ def post_update(commitment_id: int):
 def department_queue():
     everyone = can(current_user, "queue.leadership")
     own = [d.id for d in current_user.headed_departments]
-    chosen = request.args.get("department", type=int)
+    chosen = request.args.get("department", type=bounded_int)
     if everyone:
         ids = [chosen] if chosen else [d.id for d in departments()]
         choices = department_choices()
@@ -279,7 +280,7 @@ def leadership_queue():
 
 
 def _page() -> int:
-    return max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+    return max(1, min(request.args.get("page", 1, type=bounded_int) or 1, 10_000))
 
 
 def _page_url(number: int) -> str:

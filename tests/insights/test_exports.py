@@ -64,17 +64,18 @@ def test_idea_list_as_csv_with_the_list_filters(browser, june):
     header, *rows = read_csv(response)
     assert header == [
         "Number", "Title", "Status", "Category", "Department", "Affected departments", "Author",
-        "Author's department", "Submitted", "First response", "Decided", "Implemented on",
+        "Author's department", "Submitted (Europe/Berlin)", "First response (Europe/Berlin)",
+        "Decided (Europe/Berlin)", "Implemented on",
         "Days to first response", "Days to decision", "Votes", "Comments", "Estimated cost",
         "Hours lost per month", "Customer-facing", "Done by the author themselves", "Link",
     ]  # fmt: skip
     b5, b1 = june.ideas["B5"], june.ideas["B1"]
     assert rows == [
         [str(b5.id), "Idea B5", "Declined", "Red tape", "Beta", "Beta", "Person B2", "Beta",
-         "2026-06-02 09:00", "2026-06-04 09:00", "2026-07-03 09:00", "", "2,0", "31,0", "0",
+         "2026-06-02 11:00", "2026-06-04 11:00", "2026-07-03 11:00", "", "2,0", "31,0", "0",
          "0", "", "", "no", "no", f"http://localhost/ideas/{b5.id}"],
         [str(b1.id), "Idea B1", "Declined", "Red tape", "Beta", "Beta", "Person B2", "Beta",
-         "2026-06-10 09:00", "2026-06-14 09:00", "2026-06-14 09:00", "", "4,0", "4,0", "2",
+         "2026-06-10 11:00", "2026-06-14 11:00", "2026-06-14 11:00", "", "4,0", "4,0", "2",
          "1", "", "", "no", "no", f"http://localhost/ideas/{b1.id}"],
     ]  # fmt: skip
 
@@ -118,7 +119,8 @@ def test_idea_list_as_xlsx_matches_the_csv(browser, june):
     for x_row, c_row in zip(xlsx_rows[1:], csv_rows[1:], strict=True):
         assert str(x_row[0]) == c_row[0] and x_row[1] in (c_row[1], c_row[1].lstrip("'"))
     b5 = next(r for r in xlsx_rows if r[1] == "Idea B5")
-    assert b5[8].replace(second=0, microsecond=0) == datetime(2026, 6, 2, 9, 0)
+    # 09:00 UTC is 11:00 in Berlin in June: the export says so in the header.
+    assert b5[8].replace(second=0, microsecond=0) == datetime(2026, 6, 2, 11, 0)
     assert b5[12] == pytest.approx(2.0) and b5[13] == pytest.approx(31.0)
 
 
@@ -154,8 +156,8 @@ def test_dashboard_figures_as_csv(browser, june):
         "Votes and comments on other departments' ideas", "Estimated hours saved per month",
         "Open ideas with the most votes", "Open ideas waiting longest",
     ]  # fmt: skip
-    assert found["Period"][0][3] == "Figures as of"
-    assert found["Period"][1] == ["2026-06-01", "2026-06-30", "All departments", "2026-07-05 12:00"]
+    assert found["Period"][0][3] == "Figures as of (Europe/Berlin)"
+    assert found["Period"][1] == ["2026-06-01", "2026-06-30", "All departments", "2026-07-05 14:00"]
     assert dict(found["Ideas by status"][1:]) == {
         "New": "3", "In review": "3", "Needs details": "0", "Accepted": "0", "In progress": "0",
         "Implemented": "2", "Declined": "2", "Duplicate": "0", "Withdrawn": "1",

@@ -289,14 +289,15 @@ def test_exports_carry_the_figures_the_page_shows(browser, june):
         workbook_rows = _sheet(browser.get(f"/insights/figures.xlsx?{JUNE_ARGS}"), "Funnel")
     # The figures of the page (and their moment), not a newer count made for the export.
     assert sum(int(n) for _status, n in found["Ideas by status"][1:]) == 11
-    assert found["Period"][1][3] == "2026-07-05 12:00"
+    # The same moment as the page's "Figures as of 2:00 PM": the organisation's time zone.
+    assert found["Period"][1][3] == "2026-07-05 14:00"
     assert sum(n for _status, n in workbook_rows[1:]) == 11
     with travel_to(NOW + timedelta(minutes=6)):  # once they are worked out again: all agree
         page = text_of(browser.get(f"/insights?{JUNE_ARGS}").get_data(as_text=True))
         found = sections(read_csv(browser.get(f"/insights/figures.csv?{JUNE_ARGS}")))
     assert "12 ideas submitted in this period" in page
     assert sum(int(n) for _status, n in found["Ideas by status"][1:]) == 12
-    assert re.match(r"2026-07-05 12:0[6-7]", found["Period"][1][3])
+    assert re.match(r"2026-07-05 14:0[6-7]", found["Period"][1][3])
 
 
 def _sheet(response, name):

@@ -83,6 +83,67 @@ def test_unsafe_addresses_are_refused_at_configuration(app, org, url, message):
     assert db.session.scalars(select(Webhook)).all() == []
 
 
+@pytest.mark.parametrize("url", [
+    "https://[64:ff9b::7f00:1]/hook",  # NAT64, well-known prefix: 127.0.0.1
+    "https://[64:ff9b::a00:1]/hook",  # NAT64: 10.0.0.1
+    "https://[64:ff9b::a9fe:a9fe]/latest/meta-data",  # NAT64: 169.254.169.254
+    "https://[64:ff9b:1::c0a8:1]/hook",  # NAT64, local-use prefix: 192.168.0.1
+    "https://[2002:7f00:1::]/hook",  # 6to4: 127.0.0.1
+    "https://[2002:c0a8:1::1]/hook",  # 6to4: 192.168.0.1
+    "https://[::127.0.0.1]/hook",  # IPv4-compatible
+    "https://[::10.0.0.1]/hook",  # IPv4-compatible
+    "https://[::ffff:127.0.0.1]/hook",  # IPv4-mapped
+    "https://[::ffff:7f00:1]/hook",  # IPv4-mapped, hex spelling
+    "https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/hook",  # Teredo: client 10.0.0.1
+])  # fmt: skip
+def test_ipv6_spellings_of_internal_addresses_are_refused(app, org, url):
+    app.config["WEBHOOK_ALLOWED_HOSTS"] = []
+    with pytest.raises(DomainError, match="internal network"):
+        hook_for(org, url)
+    assert db.session.scalars(select(Webhook)).all() == []
+
+
+def test_an_ipv6_spelling_of_a_public_address_is_accepted(app, org):
+    app.config["WEBHOOK_ALLOWED_HOSTS"] = []
+    assert webhooks.resolve("64:ff9b::808:808", 443) == ["64:ff9b::808:808"]  # 8.8.8.8
+
+
+@pytest.mark.parametrize("url", [
+    "https://93.184.215.14:22/hook",
+    "https://93.184.215.14:8443/hook",
+    "https://93.184.215.14:6379/hook",
+    "https://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]:5432/hook",
+])  # fmt: skip
+def test_only_port_443_and_configured_ports_are_accepted(app, org, url):
+    app.config["WEBHOOK_ALLOWED_HOSTS"] = []
+    with pytest.raises(DomainError, match="port 443"):
+        webhooks.check_url(url)
+    app.config["WEBHOOK_ALLOWED_PORTS"] = [22, 8443, 6379, 5432]
+    assert webhooks.check_url(url)[2] in {22, 8443, 6379, 5432}
+    assert webhooks.check_url("https://93.184.215.14/hook")[2] == 443
+
+
+def test_delivery_checks_the_address_it_resolves_at_that_moment(app, org, monkeypatch):
+    """DNS rebinding: the name resolved to a public address when saved, to loopback when sent."""
+    app.config["WEBHOOK_ALLOWED_HOSTS"] = []
+    answers = iter(["93.184.215.14", "::ffff:127.0.0.1"])
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        return [(None, None, None, "", (next(answers), port))]
+
+    connected = []
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(
+        webhooks.socket, "create_connection", lambda *a, **k: connected.append(a) or 1 / 0
+    )
+    hook_for(org, "https://hooks.example.com/hook", events=["idea.submitted"])
+    make_idea(org.employee, department=org.service)
+    send_mail(app)
+    assert connected == []
+    error = db.session.scalars(select(OutboxMessage.last_error)).one()
+    assert error.startswith("Refused:")
+
+
 def test_allow_listed_hosts_may_use_http_and_internal_addresses(app, org):
     hook = hook_for(org, "http://127.0.0.1:9/hook")
     assert hook.url == "http://127.0.0.1:9/hook"
