@@ -63,6 +63,7 @@ def on_idea_event(sender, event, idea, **_extra) -> None:
                 to_status=event.to_status,
                 detail=event.note,
                 event_id=event.id,
+                by_anonymous_author=bool(getattr(event, "by_anonymous_author", False)),
                 # A transfer names the department it went to; otherwise the owning one.
                 department_id=getattr(event, "department_id", None),
             )
@@ -73,7 +74,10 @@ def on_idea_event(sender, event, idea, **_extra) -> None:
 
 def on_comment_posted(sender, comment, idea, **_extra) -> None:
     kind = "official_answer" if comment.is_official else "comment"
-    occurrence = Occurrence(kind=kind, idea=idea, actor_id=comment.author_id, comment_id=comment.id)
+    occurrence = Occurrence(
+        kind=kind, idea=idea, actor_id=comment.author_id, comment_id=comment.id,
+        by_anonymous_author=comment.by_anonymous_author,
+    )  # fmt: skip
     _guarded(lambda: _notify(occurrence), f"idea {idea.id} ({kind})")
 
 

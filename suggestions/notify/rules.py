@@ -127,6 +127,8 @@ class Occurrence:
     comment_id: int | None = None
     department_id: int | None = None  # whose heads; default: the idea's owning department
     owner_id: int | None = None  # a commitment's owner
+    # The idea's anonymous author acting as its author (recorded on the event or comment).
+    by_anonymous_author: bool = False
 
 
 @dataclass
@@ -354,12 +356,15 @@ def recipients(occurrence: Occurrence) -> list[Recipient]:
 
 def actor_fields(occurrence: Occurrence) -> tuple[int | None, bool]:
     """(actor_id to store, by_author). An anonymous author acting on their own idea is
-    stored as "the author", never by id: no notification can tie them to it."""
+    stored as "the author", never by id: no notification can tie them to it. What counts as
+    acting as the author was decided when it happened (ideas.authorship)."""
+    if occurrence.by_anonymous_author:
+        return None, True
     idea = occurrence.idea
     by_author = occurrence.actor_id is not None and occurrence.actor_id == idea.author_id
-    if by_author and idea.is_anonymous:
-        return None, True
-    return occurrence.actor_id, by_author
+    # An anonymous author acting in another role (a head, a commitment owner) is named as
+    # that person, never as "the author": the two must not meet in one sentence.
+    return occurrence.actor_id, by_author and not idea.is_anonymous
 
 
 def deliver(occurrence: Occurrence) -> list[Recipient]:

@@ -88,6 +88,9 @@ def permission_for(action: str) -> str:
     return SIDE_ACTIONS[action]
 
 
+# What the author does as the author: an anonymous author stays "the author" in them.
+AUTHOR_ACTIONS = frozenset({"provide_info", "withdraw", "just_do_it"})
+
 # Actions of the department that count as its first response to the author.
 _RESPONSES = {"acknowledge", "ask_info", "accept", "decline", "mark_duplicate"}
 
@@ -173,7 +176,7 @@ def _move(idea: Idea, action: str, actor: User, note: str | None, **event_fields
     kind = EventKind.INFO_PROVIDED if action == "provide_info" else EventKind.STATUS_CHANGED
     _flush()
     record_event(idea, actor, kind, from_status=previous, to_status=step.target, note=note,
-                 **event_fields)  # fmt: skip
+                 as_author=action in AUTHOR_ACTIONS, **event_fields)  # fmt: skip
 
 
 def _flush() -> None:

@@ -1,7 +1,8 @@
-"""An anonymous idea in a real browser: the author submits it with "Submit anonymously"; then
-a colleague, the head of the owning department, leadership and the admin read the list (every
+"""An anonymous idea in a real browser: the author submits it with "Submit anonymously" and
+comments on it; then a colleague, the head of the owning department, leadership and the admin read the list (every
 sort, their filters), open the idea, vote and comment, and the head answers officially. The
-author's name and email appear in none of it: not in the text a person reads, not in the page
+author's own comment reads "The author", without a department. The author's name and email
+appear in none of it: not in the text a person reads, not in the page
 source the server sent, not in the DOM after scripts ran, not in the title.
 
 The author writes on a phone, the others read on desktops: the server sends the same pages
@@ -52,6 +53,8 @@ def test_nobody_learns_who_wrote_an_anonymous_idea(data, browse):
     # Only the author is told it is theirs.
     expect(author.page.locator(".idea-head .author")).to_contain_text("Anonymous")
     expect(author.page.locator(".idea-head .author")).to_contain_text("only you see this")
+    # The author takes part in the discussion of their own idea: still "the author".
+    steps.comment(author, "The author adds: the third signature is the slowest.")
 
     readers = [
         (data.otto, None),  # another department
@@ -67,6 +70,9 @@ def test_nobody_learns_who_wrote_an_anonymous_idea(data, browse):
                      f"/ideas/{idea_id}"):  # fmt: skip
             visit(reader, path)
         expect(reader.page.locator(".idea-head .author")).to_have_text("Anonymous")
+        own_comment = reader.page.locator(".comment", has_text="the third signature")
+        expect(own_comment.locator(".comment-head strong")).to_have_text("The author")
+        expect(own_comment.locator(".comment-head")).not_to_contain_text("Customer Service")
 
         with reader.page.expect_response(re.compile(rf"/ideas/{idea_id}/vote$")) as voted:
             steps.vote(reader, idea_id, expect_count=n)
