@@ -1,8 +1,8 @@
 """An anonymous idea in a real browser: the author submits it with "Submit anonymously" and
-comments on it; then a colleague, the head of the owning department, leadership and the admin read the list (every
-sort, their filters), open the idea, vote and comment, and the head answers officially. The
-author's own comment reads "The author", without a department. The author's name and email
-appear in none of it: not in the text a person reads, not in the page
+comments on it; then a colleague, the head of the owning department, leadership and the admin
+read the list (every sort, their filters), open the idea, vote and comment, and the head
+answers officially. The author's own comment reads "The author", without a department. The
+author's name and email appear in none of it: not in the text a person reads, not in the page
 source the server sent, not in the DOM after scripts ran, not in the title.
 
 The author writes on a phone, the others read on desktops: the server sends the same pages
