@@ -20,8 +20,8 @@ from ..auth.models import Role, User
 from ..database import insert_ignoring_duplicates
 from ..extensions import db
 from ..ideas.models import Idea
-from ..org.models import department_heads
 from ..timeutil import now
+from ..workflow.lifecycle import deciders_of_department
 from .models import Delivery, Follow, Notification, NotificationPreference
 
 ANY = None  # a rule for an event kind whatever status it reached
@@ -263,18 +263,20 @@ def _audience_ids(audience: Audience, occurrence: Occurrence) -> list[int]:
     if audience is Audience.FOLLOWERS:
         query = select(Follow.user_id).where(Follow.idea_id == idea.id, Follow.following.is_(True))
         return list(db.session.scalars(query.order_by(Follow.user_id)))
-    if audience is Audience.HEADS:
-        department_id = occurrence.department_id or idea.owning_department_id
-        query = select(department_heads.c.user_id).where(
-            department_heads.c.department_id == department_id
-        )
-        return list(db.session.scalars(query))
     if audience is Audience.LEADERSHIP:
         query = select(User.id).where(User.role == Role.LEADER, User.active.is_(True))
         return list(db.session.scalars(query))
     if audience is Audience.OWNER:
         return [occurrence.owner_id] if occurrence.owner_id else []
     raise ValueError(audience)
+
+
+def _deciders(occurrence: Occurrence) -> list[tuple[int, Audience]]:
+    """The heads of the department concerned; leadership when it has no head (the workflow
+    says who decides)."""
+    department_id = occurrence.department_id or occurrence.idea.owning_department_id
+    ids, leadership = deciders_of_department(department_id)
+    return [(uid, Audience.LEADERSHIP if leadership else Audience.HEADS) for uid in ids]
 
 
 def _unfollowed(idea_id: int, user_ids: Iterable[int]) -> set[int]:
@@ -300,6 +302,9 @@ def recipients(occurrence: Occurrence) -> list[Recipient]:
     for rule in rules_for(occurrence.kind, occurrence.to_status):
         candidates: list[tuple[int, Audience]] = []
         for audience in rule.audiences:
+            if audience is Audience.HEADS:
+                candidates.extend(_deciders(occurrence))
+                continue
             candidates.extend((uid, audience) for uid in _audience_ids(audience, occurrence))
         # Unfollowing silences what an idea's readers hear; a head's queue and a
         # commitment owner's duties are not theirs to silence this way.

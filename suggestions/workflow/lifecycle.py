@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from flask_babel import lazy_gettext as _
 from sqlalchemy import delete, select, update
@@ -27,7 +28,7 @@ from ..extensions import db
 from ..ideas.models import EventKind, Idea, IdeaStatus, Vote
 from ..ideas.rules import record_event
 from ..org.models import Department
-from ..org.queries import decision_budget, org_settings
+from ..org.queries import acting_head_ids, decision_budget, has_acting_head, org_settings
 from ..timeutil import now
 from .clocks import UNDECIDED
 from .models import Commitment, CommitmentState, CommitmentUpdate
@@ -118,6 +119,14 @@ def available_actions(idea: Idea, user: User) -> list[str]:
 # -- decision authority ------------------------------------------------------------------------
 
 
+class DecidedBy(StrEnum):
+    """Why this decider: the department's head, or leadership and for which reason."""
+
+    HEAD = "head"
+    ESCALATED = "escalated"  # a head handed it on, or the cost is above the budget
+    NO_HEAD = "no_head"  # the owning department has no acting head
+
+
 @dataclass(frozen=True)
 class Authority:
     """Who must decide an idea, in plain words for its page."""
@@ -126,13 +135,34 @@ class Authority:
     department: Department
     budget: Decimal
     since: object  # datetime the idea has waited for this decider
+    reason: DecidedBy = DecidedBy.HEAD
 
 
 def authority(idea: Idea) -> Authority:
+    """Who decides this idea: the one answer the idea page, the queues and the
+    notifications give (``leadership_decides`` is its SQL form for the queues)."""
     budget = decision_budget(idea.owning_department)
     if idea.escalated_at is not None:
-        return Authority(True, idea.owning_department, budget, idea.escalated_at)
+        return Authority(True, idea.owning_department, budget, idea.escalated_at,
+                         DecidedBy.ESCALATED)  # fmt: skip
+    if not acting_head_ids(idea.owning_department_id):
+        return Authority(True, idea.owning_department, budget, idea.created_at, DecidedBy.NO_HEAD)
     return Authority(False, idea.owning_department, budget, idea.created_at)
+
+
+def leadership_decides():
+    """SQL over ideas: leadership decides (handed on, or no acting head of the department)."""
+    return Idea.escalated_at.is_not(None) | ~has_acting_head(Idea.owning_department_id)
+
+
+def deciders_of_department(department_id: int) -> tuple[list[int], bool]:
+    """Who works the department's queue and hears of its new ideas: (people, leadership?).
+    Its acting heads; leadership when it has none."""
+    heads = acting_head_ids(department_id)
+    if heads:
+        return heads, False
+    leaders = select(User.id).where(User.role == Role.LEADER, User.active.is_(True))
+    return list(db.session.scalars(leaders.order_by(User.id))), True
 
 
 def may_accept(idea: Idea, user: User) -> bool:

@@ -120,8 +120,10 @@ def department_queue(department_ids: list[int], page: int = 1) -> QueuePage:
 
 
 def leadership_queue(page: int = 1) -> QueuePage:
-    """Ideas waiting for a leadership decision."""
-    query = select(Idea).where(Idea.status.in_(UNDECIDED), Idea.escalated_at.is_not(None))
+    """Ideas waiting for a leadership decision: handed on, or their department has no head."""
+    from .lifecycle import leadership_decides
+
+    query = select(Idea).where(Idea.status.in_(UNDECIDED), leadership_decides())
     return _queue(query, page)
 
 

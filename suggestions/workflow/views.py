@@ -19,7 +19,7 @@ from ..ideas import queries as idea_queries
 from ..ideas.models import Idea
 from ..ideas.views import idea_page_parts, render_idea
 from ..org.models import Department
-from ..org.queries import department_choices, departments, org_settings
+from ..org.queries import department_choices, departments, departments_without_head, org_settings
 from ..safety import safe_next
 from ..timeutil import now
 from . import bp, forms, lifecycle, queries
@@ -251,9 +251,11 @@ def department_queue():
 def leadership_queue():
     tab = "overdue" if request.args.get("tab") == "overdue" else "decide"
     fetch = queries.overdue_everywhere if tab == "overdue" else queries.leadership_queue
+    # Ideas of a department without a head wait here too: say so on their row.
+    headless = {d.id for d in departments_without_head()}
     return render_template(
         "workflow/queue.html", page=fetch(_page()), kind="leadership", tab=tab,
-        settings=org_settings(), page_url=_page_url,
+        settings=org_settings(), page_url=_page_url, headless=headless,
     )  # fmt: skip
 
 
