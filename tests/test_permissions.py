@@ -122,7 +122,10 @@ MATRIX = [
             (
                 "transfer",
                 "idea",
-                lambda c: {"transfer-department": c["other_department"]},
+                lambda c: {
+                    "transfer-department": c["other_department"],
+                    "transfer-confirmed": c["other_department"],
+                },
                 DECIDERS,
             ),
             ("escalate", "idea", lambda c: {}, DECIDERS),

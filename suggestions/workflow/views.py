@@ -132,9 +132,11 @@ def _prepare(name: str, form, idea: Idea, *, fresh: bool):
             form.owner.data = current_user.id
             form.estimated_cost.data = idea.estimated_cost
     elif name == "transfer":
-        form.department.choices = [
+        form.department.choices = [(0, _("Choose a department"))] + [
             choice for choice in department_choices() if choice[0] != idea.owning_department_id
         ]
+        if fresh:
+            form.department.data = 0
     elif name in ("implement", "just_do_it") and fresh:
         form.implemented_on.data = now().date()
     if fresh:
@@ -184,6 +186,10 @@ def act(idea_id: int, action: str):
     offered = action in lifecycle.available_actions(idea, current_user)
     back = redirect(url_for("ideas.show", idea_id=idea_id))
     if form.validate_on_submit():
+        if offered and action == "transfer" and not form.is_confirmed():
+            # Say where the idea goes before it goes: the form again, naming the department.
+            form.confirmed.data = str(form.department.data)
+            return render_idea(idea, **decision_panel(idea, failed=(action, form)))
         try:
             spec.perform(idea, current_user, form)
         except DomainError as error:
