@@ -106,7 +106,15 @@ def _text_of(response) -> str:
     return data.decode("utf-8", "replace")
 
 
+# The accept form offers every active person as the commitment's owner, the author among
+# them: a list of everyone ties nobody to the idea (leaving the author out would).
+_OWNER_CHOICES = re.compile(r'<select[^>]*name="accept-owner".*?</select>', re.S)
+
+
 def _assert_nothing_secret(text: str, where: str) -> None:
+    owner_lists = _OWNER_CHOICES.findall(text)
+    assert all(SECRET_NAME in found for found in owner_lists), where  # everyone, always
+    text = _OWNER_CHOICES.sub("", text)
     assert SECRET_NAME not in text, where
     assert SECRET_EMAIL not in text, where
     assert "wilhelmine" not in text.lower(), where
@@ -187,3 +195,23 @@ def test_the_author_sees_it_is_theirs(browser, org, anonymous_idea):
     page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert "only you see this" in page
     assert f"/ideas/{idea.id}" in browser.get("/ideas?mine=1").get_data(as_text=True)
+
+
+def test_an_author_acting_in_another_role_is_not_called_the_author(browser, org):
+    """The anonymous author made owner of the promise: their progress is the owner's (named,
+    as every owner is), and nothing puts "the author" beside that name."""
+    author = make_user(department=org.service, name=SECRET_NAME, email=SECRET_EMAIL)
+    idea = make_idea(author, department=org.service, anonymous=True, title="Owned by its author")
+    rules.set_vote(idea, org.other_employee, True)  # a follower hears of progress
+    commitment = lifecycle.accept(idea, org.leader, owner=author, promise="Done in May.",
+                                  due_on=now().date() + timedelta(days=9))  # fmt: skip
+    lifecycle.post_commitment_update(commitment, author, "Halfway there.")
+    db.session.commit()
+
+    browser.login(org.other_employee)
+    page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    timeline = page.split('id="timeline-title"')[1]
+    assert re.search(rf"<strong>{SECRET_NAME}</strong>\s*posted a progress update", timeline)
+    assert not re.search(r"The author</strong>\s*posted a progress update", timeline)
+    inbox = browser.get("/notifications").get_data(as_text=True)
+    assert "The author posted progress" not in inbox

@@ -309,3 +309,27 @@ def test_transfer_needs_a_chosen_department_and_says_where_it_goes(browser, org)
     assert response.status_code == 302
     db.session.refresh(idea)
     assert idea.owning_department_id == org.sales.id
+
+
+def test_the_pages_show_who_delivers_and_who_is_accountable(browser, new_browser, org):
+    idea = make_idea(org.employee, department=org.service, title="New headsets")
+    lifecycle.accept(
+        idea, org.head, owner=org.other_employee, promise="Otto orders them.",
+        due_on=now().date() + timedelta(days=9), estimated_cost=Decimal(10),
+    )  # fmt: skip
+    db.session.commit()
+    browser.login(org.employee)
+    page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert re.search(r"<dt>Owner</dt><dd>Otto Other</dd>\s*<dt>Accountable</dt><dd>Hanna Head</dd>",
+                     page)  # fmt: skip
+    listing = browser.get("/commitments").get_data(as_text=True)
+    assert "Otto Other" in listing and "accountable: Hanna Head" in listing
+
+    # The head offers anyone active as the owner, with their department.
+    head = new_browser()
+    head.login(org.head)
+    other = make_idea(org.employee, department=org.service)
+    lifecycle.estimate_cost(other, org.head, Decimal(10))  # within the budget: the head accepts
+    db.session.commit()
+    form = head.get(f"/ideas/{other.id}").get_data(as_text=True)
+    assert f'<option value="{org.other_employee.id}">Otto Other · Sales</option>' in form

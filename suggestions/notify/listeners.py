@@ -15,6 +15,7 @@ from flask import current_app
 from ..extensions import db
 from ..ideas.models import EventKind, IdeaStatus
 from ..signals import comment_posted, idea_event_recorded, official_answer_marked, vote_added
+from ..workflow.queries import open_commitment
 from . import rules, webhooks
 from .rules import Occurrence
 
@@ -54,6 +55,13 @@ def on_idea_event(sender, event, idea, **_extra) -> None:
         survivor = getattr(event, "related_idea_id", None) or getattr(idea, "duplicate_of_id", None)
         if event.to_status == IdeaStatus.DUPLICATE and survivor:
             rules.move_follows(idea.id, survivor)
+        # The person who delivers an accepted idea follows it and is told it is theirs.
+        owner_id = None
+        if event.to_status == IdeaStatus.ACCEPTED:
+            commitment = open_commitment(idea)
+            owner_id = commitment.owner_id if commitment else None
+            if owner_id:
+                rules.follow_automatically(idea.id, owner_id)
         _notify(
             Occurrence(
                 kind=str(event.kind),
@@ -66,6 +74,7 @@ def on_idea_event(sender, event, idea, **_extra) -> None:
                 by_anonymous_author=bool(getattr(event, "by_anonymous_author", False)),
                 # A transfer names the department it went to; otherwise the owning one.
                 department_id=getattr(event, "department_id", None),
+                owner_id=owner_id,
             )
         )
 

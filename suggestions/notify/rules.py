@@ -78,6 +78,11 @@ RULES: dict[tuple[str, str | None], tuple[Rule, ...]] = {
         Rule("needs_info", "needs_info", (Audience.AUTHOR,), respect_unfollow=False),
         Rule("status_changed", "status", (Audience.FOLLOWERS,)),
     ),
+    # Accepted: the person who delivers hears that the promise is now theirs.
+    ("status_changed", "accepted"): (
+        Rule("commitment_owned", "commitment", (Audience.OWNER,), respect_unfollow=False),
+        Rule("status_changed", "status", (Audience.AUTHOR, Audience.FOLLOWERS)),
+    ),
     ("status_changed", ANY): (
         Rule("status_changed", "status", (Audience.AUTHOR, Audience.FOLLOWERS)),
     ),

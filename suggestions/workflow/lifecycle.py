@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import Role, User
@@ -69,8 +70,9 @@ TRANSITIONS: dict[str, Transition] = {
     "just_do_it": Transition(frozenset({S.NEW}), S.IMPLEMENTED, "idea.just_do_it", True),
     "withdraw": Transition(frozenset(WITHDRAWABLE), S.WITHDRAWN, "idea.withdraw"),
     # A broken promise sends the idea back for a new decision.
+    # Giving up a promise is for those accountable for it, not for the one who delivers.
     "break_commitment": Transition(
-        frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_REVIEW, "idea.deliver", True
+        frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_REVIEW, "idea.triage", True
     ),
 }
 
@@ -258,8 +260,8 @@ def accept(
     promise = (promise or "").strip()
     if not promise:
         raise DomainError(_("Please say what will be done."))
-    if owner is None or not owner.active or not can(owner, "commitment.own"):
-        raise DomainError(_("The owner of a commitment must be an active head or leader."))
+    if owner is None or not can(owner, "commitment.own"):
+        raise DomainError(_("The owner of a commitment must be an active person."))
     if due_on < now().date():
         raise DomainError(_("The due date cannot be in the past."))
     idea.decided_at = now()
@@ -534,11 +536,13 @@ def break_commitment(idea: Idea, actor: User, reason: str, *, revision: int | No
 
 
 def commitment_owner_choices() -> list[User]:
-    """Heads and leaders who can own a commitment."""
+    """Everyone who can own a commitment: the person who delivers may be anyone active (the
+    one who accepts stays accountable). Bounded, for a select."""
     query = (
         select(User)
-        .where(User.role.in_([Role.HEAD, Role.LEADER]), User.active.is_(True))
-        .order_by(User.display_name)
-        .limit(500)
+        .where(User.active.is_(True))
+        .options(joinedload(User.department))
+        .order_by(User.display_name, User.id)
+        .limit(2000)
     )
-    return list(db.session.scalars(query))
+    return [person for person in db.session.scalars(query) if can(person, "commitment.own")]

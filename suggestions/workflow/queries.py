@@ -37,7 +37,7 @@ def commitments_of(idea: Idea) -> list[Commitment]:
     query = (
         select(Commitment)
         .where(Commitment.idea_id == idea.id)
-        .options(joinedload(Commitment.owner))
+        .options(joinedload(Commitment.owner), joinedload(Commitment.accountable))
         .order_by(Commitment.id.desc())
         .limit(10)
     )
@@ -268,6 +268,7 @@ def list_commitments(f: CommitmentFilter, summary: CommitmentSummary) -> Commitm
         db.session.scalars(
             query.options(
                 joinedload(Commitment.owner),
+                joinedload(Commitment.accountable),
                 joinedload(Commitment.idea).joinedload(Idea.owning_department),
             )
             .order_by(*order)

@@ -127,7 +127,10 @@ ACTIONS: dict[str, Action] = {
 def _prepare(name: str, form, idea: Idea, *, fresh: bool):
     """Fill the choices a form needs on this idea, and its defaults when it is ``fresh``."""
     if name == "accept":
-        form.owner.choices = [(u.id, u.display_name) for u in lifecycle.commitment_owner_choices()]
+        form.owner.choices = [
+            (u.id, f"{u.display_name} · {u.department.name}" if u.department else u.display_name)
+            for u in lifecycle.commitment_owner_choices()
+        ]
         if fresh:
             form.owner.data = current_user.id
             form.estimated_cost.data = idea.estimated_cost

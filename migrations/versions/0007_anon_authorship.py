@@ -1,4 +1,4 @@
-"""anonymous authors stay "the author" in their own steps; commitments name who is accountable
+"""anonymous authors stay "the author" in their own comments and steps
 
 Revision ID: 0007_anon
 Revises: 0006_insights_snapshots
