@@ -215,3 +215,14 @@ def test_an_author_acting_in_another_role_is_not_called_the_author(browser, org)
     assert not re.search(r"The author</strong>\s*posted a progress update", timeline)
     inbox = browser.get("/notifications").get_data(as_text=True)
     assert "The author posted progress" not in inbox
+
+
+def test_just_do_it_on_an_anonymous_idea_says_what_it_reveals(browser, org):
+    author = make_user(department=org.service, name=SECRET_NAME, email=SECRET_EMAIL)
+    hidden = make_idea(author, department=org.service, anonymous=True, title="Hidden fix")
+    named = make_idea(author, department=org.service, title="Named fix")
+    browser.login(author)
+    warning = "tells everyone that its author works in Customer Service"
+    page = browser.get(f"/ideas/{hidden.id}").get_data(as_text=True)
+    assert "I did it myself" in page and warning in page
+    assert warning not in browser.get(f"/ideas/{named.id}").get_data(as_text=True)
