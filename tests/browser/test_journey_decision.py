@@ -70,7 +70,7 @@ def test_head_accepts_with_a_commitment_and_delivers(data, browse, device):
     expect(page.locator(".flashes")).to_contain_text("The estimate is recorded.")
     due = date.today() + timedelta(days=30)
     steps.decide(hanna, "accept", {
-        "Who delivers": "Hanna Head",
+        "Who delivers": "Hanna Head · Customer Service",  # anyone active, with department
         "What will be done": "One online form updates billing, delivery and contracts at once.",
         "Due date": due.isoformat(),
     })  # fmt: skip
@@ -174,7 +174,7 @@ def test_an_overdue_idea_above_the_budget_goes_to_leadership(data, browse, site)
     overdue.get_by_role("link", name=title).click()
     lea.page.wait_for_url(re.compile(rf"/ideas/{idea_id}$"))
     steps.decide(lea, "accept", {
-        "Who delivers": "Hanna Head",
+        "Who delivers": "Hanna Head · Customer Service",  # anyone active, with department
         "What will be done": "New headsets for all 40 seats.",
         "Due date": (date.today() + timedelta(days=60)).isoformat(),
     })  # fmt: skip
