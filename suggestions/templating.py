@@ -20,8 +20,9 @@ from flask_wtf.csrf import generate_csrf
 
 from .auth.forms import ROLE_LABELS
 from .auth.policy import can
+from .ideas.authorship import ShownPerson, shown_person
 from .ideas.labels import EVENT_LABELS, SORT_LABELS, STATUS_LABELS
-from .ideas.models import Idea, IdeaEvent
+from .ideas.models import Comment, Idea, IdeaEvent
 from .inputs import format_money
 from .org.queries import org_settings
 from .text import render_markdown
@@ -30,7 +31,6 @@ from .workflow.clocks import clock
 from .workflow.labels import COMMITMENT_LABELS
 
 ANONYMOUS = _l("Anonymous")
-FORMER_EMPLOYEE = _l("Former employee")
 
 
 def viewer():
@@ -51,13 +51,14 @@ def visible_author(idea: Idea):
     return idea.author
 
 
-def event_actor_label(event: IdeaEvent, idea: Idea) -> str:
+def event_actor_label(event: IdeaEvent, idea: Idea | None = None) -> str:
     """Who did it, without unmasking an anonymous author through their own actions."""
-    if event.actor_id is None:
-        return str(FORMER_EMPLOYEE)
-    if idea.is_anonymous and event.actor_id == idea.author_id:
-        return str(_l("The author"))
-    return event.actor.display_name
+    return shown_person(event.actor, by_anonymous_author=event.by_anonymous_author).name
+
+
+def comment_author(comment: Comment) -> ShownPerson:
+    """Name and department shown on a comment: "the author" alone for an anonymous author."""
+    return shown_person(comment.author, by_anonymous_author=comment.by_anonymous_author)
 
 
 def relative_age(moment: datetime) -> str:
@@ -223,6 +224,7 @@ def init_app(app: Flask) -> None:
         can=template_can,
         visible_author=visible_author,
         event_actor_label=event_actor_label,
+        comment_author=comment_author,
         sort_labels=TranslatedLabels(SORT_LABELS),
         status_labels=TranslatedLabels(STATUS_LABELS),
         locale=locale,

@@ -1,18 +1,26 @@
 """An anonymous author is shown to nobody: not in any page any other role can open.
 
 The crawl covers every page that shows ideas, with every filter and sort, the idea page
-after the author edited and withdrew (their own actions on the timeline), the vote fragment,
-and the admin pages. The admin's user directory lists every account by design, so the
-check there is that it shows nothing that ties a person to an idea.
+after the author edited, commented, answered a question and withdrew (their own actions on
+the timeline and in the discussion), search snippets from their comment, the comment and vote
+fragments, notifications, the mails and webhook calls in the outbox, the CSV and XLSX exports,
+the dashboard, the queues and the admin pages. The admin's user directory lists every account
+by design, so the check there is that it shows nothing that ties a person to an idea.
 """
 
+import io
+import re
+import zipfile
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from suggestions.extensions import db
 from suggestions.ideas import rules
+from suggestions.ideas.models import Comment
+from suggestions.notify.models import NotificationPreference, OutboxMessage, Webhook
 from suggestions.timeutil import now
 from suggestions.workflow import lifecycle
 from suggestions.workflow.lifecycle import transition
@@ -21,12 +29,22 @@ from .factories import make_idea, make_user
 
 SECRET_NAME = "Wilhelmine Whistleblower"
 SECRET_EMAIL = "wilhelmine.secret@example.org"
+# A word only the author's own comment contains: search finds it and shows the snippet.
+COMMENT_WORD = "zebrafinch"
 
 
 @pytest.fixture
 def anonymous_idea(org):
+    # Every call to a channel is recorded in the outbox, so the crawl can read its payloads.
+    db.session.add(Webhook(name="Team channel", url="https://127.0.0.1/hook", secret="s" * 32,
+                           events=" ".join(WEBHOOK_EVENTS)))  # fmt: skip
+    # Another person follows the discussion by mail.
+    db.session.add(NotificationPreference(user_id=org.other_employee.id, kind="comment",
+                                          delivery="email"))  # fmt: skip
     author = make_user(department=org.service, name=SECRET_NAME, email=SECRET_EMAIL)
     idea = make_idea(author, department=org.service, anonymous=True, title="Anonymous proposal")
+    rules.set_vote(idea, org.other_employee, True)  # follows it now, and hears of comments
+    rules.add_comment(idea, author, f"The author explains: the {COMMENT_WORD} form again.")
     rules.edit_idea(idea, author, rules.IdeaText(
         title="Anonymous proposal, edited", problem="p", proposal="q", benefit="b",
         category=idea.category, owning_department=org.service, affected_departments=[org.sales],
@@ -39,6 +57,7 @@ def anonymous_idea(org):
     asked = make_idea(author, department=org.service, anonymous=True, title="Anonymous question")
     transition(asked, "ask_info", org.head, "Which form?")
     transition(asked, "provide_info", author, "Form T-12, every day.")
+    rules.add_comment(asked, author, "And a comment after the answer.")
     done = make_idea(author, department=org.service, anonymous=True, title="Anonymous fix")
     lifecycle.just_do_it(done, author, cost=Decimal(20), change_summary="Fixed it myself.")
     promised = make_idea(author, department=org.service, anonymous=True, title="Anonymous promise")
@@ -50,8 +69,13 @@ def anonymous_idea(org):
     return author, idea, named
 
 
+WEBHOOK_EVENTS = ["idea.submitted", "idea.status_changed", "idea.comment",
+                  "idea.official_answer", "idea.transferred", "idea.escalated"]  # fmt: skip
+
+
 def pages(org, idea, named):
     yield "/ideas"
+    yield f"/ideas?q={COMMENT_WORD}"  # the snippet from the author's comment
     for sort in ("top", "new", "discussed"):
         yield f"/ideas?sort={sort}"
     yield f"/ideas?department={org.service.id}"
@@ -69,7 +93,33 @@ def pages(org, idea, named):
     yield "/you-said-we-did"
 
 
-INSIGHTS = ["/insights", "/insights?range=365", "/insights/figures.csv", "/ideas/export.csv"]
+INSIGHTS = ["/insights", "/insights?range=365", "/insights/figures.csv", "/ideas/export.csv",
+            "/insights/figures.xlsx", "/ideas/export.xlsx"]  # fmt: skip
+
+
+def _text_of(response) -> str:
+    """The readable text of a page, a CSV, or an XLSX (its XML parts, unzipped)."""
+    data = response.get_data()
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    return data.decode("utf-8", "replace")
+
+
+# The accept form offers every active person as the commitment's owner, the author among
+# them: a list of everyone ties nobody to the idea (leaving the author out would).
+_OWNER_CHOICES = re.compile(r'<select[^>]*name="accept-owner".*?</select>', re.S)
+
+
+def _assert_nothing_secret(text: str, where: str) -> None:
+    owner_lists = _OWNER_CHOICES.findall(text)
+    assert all(SECRET_NAME in found for found in owner_lists), where  # everyone, always
+    text = _OWNER_CHOICES.sub("", text)
+    assert SECRET_NAME not in text, where
+    assert SECRET_EMAIL not in text, where
+    assert "wilhelmine" not in text.lower(), where
+
+
 ROLE_PAGES = {
     "admin": ["/admin/departments", "/admin/categories", "/admin/settings", *INSIGHTS],
     "head": ["/queue", *INSIGHTS],
@@ -88,10 +138,11 @@ def test_no_page_reveals_the_anonymous_author(browser, org, anonymous_idea, role
     for url in urls:
         response = browser.get(url)
         assert response.status_code == 200, url
-        body = response.get_data(as_text=True)
-        assert SECRET_NAME not in body, url
-        assert SECRET_EMAIL not in body, url
-        assert "Wilhelmine" not in body and "wilhelmine" not in body, url
+        _assert_nothing_secret(_text_of(response), url)
+    # The same pages as htmx asks for them (the comment pages, the search results).
+    for url in (f"/ideas/{idea.id}?comments=1", f"/ideas?q={COMMENT_WORD}"):
+        response = browser.get(url, headers={"HX-Request": "true"})
+        _assert_nothing_secret(_text_of(response), f"{url} (htmx)")
     fragment = browser.post(f"/ideas/{named.id}/vote", {"vote": "add"},
                             headers={"HX-Request": "true"}).get_data(as_text=True)  # fmt: skip
     assert "Wilhelmine" not in fragment
@@ -100,6 +151,34 @@ def test_no_page_reveals_the_anonymous_author(browser, org, anonymous_idea, role
     # The idea page says "Anonymous" and "The author" for the author's own actions.
     page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert "Anonymous" in page and "The author" in page
+    # The author's comment is there, signed "The author", with no department beside it.
+    comment = db.session.scalars(
+        select(Comment).where(Comment.idea_id == idea.id, Comment.author_id == author.id)
+    ).one()
+    head = _comment_head(page, comment.id)
+    assert "The author" in head and org.service.name not in head
+    assert COMMENT_WORD in page
+
+
+def _comment_head(page: str, comment_id: int) -> str:
+    found = re.search(rf'id="comment-{comment_id}">\s*<p class="comment-head">(.*?)</p>', page,
+                      re.S)  # fmt: skip
+    assert found, f"comment {comment_id} is not on the page"
+    return found.group(1)
+
+
+def test_no_mail_or_webhook_call_names_the_anonymous_author(app, org, anonymous_idea):
+    """What leaves the system: mails to others and every channel call."""
+    author, idea, _ = anonymous_idea
+    messages = db.session.scalars(select(OutboxMessage)).all()
+    mails = [m for m in messages if m.channel == "email" and m.recipient != SECRET_EMAIL]
+    calls = [m for m in messages if m.channel != "email"]
+    assert mails and calls  # the crawl reads real messages, not an empty outbox
+    assert any("The author" in (m.body_text or "") for m in mails)
+    assert any("The author" in (m.payload or "") for m in calls)
+    for message in mails + calls:
+        for part in (message.subject, message.body_text, message.body_html, message.payload):
+            _assert_nothing_secret(part or "", f"{message.channel} {message.kind}")
 
 
 def test_admin_user_directory_shows_no_link_between_person_and_idea(browser, org, anonymous_idea):
@@ -116,3 +195,34 @@ def test_the_author_sees_it_is_theirs(browser, org, anonymous_idea):
     page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert "only you see this" in page
     assert f"/ideas/{idea.id}" in browser.get("/ideas?mine=1").get_data(as_text=True)
+
+
+def test_an_author_acting_in_another_role_is_not_called_the_author(browser, org):
+    """The anonymous author made owner of the promise: their progress is the owner's (named,
+    as every owner is), and nothing puts "the author" beside that name."""
+    author = make_user(department=org.service, name=SECRET_NAME, email=SECRET_EMAIL)
+    idea = make_idea(author, department=org.service, anonymous=True, title="Owned by its author")
+    rules.set_vote(idea, org.other_employee, True)  # a follower hears of progress
+    commitment = lifecycle.accept(idea, org.leader, owner=author, promise="Done in May.",
+                                  due_on=now().date() + timedelta(days=9))  # fmt: skip
+    lifecycle.post_commitment_update(commitment, author, "Halfway there.")
+    db.session.commit()
+
+    browser.login(org.other_employee)
+    page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    timeline = page.split('id="timeline-title"')[1]
+    assert re.search(rf"<strong>{SECRET_NAME}</strong>\s*posted a progress update", timeline)
+    assert not re.search(r"The author</strong>\s*posted a progress update", timeline)
+    inbox = browser.get("/notifications").get_data(as_text=True)
+    assert "The author posted progress" not in inbox
+
+
+def test_just_do_it_on_an_anonymous_idea_says_what_it_reveals(browser, org):
+    author = make_user(department=org.service, name=SECRET_NAME, email=SECRET_EMAIL)
+    hidden = make_idea(author, department=org.service, anonymous=True, title="Hidden fix")
+    named = make_idea(author, department=org.service, title="Named fix")
+    browser.login(author)
+    warning = "tells everyone that its author works in Customer Service"
+    page = browser.get(f"/ideas/{hidden.id}").get_data(as_text=True)
+    assert "I did it myself" in page and warning in page
+    assert warning not in browser.get(f"/ideas/{named.id}").get_data(as_text=True)

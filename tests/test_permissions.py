@@ -29,8 +29,10 @@ def only(allowed: dict, others=403):
 
 
 ADMIN_ONLY_PAGE = only({"admin": 200})
-# Head of the owning department and leadership decide; the commitment's owner is that head.
+# Head of the owning department and leadership decide.
 DECIDERS = only({"head": 302, "leader": 302})
+# The commitment's owner delivers with them: an employee of another department here.
+DELIVERERS = only({"head": 302, "leader": 302, "employee": 302})
 ACT = "/ideas/<int:idea_id>/<any(" + ", ".join(ACTIONS) + "):action>"
 ADMIN_ONLY_ACTION = only({"admin": 302})
 # Leadership and admins see every department; heads their own.
@@ -146,7 +148,10 @@ MATRIX = [
             (
                 "transfer",
                 "idea",
-                lambda c: {"transfer-department": c["other_department"]},
+                lambda c: {
+                    "transfer-department": c["other_department"],
+                    "transfer-confirmed": c["other_department"],
+                },
                 DECIDERS,
             ),
             ("escalate", "idea", lambda c: {}, DECIDERS),
@@ -168,7 +173,7 @@ MATRIX = [
                 lambda c: {"reopen-note": "Worth another look."},
                 only({"leader": 302}),
             ),
-            ("start", "accepted", lambda c: {}, DECIDERS),
+            ("start", "accepted", lambda c: {}, DELIVERERS),
             (
                 "implement",
                 "accepted",
@@ -176,7 +181,7 @@ MATRIX = [
                     "implement-change_summary": "Done.",
                     "implement-implemented_on": c["today"],
                 },
-                DECIDERS,
+                DELIVERERS,
             ),
             (
                 "break_commitment",
@@ -202,7 +207,7 @@ MATRIX = [
         "/commitments/<int:commitment_id>/updates",
         "/commitments/{commitment}/updates",
         lambda c: {"update-body": "Halfway there."},
-        DECIDERS,
+        DELIVERERS,
     ),
     ("GET", "/queue", "/queue", None, only({"head": 200, "other_head": 200, "leader": 200})),
     ("GET", "/queue/leadership", "/queue/leadership", None, only({"leader": 200})),
@@ -419,7 +424,7 @@ def test_permission_matrix(browser, org, method, url, data, role, expected):
     lifecycle.transition(declined, "decline", org.head, "Not now.")
     accepted = make_idea(org.employee, department=org.service, category=org.red_tape)
     commitment = lifecycle.accept(
-        accepted, org.leader, owner=org.head, promise="We fix it.",
+        accepted, org.leader, owner=org.other_employee, promise="We fix it.",
         due_on=now().date().replace(year=now().year + 1),
     )  # fmt: skip
     hook = Webhook(name="Teams", url="https://hooks.example.com/x", secret="s" * 32,

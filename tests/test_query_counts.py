@@ -37,9 +37,10 @@ BOUNDS = {
     "list page 2 by number": 7,
     "list next page (keyset)": 7,
     "search": 6,
-    "idea with most comments": 10,
-    "idea, second comment page": 10,
-    "idea as the owning department's head": 14,
+    # Each idea page asks who decides it (does its department have an acting head?).
+    "idea with most comments": 11,
+    "idea, second comment page": 11,
+    "idea as the owning department's head": 15,
     "submit form": 4,
     "account": 2,
     "notifications": 3,

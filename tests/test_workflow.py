@@ -14,6 +14,7 @@ from suggestions.errors import DomainError, NotAllowed
 from suggestions.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea, IdeaStatus, Vote
+from suggestions.notify.models import Notification
 from suggestions.org.queries import org_settings
 from suggestions.timeutil import now
 from suggestions.workflow import lifecycle, queries
@@ -228,12 +229,17 @@ def test_a_head_may_hand_a_cheap_idea_to_leadership(org):
     assert lifecycle.authority(idea).leadership
 
 
+def _inactive(person):
+    person.active = False
+    return person
+
+
 def test_accepting_requires_a_complete_commitment(org):
     idea = make_idea(org.employee, department=org.service)
     due = now().date() + timedelta(days=10)
     cases = [
         (dict(owner=org.head, promise="  ", due_on=due), "say what will be done"),
-        (dict(owner=org.employee, promise="x", due_on=due), "head or leader"),
+        (dict(owner=_inactive(org.employee), promise="x", due_on=due), "active person"),
         (dict(owner=org.head, promise="x", due_on=now().date() - timedelta(days=1)), "past"),
     ]
     for details, message in cases:
@@ -433,6 +439,30 @@ def test_commitment_updates_by_owner_and_leadership_only(org):
     with pytest.raises(DomainError, match="empty"):
         lifecycle.post_commitment_update(c, org.head, "  ")
     assert len(queries.updates_of([c.id])[c.id]) == 2
+
+
+def test_anyone_active_may_own_a_commitment_and_the_head_stays_accountable(org):
+    idea = make_idea(org.employee, department=org.service)
+    specialist = org.other_employee  # an employee of another department delivers
+    assert specialist.id in [u.id for u in lifecycle.commitment_owner_choices()]
+    commitment = lifecycle.accept(
+        idea, org.head, owner=specialist, promise="Otto builds it.",
+        due_on=now().date() + timedelta(days=5), estimated_cost=Decimal(10),
+    )  # fmt: skip
+    db.session.commit()
+    assert commitment.owner_id == specialist.id and commitment.accountable.id == org.head.id
+    # The owner is told the promise is theirs, follows the idea, and works on it.
+    told = db.session.scalars(
+        select(Notification.kind).where(Notification.user_id == specialist.id)
+    ).all()
+    assert "commitment_owned" in told
+    lifecycle.post_commitment_update(commitment, specialist, "Halfway.")
+    assert "implement" in lifecycle.available_actions(idea, specialist)
+    # Giving the promise up stays with those accountable for it.
+    assert "break_commitment" not in lifecycle.available_actions(idea, specialist)
+    assert "break_commitment" in lifecycle.available_actions(idea, org.head)
+    lifecycle.implement(idea, specialist, change_summary="Built.")
+    assert idea.status == S.IMPLEMENTED
 
 
 def test_the_commitment_owner_may_deliver_without_being_the_head(org):

@@ -268,3 +268,68 @@ def test_admin_changes_the_clocks(browser, org):
     db.session.expire_all()
     settings = org_settings()
     assert (settings.first_response_days, settings.currency) == (3, "CHF")
+
+
+def test_transfer_needs_a_chosen_department_and_says_where_it_goes(browser, org):
+    idea = make_idea(org.employee, department=org.service, title="Printer queue")
+    browser.login(org.head)
+    page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    # Nothing is chosen in advance: the first option asks for a choice.
+    select = re.search(r'<select[^>]*name="transfer-department".*?</select>', page, re.S).group(0)
+    assert re.search(r'<option selected value="0">Choose a department</option>', select)
+    revision = _revision(page, "transfer")
+
+    # No choice: a form error, the note kept, the idea where it was.
+    response = browser.post(f"/ideas/{idea.id}/transfer", {
+        "transfer-revision": revision, "transfer-department": "0",
+        "transfer-note": "Sales owns the printers.",
+    })  # fmt: skip
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert "Please choose a department." in body and "Sales owns the printers." in body
+    db.session.refresh(idea)
+    assert idea.owning_department_id == org.service.id
+
+    # A choice: the page names the department before anything moves.
+    response = browser.post(f"/ideas/{idea.id}/transfer", {
+        "transfer-revision": revision, "transfer-department": str(org.sales.id),
+        "transfer-note": "Sales owns the printers.",
+    })  # fmt: skip
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "The idea will go to Sales" in body and "Hand over to Sales</button>" in body
+    db.session.refresh(idea)
+    assert idea.owning_department_id == org.service.id
+
+    # Confirmed: it moves.
+    response = browser.post(f"/ideas/{idea.id}/transfer", {
+        "transfer-revision": revision, "transfer-department": str(org.sales.id),
+        "transfer-confirmed": str(org.sales.id), "transfer-note": "Sales owns the printers.",
+    })  # fmt: skip
+    assert response.status_code == 302
+    db.session.refresh(idea)
+    assert idea.owning_department_id == org.sales.id
+
+
+def test_the_pages_show_who_delivers_and_who_is_accountable(browser, new_browser, org):
+    idea = make_idea(org.employee, department=org.service, title="New headsets")
+    lifecycle.accept(
+        idea, org.head, owner=org.other_employee, promise="Otto orders them.",
+        due_on=now().date() + timedelta(days=9), estimated_cost=Decimal(10),
+    )  # fmt: skip
+    db.session.commit()
+    browser.login(org.employee)
+    page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert re.search(r"<dt>Owner</dt><dd>Otto Other</dd>\s*<dt>Accountable</dt><dd>Hanna Head</dd>",
+                     page)  # fmt: skip
+    listing = browser.get("/commitments").get_data(as_text=True)
+    assert "Otto Other" in listing and "accountable: Hanna Head" in listing
+
+    # The head offers anyone active as the owner, with their department.
+    head = new_browser()
+    head.login(org.head)
+    other = make_idea(org.employee, department=org.service)
+    lifecycle.estimate_cost(other, org.head, Decimal(10))  # within the budget: the head accepts
+    db.session.commit()
+    form = head.get(f"/ideas/{other.id}").get_data(as_text=True)
+    assert f'<option value="{org.other_employee.id}">Otto Other · Sales</option>' in form

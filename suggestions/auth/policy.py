@@ -106,7 +106,9 @@ RULES: dict[str, Callable[[User, Any], bool]] = {
     "idea.just_do_it": lambda user, idea: is_author(user, idea),
     "idea.deliver": _deliver,
     "commitment.update": _work_commitment,
-    "commitment.own": lambda user, _: user.role in (Role.HEAD, Role.LEADER),
+    # Whoever delivers may own the promise (any active person; ``can`` refuses inactive
+    # accounts); the head or leader who accepted stays accountable for it.
+    "commitment.own": lambda user, _: True,
     "queue.department": _department_queue,
     "queue.leadership": is_leader,
     # Likely duplicates of an idea, for those who may triage it (and merge it) while it can

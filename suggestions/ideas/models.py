@@ -164,6 +164,9 @@ class Comment(db.Model):
     )
     body: Mapped[str] = mapped_column(Text)
     is_official: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Written by the idea's anonymous author: shown as "the author", never by name or
+    # department (see ideas.authorship). Kept on the row, so it stays true wherever it is shown.
+    by_anonymous_author: Mapped[bool] = mapped_column(Boolean, default=False)
     official_marked_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -201,6 +204,9 @@ class IdeaEvent(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     kind: Mapped[str] = mapped_column(String(32))
+    # The idea's anonymous author acting as its author (an edit, an answer, a withdrawal):
+    # shown as "the author" everywhere (see ideas.authorship).
+    by_anonymous_author: Mapped[bool] = mapped_column(Boolean, default=False)
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)

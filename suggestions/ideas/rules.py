@@ -19,6 +19,7 @@ from ..extensions import db
 from ..org.models import Category, Department
 from ..signals import comment_posted, idea_event_recorded, official_answer_marked, vote_added
 from ..timeutil import now
+from .authorship import acts_as_anonymous_author
 from .models import Comment, EventKind, Idea, IdeaEvent, IdeaStatus, IdeaVersion, Vote
 
 
@@ -48,11 +49,16 @@ def record_event(
     department_id: int | None = None,
     related_idea_id: int | None = None,
     amount: Decimal | None = None,
+    as_author: bool = False,
 ) -> IdeaEvent:
+    """Add a line to the idea's timeline. ``as_author``: the actor acts as the idea's author
+    (not as a head or a commitment owner who happens to be the author), so an anonymous
+    author's step is recorded as "the author"'s."""
     event = IdeaEvent(
         idea_id=idea.id,
         actor_id=actor.id if actor else None,
         kind=kind,
+        by_anonymous_author=as_author and acts_as_anonymous_author(idea, actor),
         from_status=from_status,
         to_status=to_status,
         note=note or None,
@@ -107,7 +113,7 @@ def submit_idea(author: User, text: IdeaText, *, anonymous: bool = False) -> Ide
     _apply_text(idea, text)
     db.session.add(idea)
     db.session.flush()
-    record_event(idea, author, EventKind.SUBMITTED, to_status=IdeaStatus.NEW)
+    record_event(idea, author, EventKind.SUBMITTED, to_status=IdeaStatus.NEW, as_author=True)
     return idea
 
 
@@ -132,7 +138,7 @@ def edit_idea(idea: Idea, editor: User, text: IdeaText) -> None:
     _apply_text(idea, text)
     idea.version += 1
     idea.updated_at = now()
-    record_event(idea, editor, EventKind.EDITED)
+    record_event(idea, editor, EventKind.EDITED, as_author=True)
 
 
 def set_vote(idea: Idea, voter: User, wanted: bool) -> bool:
@@ -186,6 +192,7 @@ def add_comment(idea: Idea, author: User, body: str, *, official: bool = False) 
         idea_id=idea.id,
         author_id=author.id,
         body=body,
+        by_anonymous_author=acts_as_anonymous_author(idea, author),
         is_official=official,
         official_marked_by_id=author.id if official else None,
         created_at=now(),

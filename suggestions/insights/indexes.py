@@ -32,7 +32,9 @@ INDEXES = [
     # owns it (the last index answers that without reading the idea's row).
     Index("ix_ideas_insights_author", Idea.author_id, Idea.created_at, Idea.is_anonymous),
     Index("ix_votes_insights_user", Vote.user_id, Vote.created_at, Vote.idea_id),
-    Index("ix_comments_insights_author", Comment.author_id, Comment.created_at, Comment.idea_id),
+    # (an anonymous author's comments on their own idea count nowhere: created by 0007_anon)
+    Index("ix_comments_insights_author", Comment.author_id, Comment.created_at, Comment.idea_id,
+          Comment.by_anonymous_author),
     Index("ix_ideas_insights_owner", Idea.id, Idea.owning_department_id),
     # Commitments: those closed in the range, and the open ones by department and owner.
     Index("ix_commitments_closed_at", Commitment.closed_at),

@@ -596,7 +596,10 @@ def participation(scope: Scope, names: dict[int, str] | None = None) -> GroupedF
             User.department_id.label("department"),
             did(Idea, Idea.author_id, Idea.is_anonymous.is_(False)).label("submitted"),
             did(Vote, Vote.user_id).label("voted"),
-            did(Comment, Comment.author_id).label("commented"),
+            # An anonymous author's comments on their own idea stay out, like the idea.
+            did(Comment, Comment.author_id, Comment.by_anonymous_author.is_(False)).label(
+                "commented"
+            ),
         )
         .where(_people_scope(scope))
         .cte("flags")
@@ -640,7 +643,7 @@ def cross_department(
             ).all()
         )
 
-    def counted(table, person_column):
+    def counted(table, person_column, *conditions):
         # The plan: each person of the scope (a covering index), their entries of the range
         # (the person's index), the idea's department (a covering index of ideas).
         query = (
@@ -656,13 +659,14 @@ def cross_department(
                 scope.in_range(table.created_at),
                 User.department_id.is_not(None),
                 scope.owned(User.department_id),
+                *conditions,
             )
             .group_by(User.department_id)
         )
         return {row[0]: (row[1], row[2]) for row in db.session.execute(query)}
 
     votes = counted(Vote, Vote.user_id)
-    comments = counted(Comment, Comment.author_id)
+    comments = counted(Comment, Comment.author_id, Comment.by_anonymous_author.is_(False))
     groups = {}
     departments = set(names) | {d for d in people if d is not None}
     for department in _department_order(departments, names):

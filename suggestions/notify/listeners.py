@@ -21,6 +21,7 @@ from ..signals import (
     password_reset_requested,
     vote_added,
 )
+from ..workflow.queries import open_commitment
 from . import rules, webhooks
 from .rules import Occurrence
 
@@ -61,6 +62,13 @@ def on_idea_event(sender, event, idea, **_extra) -> None:
         survivor = getattr(event, "related_idea_id", None) or getattr(idea, "duplicate_of_id", None)
         if event.to_status == IdeaStatus.DUPLICATE and survivor:
             rules.move_follows(idea.id, survivor)
+        # The person who delivers an accepted idea follows it and is told it is theirs.
+        owner_id = None
+        if event.to_status == IdeaStatus.ACCEPTED:
+            commitment = open_commitment(idea)
+            owner_id = commitment.owner_id if commitment else None
+            if owner_id:
+                rules.follow_automatically(idea.id, owner_id)
         _notify(
             Occurrence(
                 kind=str(event.kind),
@@ -70,8 +78,10 @@ def on_idea_event(sender, event, idea, **_extra) -> None:
                 to_status=event.to_status,
                 detail=event.note,
                 event_id=event.id,
+                by_anonymous_author=bool(getattr(event, "by_anonymous_author", False)),
                 # A transfer names the department it went to; otherwise the owning one.
                 department_id=getattr(event, "department_id", None),
+                owner_id=owner_id,
             )
         )
 
@@ -80,7 +90,10 @@ def on_idea_event(sender, event, idea, **_extra) -> None:
 
 def on_comment_posted(sender, comment, idea, **_extra) -> None:
     kind = "official_answer" if comment.is_official else "comment"
-    occurrence = Occurrence(kind=kind, idea=idea, actor_id=comment.author_id, comment_id=comment.id)
+    occurrence = Occurrence(
+        kind=kind, idea=idea, actor_id=comment.author_id, comment_id=comment.id,
+        by_anonymous_author=comment.by_anonymous_author,
+    )  # fmt: skip
     _guarded(lambda: _notify(occurrence), f"idea {idea.id} ({kind})")
 
 

@@ -77,6 +77,11 @@ MESSAGES: dict[str, Wording] = {
         _l("Official answer on “%(title)s”."),
         _l("Official answer: %(title)s"),
     ),
+    "commitment_owned": Wording(
+        _l("%(actor)s accepted “%(title)s” and made you the owner of the commitment."),
+        _l("You own the commitment on “%(title)s”."),
+        _l("Your commitment: %(title)s"),
+    ),
     "commitment_due": Wording(
         _l("The commitment on “%(title)s” is due within three days."),
         _l("The commitment on “%(title)s” is due within three days."),

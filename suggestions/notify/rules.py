@@ -21,8 +21,8 @@ from ..auth.policy import can
 from ..database import insert_ignoring_duplicates
 from ..extensions import db
 from ..ideas.models import Idea
-from ..org.models import department_heads
 from ..timeutil import now
+from ..workflow.lifecycle import deciders_of_department
 from .models import Delivery, Follow, Notification, NotificationPreference
 
 ANY = None  # a rule for an event kind whatever status it reached
@@ -86,6 +86,11 @@ RULES: dict[tuple[str, str | None], tuple[Rule, ...]] = {
         Rule("needs_info", "needs_info", (Audience.AUTHOR,), respect_unfollow=False),
         Rule("status_changed", "status", (Audience.FOLLOWERS,)),
     ),
+    # Accepted: the person who delivers hears that the promise is now theirs.
+    ("status_changed", "accepted"): (
+        Rule("commitment_owned", "commitment", (Audience.OWNER,), respect_unfollow=False),
+        Rule("status_changed", "status", (Audience.AUTHOR, Audience.FOLLOWERS)),
+    ),
     ("status_changed", ANY): (
         Rule("status_changed", "status", (Audience.AUTHOR, Audience.FOLLOWERS)),
     ),
@@ -135,6 +140,8 @@ class Occurrence:
     comment_id: int | None = None
     department_id: int | None = None  # whose heads; default: the idea's owning department
     owner_id: int | None = None  # a commitment's owner
+    # The idea's anonymous author acting as its author (recorded on the event or comment).
+    by_anonymous_author: bool = False
 
 
 @dataclass
@@ -278,18 +285,20 @@ def _audience_ids(audience: Audience, occurrence: Occurrence) -> list[int]:
     if audience is Audience.FOLLOWERS:
         query = select(Follow.user_id).where(Follow.idea_id == idea.id, Follow.following.is_(True))
         return list(db.session.scalars(query.order_by(Follow.user_id)))
-    if audience is Audience.HEADS:
-        department_id = occurrence.department_id or idea.owning_department_id
-        query = select(department_heads.c.user_id).where(
-            department_heads.c.department_id == department_id
-        )
-        return list(db.session.scalars(query))
     if audience is Audience.LEADERSHIP:
         query = select(User.id).where(User.role == Role.LEADER, User.active.is_(True))
         return list(db.session.scalars(query))
     if audience is Audience.OWNER:
         return [occurrence.owner_id] if occurrence.owner_id else []
     raise ValueError(audience)
+
+
+def _deciders(occurrence: Occurrence) -> list[tuple[int, Audience]]:
+    """The heads of the department concerned; leadership when it has no head (the workflow
+    says who decides)."""
+    department_id = occurrence.department_id or occurrence.idea.owning_department_id
+    ids, leadership = deciders_of_department(department_id)
+    return [(uid, Audience.LEADERSHIP if leadership else Audience.HEADS) for uid in ids]
 
 
 def _unfollowed(idea_id: int, user_ids: Iterable[int]) -> set[int]:
@@ -315,6 +324,9 @@ def recipients(occurrence: Occurrence) -> list[Recipient]:
     for rule in rules_for(occurrence.kind, occurrence.to_status):
         candidates: list[tuple[int, Audience]] = []
         for audience in rule.audiences:
+            if audience is Audience.HEADS:
+                candidates.extend(_deciders(occurrence))
+                continue
             candidates.extend((uid, audience) for uid in _audience_ids(audience, occurrence))
         # Unfollowing silences what an idea's readers hear; a head's queue and a
         # commitment owner's duties are not theirs to silence this way.
@@ -371,12 +383,15 @@ def recipients(occurrence: Occurrence) -> list[Recipient]:
 
 def actor_fields(occurrence: Occurrence) -> tuple[int | None, bool]:
     """(actor_id to store, by_author). An anonymous author acting on their own idea is
-    stored as "the author", never by id: no notification can tie them to it."""
+    stored as "the author", never by id: no notification can tie them to it. What counts as
+    acting as the author was decided when it happened (ideas.authorship)."""
+    if occurrence.by_anonymous_author:
+        return None, True
     idea = occurrence.idea
     by_author = occurrence.actor_id is not None and occurrence.actor_id == idea.author_id
-    if by_author and idea.is_anonymous:
-        return None, True
-    return occurrence.actor_id, by_author
+    # An anonymous author acting in another role (a head, a commitment owner) is named as
+    # that person, never as "the author": the two must not meet in one sentence.
+    return occurrence.actor_id, by_author and not idea.is_anonymous
 
 
 def deliver(occurrence: Occurrence) -> list[Recipient]:

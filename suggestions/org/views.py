@@ -16,7 +16,7 @@ from ..extensions import db
 from . import bp, rules
 from .forms import CategoryForm, DepartmentForm, SettingsForm
 from .models import Category, Department
-from .queries import categories, org_settings
+from .queries import categories, heads_now, org_settings
 
 
 def _head_choices() -> list[tuple[int, str]]:
@@ -31,7 +31,12 @@ def _head_choices() -> list[tuple[int, str]]:
 @requires("admin.manage")
 def departments():
     query = select(Department).options(selectinload(Department.heads)).order_by(Department.name)
-    return render_template("admin/departments.html", departments=db.session.scalars(query).all())
+    found = db.session.scalars(query).all()
+    without_head = [d for d in found if not heads_now(d)]  # leadership decides their ideas
+    return render_template(
+        "admin/departments.html", departments=found,
+        without_head=without_head, without_head_ids={d.id for d in without_head},
+    )  # fmt: skip
 
 
 @bp.route("/admin/departments/new", methods=["GET", "POST"], defaults={"department_id": None})

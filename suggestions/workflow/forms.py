@@ -110,12 +110,25 @@ class DuplicateForm(_RevisionForm):
 
 
 class TransferForm(_RevisionForm):
+    # No department is chosen in advance: the first choice is "Choose a department" (0), and
+    # the idea moves only after the page has said where to (``confirmed`` repeats that id).
     department = SelectField(
         _l("Hand over to"),
         coerce=int,
-        validators=[InputRequired(message=_l("Please choose a department."))],
+        validators=[
+            InputRequired(message=_l("Please choose a department.")),
+            NumberRange(min=1, message=_l("Please choose a department.")),
+        ],
     )
     note = _text(_l("Note (optional)"), required=False)
+    confirmed = HiddenField()
+
+    def target_name(self) -> str | None:
+        """The chosen department's name, to say where the idea goes."""
+        return dict(self.department.choices or []).get(self.department.data) or None
+
+    def is_confirmed(self) -> bool:
+        return bool(self.department.data) and self.confirmed.data == str(self.department.data)
 
 
 class EstimateForm(_RevisionForm):

@@ -14,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from flask_babel import lazy_gettext as _
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import Role, User
@@ -27,7 +29,7 @@ from ..extensions import db
 from ..ideas.models import EventKind, Idea, IdeaStatus, Vote
 from ..ideas.rules import record_event
 from ..org.models import Department
-from ..org.queries import decision_budget, org_settings
+from ..org.queries import acting_head_ids, decision_budget, has_acting_head, org_settings
 from ..timeutil import now
 from .clocks import UNDECIDED
 from .models import Commitment, CommitmentState, CommitmentUpdate
@@ -68,8 +70,9 @@ TRANSITIONS: dict[str, Transition] = {
     "just_do_it": Transition(frozenset({S.NEW}), S.IMPLEMENTED, "idea.just_do_it", True),
     "withdraw": Transition(frozenset(WITHDRAWABLE), S.WITHDRAWN, "idea.withdraw"),
     # A broken promise sends the idea back for a new decision.
+    # Giving up a promise is for those accountable for it, not for the one who delivers.
     "break_commitment": Transition(
-        frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_REVIEW, "idea.deliver", True
+        frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_REVIEW, "idea.triage", True
     ),
 }
 
@@ -87,6 +90,9 @@ def permission_for(action: str) -> str:
         return TRANSITIONS[action].permission
     return SIDE_ACTIONS[action]
 
+
+# What the author does as the author: an anonymous author stays "the author" in them.
+AUTHOR_ACTIONS = frozenset({"provide_info", "withdraw", "just_do_it"})
 
 # Actions of the department that count as its first response to the author.
 _RESPONSES = {"acknowledge", "ask_info", "accept", "decline", "mark_duplicate"}
@@ -115,6 +121,14 @@ def available_actions(idea: Idea, user: User) -> list[str]:
 # -- decision authority ------------------------------------------------------------------------
 
 
+class DecidedBy(StrEnum):
+    """Why this decider: the department's head, or leadership and for which reason."""
+
+    HEAD = "head"
+    ESCALATED = "escalated"  # a head handed it on, or the cost is above the budget
+    NO_HEAD = "no_head"  # the owning department has no acting head
+
+
 @dataclass(frozen=True)
 class Authority:
     """Who must decide an idea, in plain words for its page."""
@@ -123,13 +137,34 @@ class Authority:
     department: Department
     budget: Decimal
     since: object  # datetime the idea has waited for this decider
+    reason: DecidedBy = DecidedBy.HEAD
 
 
 def authority(idea: Idea) -> Authority:
+    """Who decides this idea: the one answer the idea page, the queues and the
+    notifications give (``leadership_decides`` is its SQL form for the queues)."""
     budget = decision_budget(idea.owning_department)
     if idea.escalated_at is not None:
-        return Authority(True, idea.owning_department, budget, idea.escalated_at)
+        return Authority(True, idea.owning_department, budget, idea.escalated_at,
+                         DecidedBy.ESCALATED)  # fmt: skip
+    if not acting_head_ids(idea.owning_department_id):
+        return Authority(True, idea.owning_department, budget, idea.created_at, DecidedBy.NO_HEAD)
     return Authority(False, idea.owning_department, budget, idea.created_at)
+
+
+def leadership_decides():
+    """SQL over ideas: leadership decides (handed on, or no acting head of the department)."""
+    return Idea.escalated_at.is_not(None) | ~has_acting_head(Idea.owning_department_id)
+
+
+def deciders_of_department(department_id: int) -> tuple[list[int], bool]:
+    """Who works the department's queue and hears of its new ideas: (people, leadership?).
+    Its acting heads; leadership when it has none."""
+    heads = acting_head_ids(department_id)
+    if heads:
+        return heads, False
+    leaders = select(User.id).where(User.role == Role.LEADER, User.active.is_(True))
+    return list(db.session.scalars(leaders.order_by(User.id))), True
 
 
 def may_accept(idea: Idea, user: User) -> bool:
@@ -177,7 +212,7 @@ def _move(idea: Idea, action: str, actor: User, note: str | None, **event_fields
     kind = EventKind.INFO_PROVIDED if action == "provide_info" else EventKind.STATUS_CHANGED
     _flush()
     record_event(idea, actor, kind, from_status=previous, to_status=step.target, note=note,
-                 **event_fields)  # fmt: skip
+                 as_author=action in AUTHOR_ACTIONS, **event_fields)  # fmt: skip
 
 
 def _flush() -> None:
@@ -229,8 +264,8 @@ def accept(
     promise = (promise or "").strip()
     if not promise:
         raise DomainError(_("Please say what will be done."))
-    if owner is None or not owner.active or not can(owner, "commitment.own"):
-        raise DomainError(_("The owner of a commitment must be an active head or leader."))
+    if owner is None or not can(owner, "commitment.own"):
+        raise DomainError(_("The owner of a commitment must be an active person."))
     if due_on < now().date():
         raise DomainError(_("The due date cannot be in the past."))
     idea.decided_at = now()
@@ -505,11 +540,13 @@ def break_commitment(idea: Idea, actor: User, reason: str, *, revision: int | No
 
 
 def commitment_owner_choices() -> list[User]:
-    """Heads and leaders who can own a commitment."""
+    """Everyone who can own a commitment: the person who delivers may be anyone active (the
+    one who accepts stays accountable). Bounded, for a select."""
     query = (
         select(User)
-        .where(User.role.in_([Role.HEAD, Role.LEADER]), User.active.is_(True))
-        .order_by(User.display_name)
-        .limit(500)
+        .where(User.active.is_(True))
+        .options(joinedload(User.department))
+        .order_by(User.display_name, User.id)
+        .limit(2000)
     )
-    return list(db.session.scalars(query))
+    return [person for person in db.session.scalars(query) if can(person, "commitment.own")]

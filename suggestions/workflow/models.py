@@ -33,7 +33,9 @@ class Commitment(db.Model):
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
     # The department that owned the idea when the promise was made (for per-department figures).
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    # Who delivers: any active person (a team lead, a specialist), told of due dates.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The head or leader who accepted the idea: accountable for the promise, whoever delivers.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     promise: Mapped[str] = mapped_column(Text)  # what will be done
     due_on: Mapped[date] = mapped_column(Date)
@@ -45,6 +47,7 @@ class Commitment(db.Model):
 
     idea: Mapped[Idea] = relationship()
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    accountable: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
     def is_overdue(self, today: date) -> bool:
         return self.state == CommitmentState.OPEN and today > self.due_on

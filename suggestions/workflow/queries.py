@@ -38,7 +38,7 @@ def commitments_of(idea: Idea) -> list[Commitment]:
     query = (
         select(Commitment)
         .where(Commitment.idea_id == idea.id)
-        .options(joinedload(Commitment.owner))
+        .options(joinedload(Commitment.owner), joinedload(Commitment.accountable))
         .order_by(Commitment.id.desc())
         .limit(10)
     )
@@ -121,8 +121,10 @@ def department_queue(department_ids: list[int], page: int = 1) -> QueuePage:
 
 
 def leadership_queue(page: int = 1) -> QueuePage:
-    """Ideas waiting for a leadership decision."""
-    query = select(Idea).where(Idea.status.in_(UNDECIDED), Idea.escalated_at.is_not(None))
+    """Ideas waiting for a leadership decision: handed on, or their department has no head."""
+    from .lifecycle import leadership_decides
+
+    query = select(Idea).where(Idea.status.in_(UNDECIDED), leadership_decides())
     return _queue(query, page)
 
 
@@ -267,6 +269,7 @@ def list_commitments(f: CommitmentFilter, summary: CommitmentSummary) -> Commitm
         db.session.scalars(
             query.options(
                 joinedload(Commitment.owner),
+                joinedload(Commitment.accountable),
                 joinedload(Commitment.idea).joinedload(Idea.owning_department),
             )
             .order_by(*order)

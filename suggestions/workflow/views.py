@@ -21,7 +21,7 @@ from ..ideas.views import idea_page_parts, render_idea
 from ..inputs import bounded_int
 from ..onetime import first_result, remember
 from ..org.models import Department
-from ..org.queries import department_choices, departments, org_settings
+from ..org.queries import department_choices, departments, departments_without_head, org_settings
 from ..safety import safe_next
 from ..timeutil import now
 from . import bp, forms, lifecycle, queries
@@ -129,14 +129,19 @@ ACTIONS: dict[str, Action] = {
 def _prepare(name: str, form, idea: Idea, *, fresh: bool):
     """Fill the choices a form needs on this idea, and its defaults when it is ``fresh``."""
     if name == "accept":
-        form.owner.choices = [(u.id, u.display_name) for u in lifecycle.commitment_owner_choices()]
+        form.owner.choices = [
+            (u.id, f"{u.display_name} · {u.department.name}" if u.department else u.display_name)
+            for u in lifecycle.commitment_owner_choices()
+        ]
         if fresh:
             form.owner.data = current_user.id
             form.estimated_cost.data = idea.estimated_cost
     elif name == "transfer":
-        form.department.choices = [
+        form.department.choices = [(0, _("Choose a department"))] + [
             choice for choice in department_choices() if choice[0] != idea.owning_department_id
         ]
+        if fresh:
+            form.department.data = 0
     elif name in ("implement", "just_do_it") and fresh:
         form.implemented_on.data = now().date()
     if fresh:
@@ -196,6 +201,10 @@ def act(idea_id: int, action: str):
     offered = action in lifecycle.available_actions(idea, current_user)
     back = redirect(url_for("ideas.show", idea_id=idea_id))
     if form.validate_on_submit():
+        if offered and action == "transfer" and not form.is_confirmed():
+            # Say where the idea goes before it goes: the form again, naming the department.
+            form.confirmed.data = str(form.department.data)
+            return render_idea(idea, **decision_panel(idea, failed=(action, form)))
         key = form.form_key.data if hasattr(form, "form_key") else None  # the author's answer
         if repeat := first_result(current_user, key):
             flash(_("You had sent this already: here it is."), "success")
@@ -273,9 +282,11 @@ def department_queue():
 def leadership_queue():
     tab = "overdue" if request.args.get("tab") == "overdue" else "decide"
     fetch = queries.overdue_everywhere if tab == "overdue" else queries.leadership_queue
+    # Ideas of a department without a head wait here too: say so on their row.
+    headless = {d.id for d in departments_without_head()}
     return render_template(
         "workflow/queue.html", page=fetch(_page()), kind="leadership", tab=tab,
-        settings=org_settings(), page_url=_page_url,
+        settings=org_settings(), page_url=_page_url, headless=headless,
     )  # fmt: skip
 
 

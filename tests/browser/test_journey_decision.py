@@ -70,7 +70,7 @@ def test_head_accepts_with_a_commitment_and_delivers(data, browse, device):
     expect(page.locator(".flashes")).to_contain_text("The estimate is recorded.")
     due = date.today() + timedelta(days=30)
     steps.decide(hanna, "accept", {
-        "Who delivers": "Hanna Head",
+        "Who delivers": "Hanna Head · Customer Service",  # anyone active, with department
         "What will be done": "One online form updates billing, delivery and contracts at once.",
         "Due date": due.isoformat(),
     })  # fmt: skip
@@ -174,7 +174,7 @@ def test_an_overdue_idea_above_the_budget_goes_to_leadership(data, browse, site)
     overdue.get_by_role("link", name=title).click()
     lea.page.wait_for_url(re.compile(rf"/ideas/{idea_id}$"))
     steps.decide(lea, "accept", {
-        "Who delivers": "Hanna Head",
+        "Who delivers": "Hanna Head · Customer Service",  # anyone active, with department
         "What will be done": "New headsets for all 40 seats.",
         "Due date": (date.today() + timedelta(days=60)).isoformat(),
     })  # fmt: skip
@@ -185,3 +185,39 @@ def test_an_overdue_idea_above_the_budget_goes_to_leadership(data, browse, site)
     deliveries = page.locator("table", has=page.locator("caption", has_text="Open commitments"))
     expect(deliveries).to_contain_text(title)
     expect(deliveries).to_contain_text("Hanna Head")
+
+
+def test_transfer_asks_where_to_and_names_the_department_before_it_moves(data, browse, site):
+    with site.database():
+        erika = db.session.get(User, data.erika.id)
+        idea = make_idea(erika, title="Sales should own the price list")
+        idea_id = idea.id
+    hanna = browse(data.hanna)
+    page = hanna.page
+    hanna.goto(f"/ideas/{idea_id}")
+    details = page.locator(
+        "#decision details.action", has=page.locator("form[action$='/transfer']")
+    )
+    form = details.locator("form")
+    details.locator("summary").click()
+    # Nothing is chosen in advance: sending the form as it is moves nothing.
+    expect(form.get_by_label("Hand over to", exact=True)).to_have_value("0")
+    form.get_by_label("Note (optional)", exact=True).fill("They keep the list.")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    expect(form.locator(".errors")).to_contain_text("Please choose a department.")
+    expect(form.get_by_label("Note (optional)", exact=True)).to_have_value("They keep the list.")
+    hanna.check()
+
+    # A choice: the page says where the idea goes, and the button names the department.
+    form.get_by_label("Hand over to", exact=True).select_option(label="Sales")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    expect(form.locator(".alert-info")).to_contain_text("The idea will go to Sales")
+    button = form.get_by_role("button", name="Hand over to Sales")
+    hanna.check()
+    with page.expect_navigation():
+        button.click()
+    expect(page.locator(".flashes .flash-success")).to_contain_text("The idea is handed over.")
+    expect(page.locator(".idea-side .facts")).to_contain_text("Sales")
+    hanna.check()

@@ -277,3 +277,24 @@ def test_sqlite_ranks_at_most_a_bounded_number_of_values(june, monkeypatch):
         assert figures.overall.count == 7 and not figures.capped
     else:  # the three latest answers: B3 20 (28 June), A3 3 (8 June), B1 4 (14 June)
         assert figures.capped and as_tuple(figures.overall) == stat(3, 4.0, 16.8)
+
+
+def test_an_anonymous_authors_comments_on_their_idea_count_nowhere(june):
+    """a4 wrote A5 anonymously; their comments on it would count them in Alpha's
+    participation (and a comment on another department's idea as cross-department work),
+    which the anonymous idea itself does not."""
+    from suggestions.extensions import db
+    from suggestions.ideas import rules
+    from suggestions.timeutil import travel_to
+
+    from .dataset import at
+
+    before = metrics.participation(june_scope(june))
+    with travel_to(at(6, 12)):
+        rules.add_comment(june.ideas["A5"], june.people["a4"], "The author explains.")
+    db.session.commit()
+    after = metrics.participation(june_scope(june))
+    assert _shares(after.rows[0]) == _shares(before.rows[0]) == (6, (5, 6), (2, 6), (3, 6),
+                                                                 (0, 6))  # fmt: skip
+    cross = metrics.cross_department(june_scope(june))
+    assert _s(cross.rows[0].figures["comments"]) == (0, 0)

@@ -1,7 +1,7 @@
 """one-time form keys: a form sent twice creates its idea, comment or update once
 
-Revision ID: 0007_faults
-Revises: 0006_insights_snapshots
+Revision ID: 0008_form_keys
+Revises: 0007_anon
 Create Date: 2026-12-02 17:00:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_faults'
-down_revision = '0006_insights_snapshots'
+revision = '0008_form_keys'
+down_revision = '0007_anon'
 branch_labels = None
 depends_on = None
 
