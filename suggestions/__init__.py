@@ -35,6 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    # The limiter is one object for every app in the process and takes its previous state as
+    # the default: one app built with limits off would switch them off for every later one.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     from .auth.limits import warn_at_start
 
