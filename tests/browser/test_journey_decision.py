@@ -199,7 +199,7 @@ def test_transfer_asks_where_to_and_names_the_department_before_it_moves(data, b
         "#decision details.action", has=page.locator("form[action$='/transfer']")
     )
     form = details.locator("form")
-    details.locator("summary").click()
+    steps.open_action(page, details)
     # Nothing is chosen in advance: sending the form as it is moves nothing.
     expect(form.get_by_label("Hand over to", exact=True)).to_have_value("0")
     form.get_by_label("Note (optional)", exact=True).fill("They keep the list.")
