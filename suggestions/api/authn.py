@@ -77,6 +77,11 @@ def authenticate():
 
 @bp.after_request
 def headers(response):
+    # Cheap polling: an ETag from the body, and 304 when the client already has it. The reply
+    # is built anyway (it is small and bounded); the client saves the transfer and the parsing.
+    if request.method in ("GET", "HEAD") and response.status_code == 200 and response.is_json:
+        response.add_etag()
+        response.make_conditional(request)
     # Nothing the API says is for a shared cache, and it never sets a cookie.
     response.headers.setdefault("Cache-Control", "private, no-cache")
     response.vary.add("Authorization")
