@@ -72,6 +72,9 @@ def _formdata(data: dict[str, Any]) -> MultiDict:
                 fields.add(name, "y")
             elif item is False or item is None:
                 continue  # an unchecked box, an empty field: not sent
+            elif isinstance(item, str) and "\x00" in item:
+                # No database stores it (PostgreSQL refuses it outright) and no one types it.
+                raise Invalid(_l("Please check what you sent"), {name: [_l("Not a valid value.")]})
             elif isinstance(item, str | int | float):
                 fields.add(name, str(item))
             else:

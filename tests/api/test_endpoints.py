@@ -180,3 +180,8 @@ def test_each_token_has_its_own_rate_limit_with_headers(app, org, api_for):
     assert answers[3].mimetype == "application/problem+json"
     assert int(answers[3].headers["Retry-After"]) >= 0
     assert other.get("/me").status_code == 200  # another token counts apart
+
+
+def test_a_nul_character_is_refused_as_a_detail_not_a_crash(app, org, api_for):
+    response = _new_idea(org, api_for(org.employee), title="Nul\x00byte")
+    assert response.status_code == 422 and "title" in response.json["errors"]
