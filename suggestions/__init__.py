@@ -64,6 +64,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     notify.init_app(app)  # signal listeners, worker commands, the bell
+    from . import api
+
+    api.init_app(app)  # after pages: its routing errors fall back to the error pages
     if app.config["BENCH"]:
         from . import bench
 
@@ -75,6 +78,7 @@ def _import_models() -> None:
     """Every model must be known to SQLAlchemy (and Alembic) before the first query."""
     from . import onetime as _onetime  # noqa: F401
     from .auth import models as _auth  # noqa: F401
+    from .auth import tokens as _tokens  # noqa: F401
     from .ideas import models as _ideas  # noqa: F401
     from .insights import models as _insights  # noqa: F401
     from .notify import models as _notify  # noqa: F401

@@ -60,6 +60,7 @@ DEFAULTS: dict[str, Any] = {
     # (so nobody can fill a colleague's inbox). Apart from the login limits.
     "RATELIMIT_RESET_PER_ADDRESS": "10 per hour",
     "RATELIMIT_RESET_PER_EMAIL": "3 per hour",
+    "RATELIMIT_API_PER_TOKEN": "300 per minute",
     # How long a password reset link stays valid.
     "PASSWORD_RESET_MINUTES": 60,
     # Asking for a link answers after at least this long, whether or not a mail was written

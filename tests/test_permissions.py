@@ -6,6 +6,7 @@
 import pytest
 from sqlalchemy import select
 
+from suggestions.auth import tokens
 from suggestions.extensions import db
 from suggestions.ideas import rules
 from suggestions.notify.models import Notification, OutboxMessage, Webhook
@@ -98,6 +99,23 @@ MATRIX = [
         lambda c: {"account-language": "de", "account-save": "1"},
         everyone(302),
     ),
+    # Personal access tokens (the API's own operations: tests/api/test_permission_matrix.py).
+    ("GET", "/account/tokens", "/account/tokens", None, everyone(200)),
+    (
+        "POST",
+        "/account/tokens",
+        "/account/tokens",
+        lambda c: {"name": "Bot", "scope": "read", "expires": "30"},
+        everyone(200),
+    ),
+    (
+        "POST",
+        "/account/tokens/<int:token_id>/revoke",
+        "/account/tokens/{token}/revoke",
+        lambda c: {},
+        only({"author": 302, "admin": 302}),
+    ),
+    ("GET", "/admin/tokens", "/admin/tokens", None, ADMIN_ONLY_PAGE),
     ("GET", "/ideas", "/ideas", None, everyone(200)),
     ("GET", "/ideas/new", "/ideas/new", None, everyone(200)),
     ("GET", "/ideas/similar", "/ideas/similar?title=stapler+signatures", None, everyone(200)),
@@ -408,6 +426,7 @@ def test_every_route_is_in_the_matrix(app):
         (method, rule.rule)
         for rule in app.url_map.iter_rules()
         for method in rule.methods - {"HEAD", "OPTIONS"}
+        if not rule.rule.startswith("/api/v1")  # its own matrix: tests/api
     }
     covered = {(method, rule) for method, rule, *_ in MATRIX}
     assert served == covered
@@ -432,6 +451,7 @@ def test_permission_matrix(browser, org, method, url, data, role, expected):
     failed = OutboxMessage(channel="email", status="failed", kind="comment",
                            recipient="someone@example.org", subject="s", body_text="b")  # fmt: skip
     db.session.add_all([hook, failed])
+    token, _secret = tokens.create_token(org.employee, name="Bot", scope="read", expires_in_days=9)
     db.session.commit()
     notification = db.session.scalars(
         select(Notification).where(Notification.user_id == org.employee.id)
@@ -443,6 +463,7 @@ def test_permission_matrix(browser, org, method, url, data, role, expected):
         "accepted": accepted.id, "commitment": commitment.id, "head": str(org.head.id),
         "other_department": str(org.sales.id), "today": now().date().isoformat(),
         "notification": notification.id, "webhook": hook.id, "message": failed.id,
+        "token": token.id,
     }  # fmt: skip
     people = {"author": org.employee, "employee": org.other_employee, "head": org.head,
               "other_head": org.other_head, "leader": org.leader, "admin": org.admin}  # fmt: skip

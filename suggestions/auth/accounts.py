@@ -11,6 +11,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..org.models import Department
 from ..timeutil import now
+from . import tokens
 from .models import Role, User
 from .passwords import hash_password, needs_rehash, verify_password
 from .policy import require
@@ -119,6 +120,7 @@ def set_active(admin: User, user: User, active: bool) -> None:
     user.active = active
     if not active:
         end_sessions(user)
+        tokens.revoke_all(user)  # a script must not keep the access its owner lost
 
 
 def set_password(user: User, password: str) -> None:

@@ -124,6 +124,9 @@ RULES: dict[str, Callable[[User, Any], bool]] = {
     "insights.dashboard": _insights,
     "insights.all_departments": _insights_everywhere,
     "insights.export": _insights,
+    # Personal access tokens (auth.tokens): everyone may make their own; an admin may revoke any.
+    "token.create": lambda user, _: True,
+    "token.revoke": lambda user, token: token.user_id == user.id or user.role == Role.ADMIN,
 }
 
 

@@ -42,6 +42,8 @@ def load_user(token: str) -> User | None:
 def require_login():
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None
+    if request.blueprint == "api":  # the API authenticates every request by its token
+        return None
     if not current_user.is_authenticated:
         if is_htmx():
             # htmx cannot follow a redirect to a full page in place: send the browser there.

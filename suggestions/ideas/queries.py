@@ -149,8 +149,9 @@ def _conditions(viewer: User, f: IdeaFilter) -> list:
     return conditions
 
 
-def list_ideas(viewer: User, f: IdeaFilter) -> IdeaPage:
-    per_page = current_app.config["IDEAS_PER_PAGE"]
+def list_ideas(viewer: User, f: IdeaFilter, per_page: int | None = None) -> IdeaPage:
+    """A page of the list; ``per_page`` (bounded by the caller) is the API's page size."""
+    per_page = per_page or current_app.config["IDEAS_PER_PAGE"]
     cap = current_app.config["RESULT_COUNT_CAP"]
     conditions = _conditions(viewer, f)
     query = search.parse_query(f.q) if f.q else None
