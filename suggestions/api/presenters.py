@@ -10,15 +10,13 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
 from ..auth.tokens import ApiToken
+from ..ideas.authorship import FORMER_EMPLOYEE, THE_AUTHOR, shown_person
 from ..ideas.models import Comment, Idea, IdeaEvent
 from ..org.models import Category, Department
-from ..templating import FORMER_EMPLOYEE, event_actor_label, visible_author
+from ..templating import event_actor_label, visible_author
 from ..workflow.models import Commitment, CommitmentUpdate
-
-THE_AUTHOR = _l("The author")
 
 
 def stamp(moment: datetime | date | None) -> str | None:
@@ -105,15 +103,12 @@ def event(e: IdeaEvent, idea: Idea) -> dict:
 
 
 def comment_author(comment: Comment, idea: Idea) -> dict:
-    """Who wrote a comment: an anonymous idea's author is "the author" on their own comments,
-    with neither id nor department (either would unmask them)."""
-    if comment.author_id is None or comment.author is None:
-        return {"id": None, "name": str(FORMER_EMPLOYEE), "department": None}
-    if idea.is_anonymous and comment.author_id == idea.author_id:
-        return {"id": None, "name": str(THE_AUTHOR), "department": None}
-    person = comment.author
-    return {"id": person.id, "name": person.display_name,
-            "department": department(person.department)}  # fmt: skip
+    """Who wrote a comment, as the pages show it (one presenter): an anonymous idea's author is
+    "the author" on their own comments, with neither id nor department."""
+    shown = shown_person(comment.author, by_anonymous_author=comment.by_anonymous_author)
+    if shown.as_author or comment.author is None:
+        return {"id": None, "name": shown.name, "department": None}
+    return {"id": comment.author.id, "name": shown.name, "department": department(shown.department)}
 
 
 def comment(c: Comment, idea: Idea) -> dict:

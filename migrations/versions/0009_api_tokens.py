@@ -1,7 +1,7 @@
 """api: personal access tokens
 
-Revision ID: 0007_api
-Revises: 0006_insights_snapshots
+Revision ID: 0009_api_tokens
+Revises: 0008_form_keys
 Create Date: 2026-12-02 17:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_api'
-down_revision = '0006_insights_snapshots'
+revision = '0009_api_tokens'
+down_revision = '0008_form_keys'
 branch_labels = None
 depends_on = None
 
