@@ -103,6 +103,28 @@ DEFAULTS: dict[str, Any] = {
     # The dashboard's figures are worked out once per scope and kept this long (seconds);
     # 0: worked out on every view (suggestions/insights/snapshots.py).
     "INSIGHTS_CACHE_SECONDS": 300,
+    # Company sign-in through OpenID Connect (README, "Company sign-in"). Off while OIDC_ISSUER
+    # is unset. The provider is found by its discovery document (<issuer>/.well-known/...).
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    # The button says "Sign in with <this>" (e.g. "Contoso ID"); None: "your company account".
+    "OIDC_PROVIDER_NAME": None,
+    "OIDC_SCOPES": "openid email profile",
+    # Which claims of the ID token give the person's data; None: not taken from the provider.
+    "OIDC_CLAIM_EMAIL": "email",
+    "OIDC_CLAIM_NAME": "name",
+    "OIDC_CLAIM_DEPARTMENT": None,
+    "OIDC_CLAIM_GROUPS": None,
+    # Group name -> role (employee, head, leader, admin), e.g. {"freiraum-admins": "admin"}.
+    # Empty: roles are kept in Freiraum. Set: everyone else in the groups claim is an employee.
+    "OIDC_GROUP_ROLES": {},
+    "OIDC_TIMEOUT": 10,  # seconds for each call to the provider
+    # For every company sign-in method: update name, email, department and role from the
+    # directory at each sign-in (False: only the first sign-in takes them over), and the
+    # department (by name) for people whose department claim names no known department.
+    "SSO_UPDATE_FROM_DIRECTORY": True,
+    "SSO_DEFAULT_DEPARTMENT": None,
     # Benchmark instruments (suggestions/bench.py): never on in normal production.
     "BENCH": False,
 }
@@ -124,6 +146,9 @@ _ENV_NAMES = {
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
     "MAIL_BACKEND": "MAIL_BACKEND",
     "SEARCH_LANGUAGE": "SEARCH_LANGUAGE",
+    "OIDC_ISSUER": "OIDC_ISSUER",
+    "OIDC_CLIENT_ID": "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
 }
 
 _BOOL_ENV = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MAIL_USE_TLS", "MAIL_USE_STARTTLS"}
@@ -202,6 +227,11 @@ def _finish(app: Flask) -> None:
         app.config["BASE_URL"] = (
             "http://localhost" if env == "production" else "http://127.0.0.1:5000"
         )
+
+    if app.config["OIDC_ISSUER"] and not (
+        app.config["OIDC_CLIENT_ID"] and app.config["OIDC_CLIENT_SECRET"]
+    ):
+        raise ConfigError("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
 
     if env != "production":
         # Local http://127.0.0.1 has no TLS; production keeps secure cookies.

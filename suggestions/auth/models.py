@@ -38,6 +38,12 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=now)
     last_login_at: Mapped[datetime | None]
+    # Who the company's identity provider says this is ("oidc:<issuer>#<subject>"): stable
+    # even when the person's email address changes. None: a local account only.
+    external_id: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
+    # The department the provider named when no department of that name exists: the person
+    # sits in the default department and the admin sees them as "unmapped".
+    unmapped_department: Mapped[str | None] = mapped_column(String(120))
 
     department: Mapped[Department | None] = relationship()
     headed_departments: Mapped[list[Department]] = relationship(

@@ -12,14 +12,14 @@ from sqlalchemy.orm import joinedload
 from ..errors import DomainError
 from ..extensions import db, limiter, login_email_key, login_manager
 from ..safety import is_htmx, safe_next
-from . import accounts, bp, reset
+from . import accounts, bp, oidc, reset
 from .forms import AccountForm, ForgotPasswordForm, LoginForm, PasswordForm, ResetPasswordForm
 from .models import User
 
 # Everything else needs a signed-in user.
 PUBLIC_ENDPOINTS = {
     "auth.login", "auth.set_language", "auth.forgot_password", "auth.reset_password",
-    "static", "health",
+    "auth.oidc_login", "auth.oidc_callback", "static", "health",
 }  # fmt: skip
 
 
@@ -72,12 +72,58 @@ def login():
             form.form_errors.append(_("Email or password is not correct."))
         else:
             db.session.commit()
-            session.clear()
-            session.permanent = True
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             return redirect(safe_next(url_for("ideas.list_ideas")))
     form.password.data = None
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 401
+    return _login_page(form), 200 if not form.errors else 401
+
+
+def _login_page(form: LoginForm) -> str:
+    return render_template(
+        "auth/login.html", form=form, oidc_provider=oidc.provider_name() if oidc.enabled() else None
+    )
+
+
+def _sign_in(user: User, *, remember: bool = False) -> None:
+    """The one way every method signs a person in: a fresh session, then the login cookie."""
+    session.clear()
+    session.permanent = True
+    login_user(user, remember=remember)
+
+
+@bp.get("/login/oidc")
+def oidc_login():
+    if not oidc.enabled():
+        return redirect(url_for("auth.login"))
+    next_url = safe_next(url_for("ideas.list_ideas"))
+    try:
+        response = oidc.authorize_redirect(url_for("auth.oidc_callback", _external=True))
+    except DomainError as error:
+        form = LoginForm()
+        form.form_errors.append(error.message)
+        return _login_page(form), 503
+    session["oidc_next"] = next_url
+    return response
+
+
+@bp.get("/login/oidc/callback")
+@limiter.limit(_login_limits)
+def oidc_callback():
+    if not oidc.enabled():
+        return redirect(url_for("auth.login"))
+    next_url = session.get("oidc_next") or url_for("ideas.list_ideas")
+    try:
+        user, id_token = oidc.finish_sign_in()
+    except DomainError as error:
+        db.session.rollback()  # nobody is created or changed
+        form = LoginForm()
+        form.form_errors.append(error.message)
+        return _login_page(form), 401
+    db.session.commit()
+    _sign_in(user)
+    if id_token:
+        session[oidc.ID_TOKEN_KEY] = id_token
+    return redirect(next_url)
 
 
 def _reset_limits_per_address():
@@ -138,10 +184,13 @@ def reset_password(token: str):
 def logout():
     accounts.end_sessions(current_user)
     db.session.commit()
+    id_token = session.get(oidc.ID_TOKEN_KEY)
     logout_user()
     session.clear()
     flash(_("You are signed out."), "success")
-    return redirect(url_for("auth.login"))
+    # Signed in through the provider: end its session too, or the next click signs in again.
+    provider_logout = oidc.logout_url(id_token, url_for("auth.login", _external=True))
+    return redirect(provider_logout or url_for("auth.login"))
 
 
 @bp.route("/account", methods=["GET", "POST"])
