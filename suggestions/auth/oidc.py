@@ -9,7 +9,7 @@ message a person understands, and a valid ID token into a signed-in person (dire
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -44,6 +44,9 @@ def init_app(app: Flask) -> None:
         },
     )
     app.extensions["freiraum_oidc"] = oauth.oidc
+    # Signing out ends at the provider (RP-initiated logout): the browser must let the form go.
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(issuer))
+    app.config["CSP_FORM_ACTION_SOURCES"] = [*app.config.get("CSP_FORM_ACTION_SOURCES", []), origin]
 
 
 def enabled() -> bool:

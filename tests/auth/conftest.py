@@ -40,6 +40,7 @@ def _free_port() -> int:
 @dataclass
 class Provider:
     issuer: str
+    live_port: int  # the port the browser test serves the app on (its callback is registered)
     signing_key: object  # joserfc RSAKey: the provider signs with it, a test may forge with it
     people_file: Path
 
@@ -64,11 +65,12 @@ def oidc_provider(tmp_path_factory) -> Iterator[Provider]:
     key = RSAKey.generate_key(2048, parameters={"kid": "test-key", "use": "sig"}, private=True)
     people_file = tmp_path_factory.mktemp("oidc") / "people.json"
     people_file.write_text("{}")
-    port = _free_port()
+    port, live_port = _free_port(), _free_port()
+    live = f"http://127.0.0.1:{live_port}"
     client = {
         "client_secret": CLIENT_SECRET,
-        "redirect_uris": [CALLBACK],
-        "post_logout_redirect_uris": [AFTER_LOGOUT],
+        "redirect_uris": [CALLBACK, f"{live}/login/oidc/callback"],
+        "post_logout_redirect_uris": [AFTER_LOGOUT, f"{live}/login"],
     }
     settings = {
         "keys": [key.as_dict(private=True)],
@@ -99,7 +101,9 @@ def oidc_provider(tmp_path_factory) -> Iterator[Provider]:
         import threading
 
         threading.Thread(target=process.stdout.read, daemon=True).start()
-        yield Provider(issuer=line.split()[1], signing_key=key, people_file=people_file)
+        yield Provider(
+            issuer=line.split()[1], live_port=live_port, signing_key=key, people_file=people_file
+        )
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -306,3 +306,9 @@ def test_logout_ends_the_session_at_the_provider_too(browser, departments, oidc_
     # The next sign-in asks for the password again (the provider's session ended).
     page = provider.get(_start(browser), timeout=10)
     assert 'name="login"' in page.text
+
+
+def test_pages_let_the_sign_out_form_reach_the_provider(browser, departments, oidc_provider):
+    # Browsers check form-action on the redirect after the sign-out form is sent.
+    csp = browser.get("/login").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {oidc_provider.issuer};" in csp
