@@ -120,6 +120,15 @@ DEFAULTS: dict[str, Any] = {
     # Empty: roles are kept in Freiraum. Set: everyone else in the groups claim is an employee.
     "OIDC_GROUP_ROLES": {},
     "OIDC_TIMEOUT": 10,  # seconds for each call to the provider
+    # Sign-in by a header the company's reverse proxy sets after its own sign-in (Kerberos,
+    # SAML): e.g. "X-Forwarded-User", or "REMOTE_USER" for the web server's environ variable.
+    # Believed only from these networks (CIDR, e.g. ["10.1.2.3/32"]); ignored and logged from
+    # anywhere else. A value without "@" gets PROXY_AUTH_EMAIL_DOMAIN appended for the email.
+    "PROXY_AUTH_HEADER": None,
+    "PROXY_AUTH_NETWORKS": [],
+    "PROXY_AUTH_EMAIL_DOMAIN": None,
+    "PROXY_AUTH_NAME_HEADER": None,  # e.g. "X-Forwarded-Name"
+    "PROXY_AUTH_DEPARTMENT_HEADER": None,  # e.g. "X-Forwarded-Department"
     # For every company sign-in method: update name, email, department and role from the
     # directory at each sign-in (False: only the first sign-in takes them over), and the
     # department (by name) for people whose department claim names no known department.
@@ -232,6 +241,17 @@ def _finish(app: Flask) -> None:
         app.config["OIDC_CLIENT_ID"] and app.config["OIDC_CLIENT_SECRET"]
     ):
         raise ConfigError("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
+
+    if app.config["PROXY_AUTH_HEADER"]:
+        import ipaddress
+
+        try:
+            for cidr in app.config["PROXY_AUTH_NETWORKS"]:
+                ipaddress.ip_network(cidr, strict=False)
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"PROXY_AUTH_NETWORKS must be a list of networks: {error}") from error
+        if not app.config["PROXY_AUTH_NETWORKS"]:
+            raise ConfigError("PROXY_AUTH_HEADER is set: set PROXY_AUTH_NETWORKS to the proxy's.")
 
     if env != "production":
         # Local http://127.0.0.1 has no TLS; production keeps secure cookies.

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from ..errors import DomainError
 from ..extensions import db, limiter, login_email_key, login_manager
 from ..safety import is_htmx, safe_next
-from . import accounts, bp, oidc, reset
+from . import accounts, bp, oidc, proxy, reset
 from .forms import AccountForm, ForgotPasswordForm, LoginForm, PasswordForm, ResetPasswordForm
 from .models import User
 
@@ -40,13 +40,39 @@ def load_user(token: str) -> User | None:
 
 @bp.before_app_request
 def require_login():
-    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+    if request.endpoint == "static" or request.endpoint is None:
+        return None
+    refused = _sign_in_from_proxy()
+    if refused is not None:
+        return refused
+    if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if not current_user.is_authenticated:
         if is_htmx():
             # htmx cannot follow a redirect to a full page in place: send the browser there.
             return "", 401, {"HX-Redirect": url_for("auth.login")}
         return login_manager.unauthorized()
+    return None
+
+
+def _sign_in_from_proxy():
+    """Sign in the person the company's proxy names (only from its networks; proxy.py)."""
+    login = proxy.asserted_login()
+    if login is None:
+        return None
+    if current_user.is_authenticated and proxy.is_signed_in_as(current_user, login):
+        return None
+    try:
+        user = proxy.sign_in(login)
+    except DomainError as error:
+        db.session.rollback()
+        current_app.logger.warning("Proxy sign-in refused for %s: %s", login, error.message)
+        logout_user()
+        form = LoginForm()
+        form.form_errors.append(error.message)
+        return _login_page(form), 401
+    db.session.commit()
+    _sign_in(user)
     return None
 
 
