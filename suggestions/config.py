@@ -120,6 +120,10 @@ DEFAULTS: dict[str, Any] = {
     # Empty: roles are kept in Freiraum. Set: everyone else in the groups claim is an employee.
     "OIDC_GROUP_ROLES": {},
     "OIDC_TIMEOUT": 10,  # seconds for each call to the provider
+    # False: nobody signs in with a password except admins created with `flask create-admin`
+    # (break-glass, for when the identity provider is down); the login page offers only the
+    # company sign-in and tucks the password form away for those admins.
+    "LOCAL_PASSWORDS": True,
     # Sign-in by a header the company's reverse proxy sets after its own sign-in (Kerberos,
     # SAML): e.g. "X-Forwarded-User", or "REMOTE_USER" for the web server's environ variable.
     # Believed only from these networks (CIDR, e.g. ["10.1.2.3/32"]); ignored and logged from

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
     # The department the provider named when no department of that name exists: the person
     # sits in the default department and the admin sees them as "unmapped".
     unmapped_department: Mapped[str | None] = mapped_column(String(120))
+    # Created on the command line: may still sign in with a password when LOCAL_PASSWORDS is
+    # off (the way in when the identity provider is down).
+    break_glass: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     department: Mapped[Department | None] = relationship()
     headed_departments: Mapped[list[Department]] = relationship(
