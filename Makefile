@@ -38,6 +38,8 @@ test: install
 	@if command -v npm >/dev/null; then \
 	  [ -d tests/auth/oidc/node_modules ] || npm ci --prefix tests/auth/oidc --no-audit --no-fund --silent; \
 	else echo "NOTE: no node/npm found: the OpenID Connect sign-in tests will be skipped (apt-get install nodejs npm)."; fi
+	@[ -x /usr/sbin/slapd ] || command -v slapd >/dev/null || \
+	  echo "NOTE: no slapd found: the LDAP sign-in tests will be skipped (apt-get install slapd ldap-utils)."
 	@# The browser-free tests on every core (each worker has its own database), then the
 	@# browser journeys one at a time. Exit code 5 is "nothing selected" (e.g. PYTEST_ARGS).
 	$(BIN)/python -m pytest -n auto -m "not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]

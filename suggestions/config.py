@@ -120,6 +120,23 @@ DEFAULTS: dict[str, Any] = {
     # Empty: roles are kept in Freiraum. Set: everyone else in the groups claim is an employee.
     "OIDC_GROUP_ROLES": {},
     "OIDC_TIMEOUT": 10,  # seconds for each call to the provider
+    # Sign-in against LDAP / Active Directory: the login form's address and password are
+    # checked by the directory (search with the service account, then bind as the person).
+    # ldap://host:389 (with LDAP_START_TLS) or ldaps://host:636; LDAP_CA_FILE: the CA to trust.
+    "LDAP_URL": None,
+    "LDAP_START_TLS": False,
+    "LDAP_CA_FILE": None,
+    "LDAP_BIND_DN": None,  # the service account, e.g. "cn=freiraum,ou=services,dc=example,dc=com"
+    "LDAP_BIND_PASSWORD": None,
+    "LDAP_BASE_DN": None,  # where people are searched, e.g. "ou=people,dc=example,dc=com"
+    # {login} is what the person typed (escaped). Active Directory: "(userPrincipalName={login})".
+    "LDAP_USER_FILTER": "(&(objectClass=person)(|(mail={login})(uid={login})))",
+    "LDAP_ATTR_EMAIL": "mail",
+    "LDAP_ATTR_NAME": "displayName",
+    "LDAP_ATTR_DEPARTMENT": None,  # e.g. "departmentNumber" or "department" (AD)
+    "LDAP_ATTR_GROUPS": None,  # e.g. "memberOf"
+    "LDAP_GROUP_ROLES": {},  # group DN -> role, as OIDC_GROUP_ROLES
+    "LDAP_TIMEOUT": 5,
     # False: nobody signs in with a password except admins created with `flask create-admin`
     # (break-glass, for when the identity provider is down); the login page offers only the
     # company sign-in and tucks the password form away for those admins.
@@ -162,6 +179,7 @@ _ENV_NAMES = {
     "OIDC_ISSUER": "OIDC_ISSUER",
     "OIDC_CLIENT_ID": "OIDC_CLIENT_ID",
     "OIDC_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
+    "LDAP_BIND_PASSWORD": "LDAP_BIND_PASSWORD",
 }
 
 _BOOL_ENV = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MAIL_USE_TLS", "MAIL_USE_STARTTLS"}

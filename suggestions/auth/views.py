@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload
 from ..errors import DomainError
 from ..extensions import db, limiter, login_email_key, login_manager
 from ..safety import is_htmx, safe_next
-from . import accounts, bp, oidc, proxy, reset
+from . import accounts, bp, ldap, oidc, proxy, reset
+from .directory import sign_in_external
 from .forms import AccountForm, ForgotPasswordForm, LoginForm, PasswordForm, ResetPasswordForm
 from .models import User
 
@@ -92,16 +93,39 @@ def login():
         return redirect(url_for("ideas.list_ideas"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            user = _authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            user = None
+            form.form_errors.append(error.message)
         if user is None:
-            # One message for a wrong password, an unknown address and a disabled account.
-            form.form_errors.append(_("Email or password is not correct."))
+            if not form.form_errors:
+                # One message for a wrong password, an unknown address and a disabled account.
+                form.form_errors.append(_("Email or password is not correct."))
         else:
             db.session.commit()
             _sign_in(user, remember=form.remember.data)
             return redirect(safe_next(url_for("ideas.list_ideas")))
     form.password.data = None
     return _login_page(form), 200 if not form.errors else 401
+
+
+def _authenticate(login: str, password: str) -> User | None:
+    """The company directory first (when configured), then a local password. A directory
+    that is down raises DomainError unless a local password (break-glass) lets the person in."""
+    down = None
+    if ldap.enabled():
+        try:
+            identity = ldap.authenticate(login, password)
+        except DomainError as error:
+            identity, down = None, error
+        if identity is not None:
+            return sign_in_external(identity, group_roles=current_app.config["LDAP_GROUP_ROLES"])
+    user = accounts.authenticate(login, password)
+    if user is None and down is not None:
+        raise down
+    return user
 
 
 def _login_page(form: LoginForm) -> str:

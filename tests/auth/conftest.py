@@ -107,3 +107,120 @@ def oidc_provider(tmp_path_factory) -> Iterator[Provider]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# --- A real LDAP directory: Debian's slapd on loopback, with a throwaway configuration ---
+
+SLAPD = shutil.which("slapd") or ("/usr/sbin/slapd" if os.path.exists("/usr/sbin/slapd") else None)
+LDAP_BASE = "dc=example,dc=com"
+LDAP_SERVICE_DN = f"cn=freiraum,{LDAP_BASE}"
+LDAP_SERVICE_PASSWORD = "service-account-password"
+LDAP_PEOPLE = {
+    "erika": {"cn": "Erika Muster", "displayName": "Erika Muster", "sn": "Muster",
+              "mail": "erika@example.com", "departmentNumber": "Customer Service",
+              "userPassword": "erika's directory password"},
+}  # fmt: skip
+
+SLAPD_CONF = """\
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+modulepath /usr/lib/ldap
+moduleload back_mdb
+pidfile {dir}/slapd.pid
+database mdb
+maxsize 10485760
+suffix "{base}"
+rootdn "cn=admin,{base}"
+rootpw admin-password
+directory {dir}/data
+TLSCertificateFile {dir}/cert.pem
+TLSCertificateKeyFile {dir}/key.pem
+access to attrs=userPassword by anonymous auth by * none
+access to * by * read
+"""
+
+
+@dataclass
+class Directory:
+    url: str
+    base: str
+    ca_file: str  # the directory's self-signed certificate (for StartTLS)
+
+
+def _self_signed_certificate(folder: Path) -> None:
+    """A certificate for 127.0.0.1, made here (the cryptography package comes with Authlib)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ))  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def ldap_directory(tmp_path_factory) -> Iterator[Directory]:
+    if not SLAPD:
+        reason = "slapd is not installed (apt-get install slapd ldap-utils)"
+        if os.environ.get("REQUIRE_LDAP"):
+            pytest.fail(f"REQUIRE_LDAP is set but {reason}")
+        pytest.skip(f"LDAP tests skipped: {reason}")
+    import ldap3
+
+    folder = tmp_path_factory.mktemp("slapd")
+    (folder / "data").mkdir()
+    _self_signed_certificate(folder)
+    (folder / "slapd.conf").write_text(SLAPD_CONF.format(dir=folder, base=LDAP_BASE))
+    port = _free_port()
+    url = f"ldap://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [SLAPD, "-d", "0", "-f", str(folder / "slapd.conf"), "-h", f"{url}/"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 15
+        admin = None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                admin = ldap3.Connection(url, f"cn=admin,{LDAP_BASE}", "admin-password",
+                                         auto_bind=True)  # fmt: skip
+                break
+            except ldap3.core.exceptions.LDAPException:
+                time.sleep(0.1)
+        if admin is None:
+            pytest.fail(
+                f"slapd did not start: {process.stderr.read()[-500:] if process.poll() else ''}"
+            )
+        admin.add(LDAP_BASE, ["dcObject", "organization"], {"o": "Example", "dc": "example"})
+        admin.add(LDAP_SERVICE_DN, ["person"],
+                  {"sn": "freiraum", "userPassword": LDAP_SERVICE_PASSWORD})  # fmt: skip
+        admin.add(f"ou=people,{LDAP_BASE}", ["organizationalUnit"], {"ou": "people"})
+        for uid, attributes in LDAP_PEOPLE.items():
+            admin.add(f"uid={uid},ou=people,{LDAP_BASE}", ["inetOrgPerson"], attributes)
+            assert admin.result["result"] == 0, admin.result
+        admin.unbind()
+        yield Directory(url=url, base=LDAP_BASE, ca_file=str(folder / "cert.pem"))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
