@@ -34,6 +34,12 @@ reset-demo: install-run
 test: install
 	@[ -x /usr/bin/chromium ] || command -v chromium >/dev/null || \
 	  echo "NOTE: no Chromium found: the browser tests will be skipped (apt-get install chromium)."
+	@# The OpenID Connect provider for tests/auth (npm oidc-provider), installed once.
+	@if command -v npm >/dev/null; then \
+	  [ -d tests/auth/oidc/node_modules ] || npm ci --prefix tests/auth/oidc --no-audit --no-fund --silent; \
+	else echo "NOTE: no node/npm found: the OpenID Connect sign-in tests will be skipped (apt-get install nodejs npm)."; fi
+	@[ -x /usr/sbin/slapd ] || command -v slapd >/dev/null || \
+	  echo "NOTE: no slapd found: the LDAP sign-in tests will be skipped (apt-get install slapd ldap-utils)."
 	@# The browser-free tests on every core (each worker has its own database), then the
 	@# browser journeys one at a time. Exit code 5 is "nothing selected" (e.g. PYTEST_ARGS).
 	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]

@@ -55,6 +55,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _import_models()
     _register_blueprints(app)
 
+    from .auth import oidc
+
+    oidc.init_app(app)  # company sign-in, when OIDC_ISSUER is set
+
     from . import cli, notify, pages, templating
 
     pages.init_app(app)

@@ -42,6 +42,7 @@ def create_admin(email: str, name: str, password: str) -> None:
         )  # fmt: skip
     except DomainError as error:
         raise click.ClickException(str(error.message)) from error
+    user.break_glass = True  # keeps a password even when LOCAL_PASSWORDS is off
     db.session.commit()
     click.echo(f"Administrator {user.email} created.")
 

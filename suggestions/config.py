@@ -115,6 +115,58 @@ DEFAULTS: dict[str, Any] = {
     # The dashboard's figures are worked out once per scope and kept this long (seconds);
     # 0: worked out on every view (suggestions/insights/snapshots.py).
     "INSIGHTS_CACHE_SECONDS": 300,
+    # Company sign-in through OpenID Connect (README, "Company sign-in"). Off while OIDC_ISSUER
+    # is unset. The provider is found by its discovery document (<issuer>/.well-known/...).
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    # The button says "Sign in with <this>" (e.g. "Contoso ID"); None: "your company account".
+    "OIDC_PROVIDER_NAME": None,
+    "OIDC_SCOPES": "openid email profile",
+    # Which claims of the ID token give the person's data; None: not taken from the provider.
+    "OIDC_CLAIM_EMAIL": "email",
+    "OIDC_CLAIM_NAME": "name",
+    "OIDC_CLAIM_DEPARTMENT": None,
+    "OIDC_CLAIM_GROUPS": None,
+    # Group name -> role (employee, head, leader, admin), e.g. {"freiraum-admins": "admin"}.
+    # Empty: roles are kept in Freiraum. Set: everyone else in the groups claim is an employee.
+    "OIDC_GROUP_ROLES": {},
+    "OIDC_TIMEOUT": 10,  # seconds for each call to the provider
+    # Sign-in against LDAP / Active Directory: the login form's address and password are
+    # checked by the directory (search with the service account, then bind as the person).
+    # ldap://host:389 (with LDAP_START_TLS) or ldaps://host:636; LDAP_CA_FILE: the CA to trust.
+    "LDAP_URL": None,
+    "LDAP_START_TLS": False,
+    "LDAP_CA_FILE": None,
+    "LDAP_BIND_DN": None,  # the service account, e.g. "cn=freiraum,ou=services,dc=example,dc=com"
+    "LDAP_BIND_PASSWORD": None,
+    "LDAP_BASE_DN": None,  # where people are searched, e.g. "ou=people,dc=example,dc=com"
+    # {login} is what the person typed (escaped). Active Directory: "(userPrincipalName={login})".
+    "LDAP_USER_FILTER": "(&(objectClass=person)(|(mail={login})(uid={login})))",
+    "LDAP_ATTR_EMAIL": "mail",
+    "LDAP_ATTR_NAME": "displayName",
+    "LDAP_ATTR_DEPARTMENT": None,  # e.g. "departmentNumber" or "department" (AD)
+    "LDAP_ATTR_GROUPS": None,  # e.g. "memberOf"
+    "LDAP_GROUP_ROLES": {},  # group DN -> role, as OIDC_GROUP_ROLES
+    "LDAP_TIMEOUT": 5,
+    # False: nobody signs in with a password except admins created with `flask create-admin`
+    # (break-glass, for when the identity provider is down); the login page offers only the
+    # company sign-in and tucks the password form away for those admins.
+    "LOCAL_PASSWORDS": True,
+    # Sign-in by a header the company's reverse proxy sets after its own sign-in (Kerberos,
+    # SAML): e.g. "X-Forwarded-User", or "REMOTE_USER" for the web server's environ variable.
+    # Believed only from these networks (CIDR, e.g. ["10.1.2.3/32"]); ignored and logged from
+    # anywhere else. A value without "@" gets PROXY_AUTH_EMAIL_DOMAIN appended for the email.
+    "PROXY_AUTH_HEADER": None,
+    "PROXY_AUTH_NETWORKS": [],
+    "PROXY_AUTH_EMAIL_DOMAIN": None,
+    "PROXY_AUTH_NAME_HEADER": None,  # e.g. "X-Forwarded-Name"
+    "PROXY_AUTH_DEPARTMENT_HEADER": None,  # e.g. "X-Forwarded-Department"
+    # For every company sign-in method: update name, email, department and role from the
+    # directory at each sign-in (False: only the first sign-in takes them over), and the
+    # department (by name) for people whose department claim names no known department.
+    "SSO_UPDATE_FROM_DIRECTORY": True,
+    "SSO_DEFAULT_DEPARTMENT": None,
     # Benchmark instruments (suggestions/bench.py): never on in normal production.
     "BENCH": False,
 }
@@ -136,6 +188,10 @@ _ENV_NAMES = {
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
     "MAIL_BACKEND": "MAIL_BACKEND",
     "SEARCH_LANGUAGE": "SEARCH_LANGUAGE",
+    "OIDC_ISSUER": "OIDC_ISSUER",
+    "OIDC_CLIENT_ID": "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
+    "LDAP_BIND_PASSWORD": "LDAP_BIND_PASSWORD",
 }
 
 _BOOL_ENV = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "MAIL_USE_TLS", "MAIL_USE_STARTTLS"}
@@ -214,6 +270,22 @@ def _finish(app: Flask) -> None:
         app.config["BASE_URL"] = (
             "http://localhost" if env == "production" else "http://127.0.0.1:5000"
         )
+
+    if app.config["OIDC_ISSUER"] and not (
+        app.config["OIDC_CLIENT_ID"] and app.config["OIDC_CLIENT_SECRET"]
+    ):
+        raise ConfigError("OIDC_ISSUER is set: set OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too.")
+
+    if app.config["PROXY_AUTH_HEADER"]:
+        import ipaddress
+
+        try:
+            for cidr in app.config["PROXY_AUTH_NETWORKS"]:
+                ipaddress.ip_network(cidr, strict=False)
+        except (TypeError, ValueError) as error:
+            raise ConfigError(f"PROXY_AUTH_NETWORKS must be a list of networks: {error}") from error
+        if not app.config["PROXY_AUTH_NETWORKS"]:
+            raise ConfigError("PROXY_AUTH_HEADER is set: set PROXY_AUTH_NETWORKS to the proxy's.")
 
     if env != "production":
         # Local http://127.0.0.1 has no TLS; production keeps secure cookies.

@@ -159,10 +159,15 @@ def init_app(app: Flask) -> None:
         _forget_session()
         return render_error(500)
 
+    # Forms may lead to these origins too (the sign-out form ends at the company's identity
+    # provider: browsers check form-action on every redirect after a form is sent).
+    extra = " ".join(app.config.get("CSP_FORM_ACTION_SOURCES") or ())
+    csp = CSP.replace("form-action 'self'", f"form-action 'self' {extra}") if extra else CSP
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("Content-Security-Policy", csp)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")

@@ -61,6 +61,15 @@ MATRIX = [
         everyone(302) | {"anonymous": 401},
     ),
     ("POST", "/logout", "/logout", lambda c: {}, everyone(302)),
+    # Company sign-in (tests/auth): without OIDC_ISSUER both lead back to the login page.
+    ("GET", "/login/oidc", "/login/oidc", None, everyone(302) | {"anonymous": 302}),
+    (
+        "GET",
+        "/login/oidc/callback",
+        "/login/oidc/callback",
+        None,
+        everyone(302) | {"anonymous": 302},
+    ),
     (
         "POST",
         "/language",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from flask import current_app
 from flask_babel import lazy_gettext as _
 from sqlalchemy import func, select
 
@@ -36,10 +37,20 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         return None
+    if not password_sign_in_allowed(user):
+        return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now()
     return user
+
+
+def password_sign_in_allowed(user: User) -> bool:
+    """With LOCAL_PASSWORDS off, people sign in through the company; only an admin created
+    on the command line keeps a password (break-glass)."""
+    if current_app.config["LOCAL_PASSWORDS"]:
+        return True
+    return user.break_glass and user.role == Role.ADMIN
 
 
 def end_sessions(user: User) -> None:

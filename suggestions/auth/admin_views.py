@@ -35,14 +35,19 @@ def _with_departments(form: UserForm) -> UserForm:
 @requires("admin.manage")
 def admin_users():
     search = (request.args.get("q") or "").strip()[:100]
+    # People whose department from the company directory matched none here (to map them).
+    unmapped = request.args.get("unmapped") == "1"
     query = select(User).options(joinedload(User.department)).order_by(User.display_name, User.id)
+    if unmapped:
+        query = query.where(User.unmapped_department.is_not(None))
     if search:
         pattern = f"%{search.lower()}%"
         query = query.where(or_(User.email.like(pattern), User.display_name.ilike(f"%{search}%")))
     page = paginate(query, request.args.get("page", 1, type=bounded_int))
     return render_template(
-        "admin/users.html", page=page, search=search, roles=ROLE_LABELS, action_form=ActionForm()
-    )
+        "admin/users.html", page=page, search=search, roles=ROLE_LABELS, action_form=ActionForm(),
+        unmapped=unmapped,
+    )  # fmt: skip
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -38,6 +38,15 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=now)
     last_login_at: Mapped[datetime | None]
+    # Who the company's identity provider says this is ("oidc:<issuer>#<subject>"): stable
+    # even when the person's email address changes. None: a local account only.
+    external_id: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
+    # The department the provider named when no department of that name exists: the person
+    # sits in the default department and the admin sees them as "unmapped".
+    unmapped_department: Mapped[str | None] = mapped_column(String(120))
+    # Created on the command line: may still sign in with a password when LOCAL_PASSWORDS is
+    # off (the way in when the identity provider is down).
+    break_glass: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     department: Mapped[Department | None] = relationship()
     headed_departments: Mapped[list[Department]] = relationship(

@@ -23,7 +23,7 @@ from .. import timeutil
 from ..errors import DomainError
 from ..extensions import db
 from ..signals import password_reset_requested
-from .accounts import end_sessions, find_by_email, set_password
+from .accounts import end_sessions, find_by_email, password_sign_in_allowed, set_password
 from .models import User
 
 SALT = "freiraum.password-reset"
@@ -55,7 +55,12 @@ def make_token(user: User) -> str:
 
 def may_reset(user: User | None) -> bool:
     """Local, active accounts only: people who sign in elsewhere (SSO) have no password here."""
-    return user is not None and user.active and bool(user.password_hash)
+    return (
+        user is not None
+        and user.active
+        and bool(user.password_hash)
+        and password_sign_in_allowed(user)  # LOCAL_PASSWORDS off: break-glass admins only
+    )
 
 
 def request_reset(email: str, language: str) -> None:

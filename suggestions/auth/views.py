@@ -12,14 +12,15 @@ from sqlalchemy.orm import joinedload
 from ..errors import DomainError
 from ..extensions import db, limiter, login_email_key, login_manager
 from ..safety import is_htmx, safe_next
-from . import accounts, bp, limits, reset
+from . import accounts, bp, ldap, limits, oidc, proxy, reset
+from .directory import sign_in_external
 from .forms import AccountForm, ForgotPasswordForm, LoginForm, PasswordForm, ResetPasswordForm
 from .models import User
 
 # Everything else needs a signed-in user.
 PUBLIC_ENDPOINTS = {
     "auth.login", "auth.set_language", "auth.forgot_password", "auth.reset_password",
-    "static", "health", "ready",
+    "auth.oidc_login", "auth.oidc_callback", "static", "health", "ready",
 }  # fmt: skip
 
 
@@ -40,7 +41,12 @@ def load_user(token: str) -> User | None:
 
 @bp.before_app_request
 def require_login():
-    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+    if request.endpoint == "static" or request.endpoint is None:
+        return None
+    refused = _sign_in_from_proxy()
+    if refused is not None:
+        return refused
+    if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     if request.blueprint == "api":  # the API authenticates every request by its token
         return None
@@ -49,6 +55,27 @@ def require_login():
             # htmx cannot follow a redirect to a full page in place: send the browser there.
             return "", 401, {"HX-Redirect": url_for("auth.login")}
         return login_manager.unauthorized()
+    return None
+
+
+def _sign_in_from_proxy():
+    """Sign in the person the company's proxy names (only from its networks; proxy.py)."""
+    login = proxy.asserted_login()
+    if login is None:
+        return None
+    if current_user.is_authenticated and proxy.is_signed_in_as(current_user, login):
+        return None
+    try:
+        user = proxy.sign_in(login)
+    except DomainError as error:
+        db.session.rollback()
+        current_app.logger.warning("Proxy sign-in refused for %s: %s", login, error.message)
+        logout_user()
+        form = LoginForm()
+        form.form_errors.append(error.message)
+        return _login_page(form), 401
+    db.session.commit()
+    _sign_in(user)
     return None
 
 
@@ -70,20 +97,89 @@ def login():
         return redirect(url_for("ideas.list_ideas"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            user = _authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            user = None
+            form.form_errors.append(error.message)
         if user is None:
-            # One message for a wrong password, an unknown address and a disabled account.
-            form.form_errors.append(_("Email or password is not correct."))
+            if not form.form_errors:
+                # One message for a wrong password, an unknown address and a disabled account.
+                form.form_errors.append(_("Email or password is not correct."))
         else:
             db.session.commit()
-            session.clear()
-            session.permanent = True
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             response = redirect(safe_next(url_for("ideas.list_ideas")))
             limits.remember_device(response, form.email.data)
             return response
     form.password.data = None
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 401
+    return _login_page(form), 200 if not form.errors else 401
+
+
+def _authenticate(login: str, password: str) -> User | None:
+    """The company directory first (when configured), then a local password. A directory
+    that is down raises DomainError unless a local password (break-glass) lets the person in."""
+    down = None
+    if ldap.enabled():
+        try:
+            identity = ldap.authenticate(login, password)
+        except DomainError as error:
+            identity, down = None, error
+        if identity is not None:
+            return sign_in_external(identity, group_roles=current_app.config["LDAP_GROUP_ROLES"])
+    user = accounts.authenticate(login, password)
+    if user is None and down is not None:
+        raise down
+    return user
+
+
+def _login_page(form: LoginForm) -> str:
+    return render_template(
+        "auth/login.html", form=form, oidc_provider=oidc.provider_name() if oidc.enabled() else None
+    )
+
+
+def _sign_in(user: User, *, remember: bool = False) -> None:
+    """The one way every method signs a person in: a fresh session, then the login cookie."""
+    session.clear()
+    session.permanent = True
+    login_user(user, remember=remember)
+
+
+@bp.get("/login/oidc")
+def oidc_login():
+    if not oidc.enabled():
+        return redirect(url_for("auth.login"))
+    next_url = safe_next(url_for("ideas.list_ideas"))
+    try:
+        response = oidc.authorize_redirect(url_for("auth.oidc_callback", _external=True))
+    except DomainError as error:
+        form = LoginForm()
+        form.form_errors.append(error.message)
+        return _login_page(form), 503
+    session["oidc_next"] = next_url
+    return response
+
+
+@bp.get("/login/oidc/callback")
+@limiter.limit(_login_limits)
+def oidc_callback():
+    if not oidc.enabled():
+        return redirect(url_for("auth.login"))
+    next_url = session.get("oidc_next") or url_for("ideas.list_ideas")
+    try:
+        user, id_token = oidc.finish_sign_in()
+    except DomainError as error:
+        db.session.rollback()  # nobody is created or changed
+        form = LoginForm()
+        form.form_errors.append(error.message)
+        return _login_page(form), 401
+    db.session.commit()
+    _sign_in(user)
+    if id_token:
+        session[oidc.ID_TOKEN_KEY] = id_token
+    return redirect(next_url)
 
 
 def _reset_limits_per_address():
@@ -144,10 +240,13 @@ def reset_password(token: str):
 def logout():
     accounts.end_sessions(current_user)
     db.session.commit()
+    id_token = session.get(oidc.ID_TOKEN_KEY)
     logout_user()
     session.clear()
     flash(_("You are signed out."), "success")
-    return redirect(url_for("auth.login"))
+    # Signed in through the provider: end its session too, or the next click signs in again.
+    provider_logout = oidc.logout_url(id_token, url_for("auth.login", _external=True))
+    return redirect(provider_logout or url_for("auth.login"))
 
 
 @bp.route("/account", methods=["GET", "POST"])
