@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from suggestions import create_app
+from suggestions.auth import tokens
 from suggestions.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea
@@ -122,6 +123,9 @@ class World:
             recipient="someone@example.org", subject="s", body_text="b",
         )  # fmt: skip
         db.session.add_all([hook, failed])
+        token, _secret = tokens.create_token(
+            org.employee, name="Bot", scope="read", expires_in_days=9
+        )
         db.session.commit()
         notification = db.session.scalars(
             select(Notification).where(Notification.user_id == org.employee.id)
@@ -133,6 +137,7 @@ class World:
             "accepted": accepted.id, "commitment": commitment.id, "head": str(org.head.id),
             "other_department": str(org.sales.id), "today": now().date().isoformat(),
             "notification": notification.id, "webhook": hook.id, "message": failed.id,
+            "token": token.id,
         }  # fmt: skip
         people = {
             "author": org.employee, "employee": org.other_employee, "head": org.head,
