@@ -10,8 +10,8 @@ from flask import Flask, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import load_config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .core.config import load_config
+from .core.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,11 +26,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     # Before any route is added: every <int:...> is bounded to the ids a database can hold.
-    from .inputs import BoundedIntConverter
+    from .core.inputs import BoundedIntConverter
 
     app.url_map.converters["int"] = BoundedIntConverter
 
-    from . import database  # noqa: F401  (SQLite pragmas and BEGIN IMMEDIATE)
+    from .core import database  # noqa: F401  (SQLite pragmas and BEGIN IMMEDIATE)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -59,10 +59,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     oidc.init_app(app)  # company sign-in, when OIDC_ISSUER is set
 
-    from . import cli, notify, pages, templating
+    from . import cli, notify
+    from .web import pages, templating
 
     pages.init_app(app)
-    from .safety import refuse_nul_bytes
+    from .web.safety import refuse_nul_bytes
 
     app.before_request(refuse_nul_bytes)
     templating.init_app(app)
@@ -72,7 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     api.init_app(app)  # after pages: its routing errors fall back to the error pages
     if app.config["BENCH"]:
-        from . import bench
+        from .devtools import bench
 
         bench.init_app(app)
     return app
@@ -80,9 +81,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _import_models() -> None:
     """Every model must be known to SQLAlchemy (and Alembic) before the first query."""
-    from . import onetime as _onetime  # noqa: F401
     from .auth import models as _auth  # noqa: F401
     from .auth import tokens as _tokens  # noqa: F401
+    from .core import onetime as _onetime  # noqa: F401
     from .ideas import models as _ideas  # noqa: F401
     from .insights import models as _insights  # noqa: F401
     from .notify import models as _notify  # noqa: F401

@@ -7,7 +7,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
-from .extensions import db
+from .core.extensions import db
 
 
 def init_app(app: Flask) -> None:
@@ -33,7 +33,7 @@ def create_admin(email: str, name: str, password: str) -> None:
     """Create an administrator account."""
     from .auth.accounts import create_user
     from .auth.models import Role
-    from .errors import DomainError
+    from .core.errors import DomainError
 
     try:
         user = create_user(
@@ -59,8 +59,8 @@ def seed_demo(if_empty: bool, reset: bool) -> None:
 
     from flask import current_app
 
-    from . import demo
     from .auth.models import User
+    from .devtools import demo
 
     if reset:
         # Deleting everything must never be one typo away from a real organisation's data.
@@ -113,7 +113,7 @@ def seed_bench(ideas, votes, comments, users, departments, seed, force) -> None:
     """Fill an empty database with a large data set for benchmarks (bench/README.md)."""
     import time
 
-    from . import benchdata
+    from .devtools import benchdata
 
     try:
         plan = benchdata.Plan(

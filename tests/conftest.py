@@ -17,7 +17,7 @@ from flask_migrate import upgrade
 from sqlalchemy import make_url, text
 
 from suggestions import create_app
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 
 from . import factories
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from suggestions.auth.accounts import create_user
 from suggestions.auth.models import Role, User
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea
 from suggestions.org.models import Category, Department

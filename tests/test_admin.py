@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 
 from suggestions.auth.models import Role, User
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.org.models import Category, Department
 
 from .factories import PASSWORD

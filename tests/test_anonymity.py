@@ -17,11 +17,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from suggestions.extensions import db
+from suggestions.core.clock import now
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Comment
 from suggestions.notify.models import NotificationPreference, OutboxMessage, Webhook
-from suggestions.timeutil import now
 from suggestions.workflow import lifecycle
 from suggestions.workflow.lifecycle import transition
 

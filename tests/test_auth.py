@@ -4,7 +4,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from suggestions.auth import passwords
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 
 from .factories import PASSWORD
 

@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, inspect, select
 
-from suggestions import benchdata
 from suggestions.auth.models import Role, User
-from suggestions.extensions import db
+from suggestions.core.extensions import db
+from suggestions.devtools import benchdata
 from suggestions.ideas.models import Comment, Idea, Vote, idea_affected_departments
 
 ARGS = ["seed-bench", "--ideas", "60", "--votes", "500", "--comments", "300", "--users", "40",

@@ -4,9 +4,9 @@ from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
-from suggestions import demo
 from suggestions.auth.models import Role, User
-from suggestions.extensions import db
+from suggestions.core.extensions import db
+from suggestions.devtools import demo
 from suggestions.ideas.models import Idea, Vote
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from suggestions import create_app
-from suggestions.config import ConfigError
+from suggestions.core.config import ConfigError
 
 
 def test_production_without_secret_key_refuses_to_start(monkeypatch, tmp_path):
@@ -30,7 +30,7 @@ def test_environment_wins_over_defaults(monkeypatch):
 def test_instance_config_sits_between_defaults_and_environment(monkeypatch, tmp_path):
     from flask import Flask
 
-    from suggestions.config import load_config
+    from suggestions.core.config import load_config
 
     (tmp_path / "config.py").write_text("SECRET_KEY = 'from-instance'\nIDEAS_PER_PAGE = 7\n")
     monkeypatch.delenv("SECRET_KEY", raising=False)
@@ -44,7 +44,7 @@ def test_instance_config_sits_between_defaults_and_environment(monkeypatch, tmp_
 def test_development_keeps_a_local_key_and_plain_http_cookies(monkeypatch, tmp_path):
     from flask import Flask
 
-    from suggestions.config import load_config
+    from suggestions.core.config import load_config
 
     monkeypatch.delenv("SECRET_KEY", raising=False)
     app = Flask("probe", instance_path=str(tmp_path), instance_relative_config=True)
@@ -56,7 +56,7 @@ def test_development_keeps_a_local_key_and_plain_http_cookies(monkeypatch, tmp_p
 
 
 def test_database_connections_are_set_up_for_concurrent_use(app):
-    from suggestions.extensions import db
+    from suggestions.core.extensions import db
 
     if db.engine.dialect.name == "postgresql":
         assert db.engine.dialect.driver == "psycopg"
@@ -83,7 +83,7 @@ def test_development_prints_mail_unless_smtp_is_configured(
 ):
     from flask import Flask
 
-    from suggestions.config import load_config
+    from suggestions.core.config import load_config
 
     for name in ("MAIL_SERVER", "MAIL_PORT", "MAIL_BACKEND"):
         monkeypatch.delenv(name, raising=False)

@@ -4,7 +4,7 @@ nothing left to decide (a merged duplicate) shows no empty boxes."""
 import re
 from decimal import Decimal
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.workflow import lifecycle
 
 from .factories import make_idea

@@ -1,7 +1,7 @@
 """Possible duplicates help the person who triages only when they are likely: ideas that share
 enough of their words, shown while the idea can still be merged."""
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.ideas import search
 from suggestions.workflow import lifecycle
 

@@ -22,11 +22,11 @@ from sqlalchemy import select, text
 
 from suggestions import create_app
 from suggestions.auth import tokens
-from suggestions.extensions import db
+from suggestions.core.clock import now
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea
 from suggestions.notify.models import Notification, OutboxMessage, Webhook
-from suggestions.timeutil import now
 from suggestions.workflow import lifecycle
 
 from . import factories
@@ -365,7 +365,7 @@ def test_a_range_to_the_end_of_the_calendar_is_explained(world):
 def test_amounts_stored_before_the_bounds_cannot_break_a_page(world):
     from decimal import Decimal
 
-    from suggestions.inputs import format_money
+    from suggestions.core.inputs import format_money
 
     with world.app.test_request_context():
         for stored in (Decimal("NaN"), Decimal("sNaN"), Decimal("Infinity"), Decimal("1e30")):

@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
-from suggestions.auth.policy import can
-from suggestions.errors import DomainError, NotAllowed
-from suggestions.extensions import db
+from suggestions.core.errors import DomainError, NotAllowed
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import IdeaEvent, IdeaStatus, IdeaVersion
+from suggestions.policy import can
 from suggestions.workflow.lifecycle import transition
 
 from .factories import make_category, make_idea

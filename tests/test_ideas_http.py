@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.ideas.models import Idea, IdeaVersion, Vote
 
 from .factories import make_category, make_idea

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from suggestions import demo
 from suggestions.auth.models import Role, User
-from suggestions.extensions import db
+from suggestions.core.extensions import db
+from suggestions.devtools import demo
 
 LEADER = "leader@freiraum.example"
 HEAD = "head.service@freiraum.example"

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from suggestions import timeutil
-from suggestions.extensions import db
+from suggestions.core import clock
+from suggestions.core.extensions import db
 from suggestions.notify.models import OutboxMessage
 
 from .factories import PASSWORD
@@ -85,9 +85,9 @@ def test_the_link_sets_a_new_password_and_works_once(browser, org):
 def test_the_link_expires_after_an_hour(browser, org):
     ask_for_link(browser, org.employee.email)
     path = link_path(reset_mails(org.employee.email)[0])
-    with timeutil.travel_to(timeutil.now() + timedelta(minutes=59)):
+    with clock.travel_to(clock.now() + timedelta(minutes=59)):
         assert browser.get(path).status_code == 200
-    with timeutil.travel_to(timeutil.now() + timedelta(minutes=61)):
+    with clock.travel_to(clock.now() + timedelta(minutes=61)):
         response = set_new_password(browser, path)
         assert response.status_code == 410 and "expired" in response.get_data(as_text=True)
     browser.login(org.employee, password=PASSWORD)  # unchanged

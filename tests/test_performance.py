@@ -12,10 +12,10 @@ from pathlib import Path
 import flask_babel
 from flask_babel import force_locale
 
-from suggestions import text
-from suggestions.extensions import db
+from suggestions.core import text
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
-from suggestions.templating import asset_version, format_moment, format_number, locale
+from suggestions.web.templating import asset_version, format_moment, format_number, locale
 
 from .factories import make_idea
 

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from suggestions.auth import tokens
-from suggestions.extensions import db
+from suggestions.core.clock import now
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.notify.models import Notification, OutboxMessage, Webhook
 from suggestions.notify.rules import PREFERENCES
-from suggestions.timeutil import now
 from suggestions.workflow import lifecycle
 from suggestions.workflow.views import ACTIONS
 

@@ -13,9 +13,9 @@ import re
 import pytest
 from sqlalchemy import delete, select, update
 
-from suggestions import benchdata
 from suggestions.auth.models import Role, User
-from suggestions.extensions import db
+from suggestions.core.extensions import db
+from suggestions.devtools import benchdata
 from suggestions.ideas.models import Idea
 from suggestions.workflow.models import Commitment
 

@@ -14,8 +14,8 @@ from werkzeug.datastructures import MultiDict
 
 from suggestions import create_app
 from suggestions.auth.models import User
-from suggestions.config import ConfigError
-from suggestions.extensions import db
+from suggestions.core.config import ConfigError
+from suggestions.core.extensions import db
 from suggestions.ideas import rules, search
 from suggestions.ideas.models import Idea, IdeaStatus, Vote
 from suggestions.ideas.queries import IdeaFilter, list_ideas

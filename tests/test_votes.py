@@ -6,8 +6,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from suggestions.errors import NotAllowed
-from suggestions.extensions import db
+from suggestions.core.errors import NotAllowed
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea, IdeaStatus, Vote
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from suggestions.auth.models import Role
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.notify.models import Notification
 from suggestions.workflow import lifecycle, queries
 

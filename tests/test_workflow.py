@@ -10,13 +10,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from suggestions.errors import DomainError, NotAllowed
-from suggestions.extensions import db
+from suggestions.core.clock import now
+from suggestions.core.errors import DomainError, NotAllowed
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea, IdeaStatus, Vote
 from suggestions.notify.models import Notification
 from suggestions.org.queries import org_settings
-from suggestions.timeutil import now
 from suggestions.workflow import lifecycle, queries
 from suggestions.workflow.clocks import clock, overdue_clause
 from suggestions.workflow.models import Commitment, CommitmentState

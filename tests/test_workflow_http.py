@@ -6,10 +6,10 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
-from suggestions.extensions import db
+from suggestions.core.clock import now
+from suggestions.core.extensions import db
 from suggestions.ideas.models import IdeaStatus
 from suggestions.org.queries import org_settings
-from suggestions.timeutil import now
 from suggestions.workflow import lifecycle
 from suggestions.workflow.models import Commitment, CommitmentState
 

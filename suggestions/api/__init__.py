@@ -14,7 +14,7 @@ pages_bp = Blueprint("api_tokens", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from ..extensions import csrf
+    from ..core.extensions import csrf
     from . import authn, openapi, token_views, views  # noqa: F401  (routes register on import)
 
     if bp.name not in app.blueprints:

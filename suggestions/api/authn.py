@@ -15,8 +15,8 @@ from flask_login import AnonymousUserMixin
 from werkzeug.exceptions import HTTPException
 
 from ..auth import tokens
-from ..errors import DomainError, NotAllowed
-from ..extensions import db, limiter
+from ..core.errors import DomainError, NotAllowed
+from ..core.extensions import db, limiter
 from . import bp
 from .problems import problem
 

@@ -15,7 +15,7 @@ from ..auth.tokens import ApiToken
 from ..ideas.authorship import FORMER_EMPLOYEE, THE_AUTHOR, shown_person
 from ..ideas.models import Comment, Idea, IdeaEvent
 from ..org.models import Category, Department
-from ..templating import event_actor_label, visible_author
+from ..web.templating import event_actor_label, visible_author
 from ..workflow.models import Commitment, CommitmentUpdate
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, jsonify
 from flask_babel import lazy_gettext as _l
 
-from ..pages import ERROR_TEXT
+from ..web.pages import ERROR_TEXT
 
 PROBLEM_TYPE = "about:blank"
 MEDIA_TYPE = "application/problem+json"

@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth import tokens
-from ..auth.policy import require, requires
-from ..errors import DomainError
-from ..extensions import db
+from ..core.errors import DomainError
+from ..core.extensions import db
+from ..core.pagination import paginate
 from ..ideas.forms import ActionForm
-from ..pagination import paginate
+from ..policy import require, requires
 from . import pages_bp as bp
 from .forms import SCOPE_LABELS, TokenForm
 

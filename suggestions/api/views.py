@@ -15,8 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from ..auth.policy import require
-from ..extensions import db
+from ..core.extensions import db
 from ..ideas import queries as idea_queries
 from ..ideas import rules
 from ..ideas.forms import CommentForm, IdeaForm
@@ -24,6 +23,7 @@ from ..ideas.views import _idea_form, _idea_text
 from ..notify import inbox
 from ..notify import queries as notify_queries
 from ..org import queries as org_queries
+from ..policy import require
 from ..workflow import forms as workflow_forms
 from ..workflow import lifecycle
 from ..workflow import queries as workflow_queries

@@ -8,14 +8,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _
 from sqlalchemy import func, select
 
-from ..errors import DomainError
-from ..extensions import db
+from ..core.clock import now
+from ..core.errors import DomainError
+from ..core.extensions import db
 from ..org.models import Department
-from ..timeutil import now
+from ..policy import require
 from . import tokens
 from .models import Role, User
 from .passwords import hash_password, needs_rehash, verify_password
-from .policy import require
 
 MIN_PASSWORD_LENGTH = 10
 

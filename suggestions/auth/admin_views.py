@@ -8,18 +8,18 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from ..errors import DomainError
-from ..extensions import db
+from ..core.errors import DomainError
+from ..core.extensions import db
+from ..core.inputs import bounded_int
+from ..core.pagination import paginate
 from ..ideas.forms import ActionForm
-from ..inputs import bounded_int
 from ..org.models import Department
 from ..org.queries import department_choices
-from ..pagination import paginate
-from ..safety import safe_next
+from ..policy import requires
+from ..web.safety import safe_next
 from . import accounts, bp
 from .forms import ROLE_LABELS, UserForm
 from .models import User
-from .policy import requires
 
 
 def _user_or_404(user_id: int) -> User:

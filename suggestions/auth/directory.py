@@ -16,10 +16,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _
 from sqlalchemy import func, select
 
-from ..errors import DomainError
-from ..extensions import db
+from ..core.clock import now
+from ..core.errors import DomainError
+from ..core.extensions import db
 from ..org.models import Department
-from ..timeutil import now
 from .accounts import normalise_email
 from .models import Role, User
 

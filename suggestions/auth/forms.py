@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from ..inputs import SingleLine
+from ..core.inputs import SingleLine
 from .models import Role
 
 ROLE_LABELS = {

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _
 from ldap3.core.exceptions import LDAPException, LDAPSocketOpenError, LDAPStartTLSError
 from ldap3.utils.conv import escape_filter_chars
 
-from ..errors import DomainError
+from ..core.errors import DomainError
 from .directory import Identity
 
 

@@ -9,9 +9,9 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..core.clock import now
+from ..core.extensions import db
 from ..org.models import Department, department_heads
-from ..timeutil import now
 
 
 class Role(StrEnum):

@@ -19,7 +19,7 @@ from flask import Flask, current_app
 from flask_babel import lazy_gettext as _
 from joserfc.errors import JoseError  # the signature and the token's form
 
-from ..errors import DomainError
+from ..core.errors import DomainError
 from .directory import Identity, sign_in_external
 from .models import User
 

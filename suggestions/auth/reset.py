@@ -19,10 +19,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
-from .. import timeutil
-from ..errors import DomainError
-from ..extensions import db
-from ..signals import password_reset_requested
+from ..core import clock
+from ..core.errors import DomainError
+from ..core.extensions import db
+from ..core.signals import password_reset_requested
 from .accounts import end_sessions, find_by_email, password_sign_in_allowed, set_password
 from .models import User
 
@@ -30,10 +30,10 @@ SALT = "freiraum.password-reset"
 
 
 class _ClockSigner(TimestampSigner):
-    """Timestamps from the app's one clock, so expiry follows ``timeutil.travel_to``."""
+    """Timestamps from the app's one clock, so expiry follows ``clock.travel_to``."""
 
     def get_timestamp(self) -> int:
-        return calendar.timegm(timeutil.now().utctimetuple())
+        return calendar.timegm(clock.now().utctimetuple())
 
 
 def _serializer() -> URLSafeTimedSerializer:

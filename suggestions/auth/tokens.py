@@ -17,11 +17,11 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import ForeignKey, Index, String, select, update
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
-from ..errors import DomainError
-from ..extensions import db
-from ..timeutil import now
+from ..core.clock import now
+from ..core.errors import DomainError
+from ..core.extensions import db
+from ..policy import require
 from .models import User
-from .policy import require
 
 # Recognisable in logs and by secret scanners; the rest is 32 random bytes.
 TOKEN_PREFIX = "frm_"

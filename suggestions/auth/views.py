@@ -9,9 +9,9 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..errors import DomainError
-from ..extensions import db, limiter, login_email_key, login_manager
-from ..safety import is_htmx, safe_next
+from ..core.errors import DomainError
+from ..core.extensions import db, limiter, login_email_key, login_manager
+from ..web.safety import is_htmx, safe_next
 from . import accounts, bp, ldap, limits, oidc, proxy, reset
 from .directory import sign_in_external
 from .forms import AccountForm, ForgotPasswordForm, LoginForm, PasswordForm, ResetPasswordForm

@@ -15,8 +15,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..inputs import BoundedIntegerField, SingleLine
-from ..onetime import OneTimeKeyField
+from ..core.inputs import BoundedIntegerField, SingleLine
+from ..core.onetime import OneTimeKeyField
 
 LONG_TEXT = 10000
 

@@ -21,9 +21,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
-from ..extensions import db
+from ..core.clock import now
+from ..core.extensions import db
 from ..org.models import Category, Department
-from ..timeutil import now
 
 
 class IdeaStatus(StrEnum):

@@ -12,8 +12,8 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
-from ..extensions import db
-from ..inputs import bounded_int, in_db_range
+from ..core.extensions import db
+from ..core.inputs import bounded_int, in_db_range
 from . import search
 from .models import Comment, Idea, IdeaEvent, IdeaStatus, Vote
 

@@ -12,13 +12,13 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
-from ..auth.policy import require
-from ..database import insert_ignoring_duplicates
-from ..errors import DomainError
-from ..extensions import db
+from ..core.clock import now
+from ..core.database import insert_ignoring_duplicates
+from ..core.errors import DomainError
+from ..core.extensions import db
+from ..core.signals import comment_posted, idea_event_recorded, official_answer_marked, vote_added
 from ..org.models import Category, Department
-from ..signals import comment_posted, idea_event_recorded, official_answer_marked, vote_added
-from ..timeutil import now
+from ..policy import require
 from .authorship import acts_as_anonymous_author
 from .models import Comment, EventKind, Idea, IdeaEvent, IdeaStatus, IdeaVersion, Vote
 

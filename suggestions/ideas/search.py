@@ -55,7 +55,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.sql.selectable import Join
 
-from ..extensions import db
+from ..core.extensions import db
 from . import words as w
 from .models import Comment, Idea, IdeaStatus
 

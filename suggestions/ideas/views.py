@@ -8,15 +8,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.policy import can, require
-from ..database import commit_keeping_loaded
-from ..errors import DomainError
-from ..extensions import db
-from ..inputs import bounded_int
-from ..onetime import first_result, remember
+from ..core.database import commit_keeping_loaded
+from ..core.errors import DomainError
+from ..core.extensions import db
+from ..core.inputs import bounded_int
+from ..core.onetime import first_result, remember
 from ..org.models import Category, Department
 from ..org.queries import category_choices, department_choices
-from ..safety import is_htmx, safe_next
+from ..policy import can, require
+from ..web.safety import is_htmx, safe_next
 from . import bp, queries, rules, search
 from .forms import ActionForm, CommentForm, IdeaForm, VoteForm
 from .models import Idea

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
-from ..extensions import db
+from ..core.extensions import db
 from ..ideas.models import Idea, IdeaStatus
 from ..workflow.models import Commitment, CommitmentState
 

@@ -29,7 +29,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
-from ..extensions import db
+from ..core.extensions import db
 from ..ideas.labels import STATUS_LABELS
 from ..ideas.models import Idea, idea_affected_departments
 from ..org.models import Category, Department

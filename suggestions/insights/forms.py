@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
-from ..inputs import DayWithinReach
+from ..core.inputs import DayWithinReach
 from .metrics import MAX_RANGE_DAYS
 
 RANGES = {

@@ -53,7 +53,7 @@ from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from ..auth.models import User
-from ..extensions import db
+from ..core.extensions import db
 from ..ideas.models import Comment, Idea, IdeaStatus, Vote
 from ..org.models import Department, OrgSettings
 from ..org.queries import org_settings

@@ -37,8 +37,8 @@ from flask import current_app
 from sqlalchemy import Engine, create_engine, delete, or_, select, update
 from sqlalchemy.pool import NullPool
 
-from ..database import insert_ignoring_duplicates
-from ..extensions import db
+from ..core.database import insert_ignoring_duplicates
+from ..core.extensions import db
 from ..org.models import OrgSettings
 from . import metrics
 from .models import FiguresSnapshot
@@ -183,7 +183,7 @@ def _side_engine() -> Engine:
     if engine is None:
         engine = create_engine(db.engine.url, poolclass=NullPool)
         if current_app.config.get("BENCH"):
-            from .. import bench
+            from ..devtools import bench
 
             bench.count_statements(engine)  # X-Query-Count counts every statement
         current_app.extensions["insights_side_engine"] = engine

@@ -19,16 +19,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..auth.policy import can, requires
-from ..extensions import db
+from ..core.clock import now
+from ..core.extensions import db
+from ..core.inputs import bounded_int
 from ..ideas import queries as idea_queries
 from ..ideas.labels import STATUS_LABELS
 from ..ideas.models import Idea
-from ..inputs import bounded_int
 from ..org.models import Department
 from ..org.queries import org_settings
-from ..templating import locale
-from ..timeutil import now
+from ..policy import can, requires
+from ..web.templating import locale
 from . import bp, changes, charts, exports, metrics, snapshots
 from .forms import DEFAULT_RANGE, RANGES, DashboardForm, quarter_start
 

@@ -1,5 +1,5 @@
 """Notifications: follows, the bell, preferences, mail through an outbox, the weekly digest,
-reminders and outgoing webhooks. Hears about changes only through suggestions.signals."""
+reminders and outgoing webhooks. Hears about changes only through suggestions.core.signals."""
 
 from flask import Blueprint, Flask
 

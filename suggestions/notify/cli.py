@@ -15,7 +15,7 @@ import time
 import click
 from flask import Flask, current_app
 
-from ..extensions import db
+from ..core.extensions import db
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
-from .. import timeutil
 from ..auth.models import User
-from ..extensions import db
+from ..core import clock
+from ..core.extensions import db
 from ..ideas.models import Idea, IdeaStatus
 from . import messages, outbox
 from .mail_content import RenderedMail, absolute_url, render
@@ -67,7 +67,7 @@ def _pending(user_id: int, moment: datetime):
 def send_digests(*, force: bool = False, moment: datetime | None = None) -> int:
     """Queue one digest mail per person who has something in it. Returns how many."""
     config = current_app.config
-    moment = moment or timeutil.now()
+    moment = moment or clock.now()
     top = top_new_ideas(moment - timedelta(days=7), config["DIGEST_TOP_IDEAS"])
     max_items = config["DIGEST_MAX_ITEMS"]
     queued = 0

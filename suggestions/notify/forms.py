@@ -7,8 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.inputs import SingleLine
 from ..ideas.forms import MultiCheckboxField
-from ..inputs import SingleLine
 from .models import Delivery
 from .rules import PREFERENCES, Preference
 from .webhooks import EVENTS

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from .. import timeutil
 from ..auth.models import User
-from ..auth.policy import require
-from ..extensions import db
+from ..core import clock
+from ..core.extensions import db
 from ..ideas.models import Idea
+from ..policy import require
 from . import rules
 from .models import Notification
 
@@ -16,7 +16,7 @@ from .models import Notification
 def mark_read(notification: Notification, user: User) -> None:
     require(user, "notification.open", notification)
     if notification.read_at is None:
-        notification.read_at = timeutil.now()
+        notification.read_at = clock.now()
 
 
 def mark_all_read(user: User) -> int:
@@ -24,7 +24,7 @@ def mark_all_read(user: User) -> int:
     result = db.session.execute(
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=timeutil.now())
+        .values(read_at=clock.now())
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0

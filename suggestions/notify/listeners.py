@@ -12,15 +12,15 @@ from collections.abc import Callable
 
 from flask import current_app
 
-from ..extensions import db
-from ..ideas.models import EventKind, IdeaStatus
-from ..signals import (
+from ..core.extensions import db
+from ..core.signals import (
     comment_posted,
     idea_event_recorded,
     official_answer_marked,
     password_reset_requested,
     vote_added,
 )
+from ..ideas.models import EventKind, IdeaStatus
 from ..workflow.queries import open_commitment
 from . import rules, webhooks
 from .rules import Occurrence

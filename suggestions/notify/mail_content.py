@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..auth.models import User
-from ..extensions import db
+from ..core.extensions import db
 from ..ideas.models import Comment
 from ..org.models import Department
 from . import messages

@@ -9,10 +9,10 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
-from ..extensions import db
+from ..core.clock import now
+from ..core.extensions import db
 from ..ideas.models import Comment, Idea
 from ..org.models import Department
-from ..timeutil import now
 
 
 class Delivery(StrEnum):

@@ -25,8 +25,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, func, insert, or_, select, update
 
-from .. import timeutil
-from ..extensions import db
+from ..core import clock
+from ..core.extensions import db
 from .models import Channel, OutboxMessage, OutboxStatus, Webhook
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class DeliveryError(Exception):
 
 def enqueue_mails(mails: Iterable) -> int:
     """Add rendered mails (mail_content.RenderedMail) to the outbox, in the current transaction."""
-    moment = timeutil.now()
+    moment = clock.now()
     rows = [
         {
             "channel": Channel.EMAIL.value,
@@ -73,7 +73,7 @@ def enqueue_mails(mails: Iterable) -> int:
 
 
 def enqueue_webhook(webhook: Webhook, event: str, payload: dict) -> None:
-    moment = timeutil.now()
+    moment = clock.now()
     db.session.add(
         OutboxMessage(
             channel=Channel.WEBHOOK,
@@ -130,7 +130,7 @@ def claim(batch_size: int, lease: timedelta) -> list[Claimed]:
     Not ``UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)``: PostgreSQL
     may run that subquery again for every row and so claim far more than n rows.
     """
-    moment = timeutil.now()
+    moment = clock.now()
     token = uuid.uuid4().hex
     candidates = list(
         db.session.scalars(
@@ -202,7 +202,7 @@ def backoff(attempts: int) -> timedelta:
 def record_sent(message: Claimed, *, renew: timedelta | None = None) -> None:
     """Mark the message sent. Its ``last_error`` stays: with ``attempts`` it tells an admin
     that a mail went out only on a later try, and why the earlier ones failed."""
-    moment = timeutil.now()
+    moment = clock.now()
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.claim_token == message.token)
@@ -218,7 +218,7 @@ def record_failure(
     message: Claimed, error: DeliveryError, *, renew: timedelta | None = None
 ) -> str:
     """Schedule another attempt, or give up. Returns the new status."""
-    moment = timeutil.now()
+    moment = clock.now()
     give_up = error.permanent or message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
     status = OutboxStatus.FAILED if give_up else OutboxStatus.PENDING
     text = str(error)[:ERROR_LENGTH]
@@ -338,7 +338,7 @@ def retry(message: OutboxMessage) -> bool:
         return False
     message.status = OutboxStatus.PENDING
     message.attempts = 0
-    message.next_attempt_at = timeutil.now()
+    message.next_attempt_at = clock.now()
     return True
 
 
@@ -346,7 +346,7 @@ def retry_all_failed() -> int:
     result = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.FAILED)
-        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timeutil.now())
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=clock.now())
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
@@ -355,7 +355,7 @@ def retry_all_failed() -> int:
 def backlog(cap: int = 100_000) -> tuple[int, datetime | None]:
     """Messages not yet sent (counted up to ``cap``, so the check stays cheap), and when the
     oldest of those already due became due (None: nothing is due)."""
-    moment = timeutil.now()
+    moment = clock.now()
     waiting = OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
     limited = select(OutboxMessage.id).where(waiting).limit(cap).subquery()
     count = db.session.scalar(select(func.count()).select_from(limited)) or 0
@@ -380,7 +380,7 @@ def purge_sent(older_than_days: int | None = None, batch: int = 5000) -> int:
         if older_than_days is not None
         else (current_app.config["OUTBOX_KEEP_SENT_DAYS"])
     )
-    cutoff = timeutil.now() - timedelta(days=days)
+    cutoff = clock.now() - timedelta(days=days)
     ids = (
         select(OutboxMessage.id)
         .where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.sent_at < cutoff)

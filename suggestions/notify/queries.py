@@ -9,9 +9,9 @@ from flask import abort, current_app, g
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .. import timeutil
 from ..auth.models import User
-from ..extensions import db
+from ..core import clock
+from ..core.extensions import db
 from .models import Notification, OutboxMessage, OutboxStatus, Webhook
 
 BADGE_CAP = 99
@@ -104,7 +104,7 @@ def waiting_messages(before: int | None, per_page: int = 50) -> KeysetPage:
 
 def outbox_counts(cap: int = 10000) -> dict[str, int]:
     """Messages failed, waiting, and sent in the last day, each counted up to ``cap``."""
-    since = timeutil.now() - timedelta(days=1)
+    since = clock.now() - timedelta(days=1)
     conditions = {
         "failed": OutboxMessage.status == OutboxStatus.FAILED,
         "pending": OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]),

@@ -23,8 +23,8 @@ from types import SimpleNamespace
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from .. import timeutil
-from ..extensions import db
+from ..core import clock
+from ..core.extensions import db
 from .models import ReminderLog
 from .rules import Occurrence, deliver
 
@@ -137,7 +137,7 @@ def ideas_waiting_too_long(moment: datetime) -> Iterable[Reminder]:
 
 def send_reminders(moment: datetime | None = None) -> int:
     """Deliver every reminder not sent before. The caller commits."""
-    moment = moment or timeutil.now()
+    moment = moment or clock.now()
     sent = 0
     for source in list(SOURCES):
         for reminder in source(moment):

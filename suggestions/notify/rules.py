@@ -17,11 +17,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 
 from ..auth.models import Role, User
-from ..auth.policy import can
-from ..database import insert_ignoring_duplicates
-from ..extensions import db
+from ..core.clock import now
+from ..core.database import insert_ignoring_duplicates
+from ..core.extensions import db
 from ..ideas.models import Idea
-from ..timeutil import now
+from ..policy import can
 from ..workflow.lifecycle import deciders_of_department
 from .models import Delivery, Follow, Notification, NotificationPreference
 

@@ -9,13 +9,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.policy import requires
-from ..errors import DomainError
-from ..extensions import db
+from ..core.errors import DomainError
+from ..core.extensions import db
+from ..core.inputs import bounded_int
 from ..ideas import queries as idea_queries
 from ..ideas.forms import ActionForm
-from ..inputs import bounded_int
-from ..safety import is_htmx, safe_next
+from ..policy import requires
+from ..web.safety import is_htmx, safe_next
 from . import bp, inbox, outbox, queries, rules, webhooks
 from .forms import DELIVERY_LABELS, FollowForm, WebhookForm, preferences_form
 from .models import Delivery

@@ -31,11 +31,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..auth.models import User
-from ..auth.policy import require
-from ..errors import DomainError
-from ..extensions import db
+from ..core.errors import DomainError
+from ..core.extensions import db
 from ..ideas.labels import STATUS_LABELS
 from ..org.models import Department
+from ..policy import require
 from . import messages, outbox
 from .mail_content import absolute_url
 from .models import Webhook

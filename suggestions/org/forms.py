@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from ..inputs import MoneyField, SingleLine
+from ..core.inputs import MoneyField, SingleLine
 
 
 def _required():

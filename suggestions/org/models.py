@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, Numeric, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ..timeutil import now
+from ..core.clock import now
+from ..core.extensions import db
 
 if TYPE_CHECKING:
     from ..auth.models import User

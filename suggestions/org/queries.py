@@ -8,7 +8,7 @@ from flask import g
 from flask_babel import get_locale
 from sqlalchemy import ColumnElement, Select, exists, select
 
-from ..extensions import db
+from ..core.extensions import db
 from .models import Category, Department, OrgSettings, department_heads
 
 

@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import func, select
 
 from ..auth.models import Role, User
-from ..auth.policy import require
-from ..errors import DomainError
-from ..extensions import db
+from ..core.errors import DomainError
+from ..core.extensions import db
+from ..policy import require
 from .models import Category, Department, OrgSettings
 from .queries import org_settings
 

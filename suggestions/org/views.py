@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.limits import per_process_warning
 from ..auth.models import Role, User
-from ..auth.policy import requires
-from ..errors import DomainError
-from ..extensions import db
+from ..core.errors import DomainError
+from ..core.extensions import db
+from ..policy import requires
 from . import bp, rules
 from .forms import CategoryForm, DepartmentForm, SettingsForm
 from .models import Category, Department

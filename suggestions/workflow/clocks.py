@@ -1,7 +1,7 @@
 """Clocks: when a first response and a decision are due, and whether they are late.
 
 Deadlines are computed from the submission time and the organisation's settings, never stored:
-changing the settings changes every clock at once. ``now`` comes from ``timeutil`` so tests
+changing the settings changes every clock at once. ``now`` comes from ``core.clock`` so tests
 control time.
 """
 
@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, or_
 
+from ..core.clock import now
 from ..ideas.models import Idea, IdeaStatus
 from ..org.models import OrgSettings
-from ..timeutil import now
 
 # Waiting for a decision: the organisation has not yet said yes or no.
 UNDECIDED = (IdeaStatus.NEW, IdeaStatus.IN_REVIEW, IdeaStatus.NEEDS_INFO)

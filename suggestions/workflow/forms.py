@@ -13,9 +13,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..core.inputs import BoundedIntegerField, DayWithinReach, MoneyField
+from ..core.onetime import OneTimeKeyField
 from ..ideas.forms import LONG_TEXT
-from ..inputs import BoundedIntegerField, DayWithinReach, MoneyField
-from ..onetime import OneTimeKeyField
 
 
 def _required():

@@ -22,15 +22,15 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import Role, User
-from ..auth.policy import WITHDRAWABLE, can, require
-from ..database import insert_ignoring_duplicates
-from ..errors import DomainError
-from ..extensions import db
+from ..core.clock import now
+from ..core.database import insert_ignoring_duplicates
+from ..core.errors import DomainError
+from ..core.extensions import db
 from ..ideas.models import EventKind, Idea, IdeaStatus, Vote
 from ..ideas.rules import record_event
 from ..org.models import Department
 from ..org.queries import acting_head_ids, decision_budget, has_acting_head, org_settings
-from ..timeutil import now
+from ..policy import WITHDRAWABLE, can, require
 from .clocks import UNDECIDED
 from .models import Commitment, CommitmentState, CommitmentUpdate
 
@@ -367,7 +367,7 @@ def _check_amount(amount: Decimal) -> None:
 
 
 def _money(amount: Decimal) -> str:
-    from ..inputs import format_money
+    from ..core.inputs import format_money
 
     return format_money(amount, org_settings().currency)
 

@@ -9,9 +9,9 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
-from ..extensions import db
+from ..core.clock import now
+from ..core.extensions import db
 from ..ideas.models import Idea
-from ..timeutil import now
 
 
 class CommitmentState(StrEnum):

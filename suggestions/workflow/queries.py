@@ -11,12 +11,12 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
-from ..extensions import db
+from ..core.clock import now
+from ..core.extensions import db
+from ..core.inputs import bounded_int
 from ..ideas.models import Idea
-from ..inputs import bounded_int
 from ..org.models import Department
 from ..org.queries import org_settings
-from ..timeutil import now
 from .clocks import UNDECIDED, overdue_clause
 from .models import Commitment, CommitmentState, CommitmentUpdate
 

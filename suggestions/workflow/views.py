@@ -12,18 +12,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.models import User
-from ..auth.policy import can, require, requires
-from ..errors import DomainError
-from ..extensions import db
+from ..core.clock import now
+from ..core.errors import DomainError
+from ..core.extensions import db
+from ..core.inputs import bounded_int
+from ..core.onetime import first_result, remember
 from ..ideas import queries as idea_queries
 from ..ideas.models import Idea
 from ..ideas.views import idea_page_parts, render_idea
-from ..inputs import bounded_int
-from ..onetime import first_result, remember
 from ..org.models import Department
 from ..org.queries import department_choices, departments, departments_without_head, org_settings
-from ..safety import safe_next
-from ..timeutil import now
+from ..policy import can, require, requires
+from ..web.safety import safe_next
 from . import bp, forms, lifecycle, queries
 from .clocks import clock, overdue_clause
 from .labels import VIEW_LABELS

@@ -6,7 +6,7 @@ import pytest
 from flask.globals import _cv_app
 
 from suggestions.auth import tokens
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 
 
 class Api:

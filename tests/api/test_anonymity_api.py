@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 
 from ..test_anonymity import SECRET_EMAIL, SECRET_NAME, anonymous_idea  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import event
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 
 from .. import factories

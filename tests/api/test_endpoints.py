@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from suggestions.extensions import db
+from suggestions.core.clock import now
+from suggestions.core.extensions import db
 from suggestions.ideas.models import Idea
-from suggestions.timeutil import now
 
 from .. import factories
 

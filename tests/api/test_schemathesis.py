@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from werkzeug.serving import make_server
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 
 from .. import factories
 from .conftest import make_token

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from suggestions.auth import accounts, tokens
 from suggestions.auth.tokens import ApiToken
-from suggestions.extensions import db
-from suggestions.timeutil import now, travel_to
+from suggestions.core.clock import now, travel_to
+from suggestions.core.extensions import db
 
 from .conftest import Api, make_token
 

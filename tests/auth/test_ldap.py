@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from suggestions.auth.models import User
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 
 from .. import factories
 from .conftest import LDAP_SERVICE_DN, LDAP_SERVICE_PASSWORD, _free_port

@@ -15,7 +15,7 @@ from joserfc.jwk import RSAKey
 from sqlalchemy import func, select
 
 from suggestions.auth.models import Role, User
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 
 from .. import factories
 from .conftest import CALLBACK, CLIENT_SECRET

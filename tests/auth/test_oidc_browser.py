@@ -9,7 +9,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 
 from .. import factories
 from ..conftest import CHROMIUM

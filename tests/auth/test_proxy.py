@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from suggestions.auth.models import Role, User
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 
 from .. import factories
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from suggestions.auth.models import Role, User
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.notify.models import OutboxMessage
 
 from .. import factories

@@ -32,7 +32,7 @@ import pytest
 from flask_migrate import upgrade
 
 from suggestions import create_app
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 
 from ..conftest import CHROMIUM, TEST_DATABASE_URL, _empty_tables, _postgres_database, _test_config
 from . import dataset

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from suggestions.auth.models import Role
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.org.models import Category
 

@@ -26,11 +26,11 @@ import pytest
 from playwright.sync_api import expect
 
 from suggestions.auth.models import Role, User
-from suggestions.extensions import db
+from suggestions.core.clock import now
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea
 from suggestions.org.models import Department
-from suggestions.timeutil import now
 from suggestions.workflow import lifecycle
 
 from ..factories import make_department, make_idea, make_user

@@ -20,8 +20,8 @@ import pytest
 from playwright.sync_api import expect
 
 from suggestions.auth.models import User
-from suggestions.extensions import db
-from suggestions.timeutil import now
+from suggestions.core.clock import now
+from suggestions.core.extensions import db
 
 from ..factories import make_idea
 from . import steps

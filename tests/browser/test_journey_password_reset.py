@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.notify.models import OutboxMessage
 
 from .dataset import PASSWORD

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.ideas.models import Idea
 
 from . import steps

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from suggestions.auth.models import User
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 
 from ..factories import make_idea

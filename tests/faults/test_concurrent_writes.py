@@ -12,7 +12,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.ideas.models import Comment, Idea, Vote
 
 from ..conftest import Browser

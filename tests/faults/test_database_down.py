@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import make_url
 
 from suggestions import create_app
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 
 from ..conftest import Browser, _test_config
 from ..factories import make_idea

@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from suggestions.extensions import db
+from suggestions.core.clock import now
+from suggestions.core.extensions import db
 from suggestions.ideas.models import Comment, Idea, IdeaEvent
-from suggestions.timeutil import now
 from suggestions.workflow import lifecycle
 from suggestions.workflow.models import Commitment, CommitmentUpdate
 

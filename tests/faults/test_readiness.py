@@ -9,8 +9,9 @@ import sqlite3
 import pytest
 from sqlalchemy import make_url, update
 
-from suggestions import create_app, timeutil
-from suggestions.extensions import db
+from suggestions import create_app
+from suggestions.core import clock
+from suggestions.core.extensions import db
 from suggestions.notify.models import OutboxMessage
 
 from ..conftest import _test_config
@@ -28,7 +29,7 @@ def test_ready_when_writes_go_through_and_the_outbox_keeps_up(app, org):
 def test_not_ready_when_the_outbox_falls_behind(app, org):
     make_idea(org.employee, department=org.service)  # one mail to the head, due now
     db.session.execute(
-        update(OutboxMessage).values(next_attempt_at=timeutil.now() - timeutil.timedelta(hours=1))
+        update(OutboxMessage).values(next_attempt_at=clock.now() - clock.timedelta(hours=1))
     )
     db.session.commit()
     response = app.test_client().get("/readyz")

@@ -1,6 +1,6 @@
 import pytest
 
-from suggestions.timeutil import travel_to
+from suggestions.core.clock import travel_to
 
 from . import dataset
 

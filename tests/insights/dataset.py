@@ -30,11 +30,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from suggestions.auth.models import Role, User
-from suggestions.extensions import db
+from suggestions.core.clock import travel_to
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea, IdeaStatus
 from suggestions.org.models import Category, Department
-from suggestions.timeutil import travel_to
 from suggestions.workflow.models import Commitment, CommitmentState
 
 from ..factories import make_category, make_department, make_idea, make_user

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.insights.exports import csv_cell
 from suggestions.org.models import OrgSettings

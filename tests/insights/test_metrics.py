@@ -283,9 +283,9 @@ def test_an_anonymous_authors_comments_on_their_idea_count_nowhere(june):
     """a4 wrote A5 anonymously; their comments on it would count them in Alpha's
     participation (and a comment on another department's idea as cross-department work),
     which the anonymous idea itself does not."""
-    from suggestions.extensions import db
+    from suggestions.core.clock import travel_to
+    from suggestions.core.extensions import db
     from suggestions.ideas import rules
-    from suggestions.timeutil import travel_to
 
     from .dataset import at
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from suggestions.auth.models import Role
-from suggestions.extensions import db
+from suggestions.core.clock import now, travel_to
+from suggestions.core.extensions import db
 from suggestions.insights import changes
-from suggestions.timeutil import now, travel_to
 from suggestions.workflow import lifecycle
 
 from ..factories import make_department, make_idea, make_user

@@ -11,11 +11,11 @@ import pytest
 from flask import current_app
 from sqlalchemy import event, func, select, update
 
-from suggestions.extensions import db
+from suggestions.core.clock import now, travel_to
+from suggestions.core.extensions import db
 from suggestions.insights import metrics, snapshots
 from suggestions.insights.models import FiguresSnapshot
 from suggestions.org.queries import org_settings
-from suggestions.timeutil import now, travel_to
 
 from ..factories import make_idea
 from .dataset import JUNE, NOW, at

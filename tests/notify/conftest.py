@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from aiosmtpd.controller import Controller
 
-from suggestions import timeutil
+from suggestions.core import clock as app_clock
 
 
 def free_port() -> int:
@@ -135,14 +135,14 @@ def webhook_receiver():
 
 class Clock:
     def __init__(self, monkeypatch):
-        # The application's one clock (suggestions.timeutil); restored after the test.
-        monkeypatch.setattr(timeutil, "_offset", timeutil._offset)
+        # The application's one clock (suggestions.core.clock); restored after the test.
+        monkeypatch.setattr(app_clock, "_offset", app_clock._offset)
 
     def advance(self, **delta) -> None:
-        timeutil._offset += timedelta(**delta)
+        app_clock._offset += timedelta(**delta)
 
 
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
-    """Moves the time seen by the outbox and the digest (``suggestions.timeutil.now``)."""
+    """Moves the time seen by the outbox and the digest (``suggestions.core.clock.now``)."""
     return Clock(monkeypatch)

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select
 
-from suggestions import timeutil
-from suggestions.extensions import db
+from suggestions.core import clock as app_clock
+from suggestions.core.extensions import db
 from suggestions.ideas import rules as idea_rules
 from suggestions.notify import reminders, rules
 from suggestions.notify.models import Notification, OutboxMessage
@@ -66,7 +66,7 @@ def test_a_second_run_in_the_same_week_sends_nothing_again(app, org, clock):
     assert "0 digest mail(s)" in run(app, "send-digest")
     clock.advance(days=7)
     fresh = make_idea(org.other_employee, department=org.sales)
-    fresh.created_at = timeutil.now()  # a new idea of the new week
+    fresh.created_at = app_clock.now()  # a new idea of the new week
     db.session.commit()
     assert f"{count} digest mail(s)" in run(app, "send-digest")
 
@@ -118,7 +118,7 @@ def test_reminders_come_from_registered_sources_and_are_sent_once(app, org, monk
 def test_the_demo_rings_the_bell(app, browser):
     from types import SimpleNamespace
 
-    from suggestions import demo
+    from suggestions.devtools import demo
 
     run(app, "seed-demo")
     for email in ("employee@freiraum.example", "head.service@freiraum.example"):
@@ -141,7 +141,7 @@ def test_commitments_remind_the_owner_when_due_soon_and_leadership_when_overdue(
 
     idea = make_idea(org.employee, department=org.service)
     lifecycle.accept(idea, org.leader, owner=org.head, promise="We fix the form.",
-                     due_on=(timeutil.now() + timedelta(days=10)).date())  # fmt: skip
+                     due_on=(app_clock.now() + timedelta(days=10)).date())  # fmt: skip
     db.session.commit()
     run(app, "send-reminders")
     assert _kinds("commitment_due") == []

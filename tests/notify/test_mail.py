@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.ideas import rules as idea_rules
 from suggestions.ideas.models import EventKind, IdeaStatus
 from suggestions.notify import outbox, rules

@@ -4,11 +4,11 @@ import re
 
 from sqlalchemy import insert, select
 
-from suggestions.extensions import db
+from suggestions.core.clock import now
+from suggestions.core.extensions import db
 from suggestions.ideas import rules as idea_rules
 from suggestions.notify import rules
 from suggestions.notify.models import Follow, Notification, NotificationPreference
-from suggestions.timeutil import now
 from suggestions.workflow.lifecycle import transition
 
 from ..factories import make_idea, make_user

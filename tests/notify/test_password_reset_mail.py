@@ -2,7 +2,7 @@
 
 import re
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 
 from ..factories import PASSWORD
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from suggestions.auth.models import Role
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.ideas import rules as idea_rules
 from suggestions.ideas.models import EventKind, IdeaStatus
 from suggestions.notify import rules

@@ -3,7 +3,7 @@ who work a department's queue (the permission policy says who)."""
 
 from sqlalchemy import select
 
-from suggestions.extensions import db
+from suggestions.core.extensions import db
 from suggestions.notify import rules
 from suggestions.notify.models import NotificationPreference
 

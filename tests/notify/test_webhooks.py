@@ -8,8 +8,8 @@ import time
 import pytest
 from sqlalchemy import select
 
-from suggestions.errors import DomainError
-from suggestions.extensions import db
+from suggestions.core.errors import DomainError
+from suggestions.core.extensions import db
 from suggestions.ideas import rules as idea_rules
 from suggestions.ideas.models import EventKind, IdeaStatus
 from suggestions.notify import rules, webhooks

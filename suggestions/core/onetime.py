@@ -18,7 +18,7 @@ from sqlalchemy import DateTime, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 
-from . import timeutil
+from . import clock
 from .database import insert_ignoring_duplicates
 from .extensions import db
 
@@ -33,7 +33,7 @@ class FormKey(db.Model):
     )
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     result_url: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=timeutil.now)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
 
 
 class OneTimeKeyField(HiddenField):
@@ -62,7 +62,7 @@ def first_result(user, key: str | None) -> str | None:
         return None
     claimed = db.session.execute(
         insert_ignoring_duplicates(FormKey.__table__)
-        .values(user_id=user.id, key=key, created_at=timeutil.now())
+        .values(user_id=user.id, key=key, created_at=clock.now())
         .returning(FormKey.__table__.c.key)
     ).first()
     if claimed is not None:

@@ -19,11 +19,12 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, Table, func, insert, select, text
 
-from .auth.models import Role, User
-from .auth.passwords import hash_password
-from .extensions import db
-from .ideas import search
-from .ideas.models import (
+from ..auth.models import Role, User
+from ..auth.passwords import hash_password
+from ..core.clock import now
+from ..core.extensions import db
+from ..ideas import search
+from ..ideas.models import (
     Comment,
     EventKind,
     Idea,
@@ -32,10 +33,9 @@ from .ideas.models import (
     Vote,
     idea_affected_departments,
 )
-from .notify.models import Follow, Notification
-from .org.models import Category, Department, department_heads
-from .timeutil import now
-from .workflow.models import Commitment, CommitmentState, CommitmentUpdate
+from ..notify.models import Follow, Notification
+from ..org.models import Category, Department, department_heads
+from ..workflow.models import Commitment, CommitmentState, CommitmentUpdate
 
 # Raise when the generated data changes (not for changes in how it is loaded): the benchmark
 # keeps data sets and makes them again when this differs.

@@ -13,16 +13,16 @@ from __future__ import annotations
 from flask import Blueprint, Flask, g, has_app_context, render_template
 from sqlalchemy import Engine, event, select
 
-from .extensions import db
+from ..core.extensions import db
 
 QUERY_COUNT_HEADER = "X-Query-Count"
 
-bp = Blueprint("bench", __name__)
+bp = Blueprint("bench", __name__, template_folder="templates")
 
 
 @bp.get("/bench/ceiling")
 def ceiling():
-    from .ideas.models import Idea
+    from ..ideas.models import Idea
 
     rows = db.session.execute(
         select(Idea.id, Idea.title, Idea.vote_count)

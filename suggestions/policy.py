@@ -13,9 +13,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _
 from flask_login import current_user
 
-from ..errors import NotAllowed
-from ..ideas.models import Comment, Idea, IdeaStatus
-from .models import Role, User
+from .auth.models import Role, User
+from .core.errors import NotAllowed
+from .ideas.models import Comment, Idea, IdeaStatus
 
 # Withdrawing is the author's right until the organisation has committed to the idea.
 WITHDRAWABLE = {IdeaStatus.NEW, IdeaStatus.IN_REVIEW, IdeaStatus.NEEDS_INFO}
@@ -61,7 +61,7 @@ def is_leader(user: User, _obj: Any = None) -> bool:
 
 
 def owns_open_commitment(user: User, idea: Idea) -> bool:
-    from ..workflow.queries import open_commitment  # the workflow knows its commitments
+    from .workflow.queries import open_commitment  # the workflow knows its commitments
 
     commitment = open_commitment(idea)
     return commitment is not None and commitment.owner_id == user.id

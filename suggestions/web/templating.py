@@ -18,17 +18,17 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from .auth.forms import ROLE_LABELS
-from .auth.policy import can
-from .ideas.authorship import ShownPerson, shown_person
-from .ideas.labels import EVENT_LABELS, SORT_LABELS, STATUS_LABELS
-from .ideas.models import Comment, Idea, IdeaEvent
-from .inputs import format_money
-from .org.queries import org_settings
-from .text import render_markdown
-from .timeutil import now
-from .workflow.clocks import clock
-from .workflow.labels import COMMITMENT_LABELS
+from ..auth.forms import ROLE_LABELS
+from ..core.clock import now
+from ..core.inputs import format_money
+from ..core.text import render_markdown
+from ..ideas.authorship import ShownPerson, shown_person
+from ..ideas.labels import EVENT_LABELS, SORT_LABELS, STATUS_LABELS
+from ..ideas.models import Comment, Idea, IdeaEvent
+from ..org.queries import org_settings
+from ..policy import can
+from ..workflow.clocks import clock
+from ..workflow.labels import COMMITMENT_LABELS
 
 ANONYMOUS = _l("Anonymous")
 

@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from . import timeutil
-from .database import DATABASE_UNAVAILABLE
-from .errors import NotAllowed
-from .extensions import db
+from ..core import clock
+from ..core.database import DATABASE_UNAVAILABLE
+from ..core.errors import NotAllowed
+from ..core.extensions import db
 from .safety import is_htmx
 
 ERROR_TEXT = {
@@ -204,7 +204,7 @@ def init_app(app: Flask) -> None:
 
 
 def readiness() -> tuple[dict, int]:
-    from .notify import outbox
+    from ..notify import outbox
 
     config = current_app.config
     checks: dict[str, dict] = {}
@@ -220,7 +220,7 @@ def readiness() -> tuple[dict, int]:
     if checks["database"]["ok"]:
         try:
             waiting, oldest_due = outbox.backlog()
-            age = (timeutil.now() - oldest_due).total_seconds() if oldest_due else 0.0
+            age = (clock.now() - oldest_due).total_seconds() if oldest_due else 0.0
             max_backlog = config["READY_OUTBOX_MAX_BACKLOG"]
             max_age = config["READY_OUTBOX_MAX_AGE_SECONDS"]
             checks["outbox"] = {

@@ -1,0 +1,1 @@
+"""What every response shares: error pages, security headers, health, template helpers."""
