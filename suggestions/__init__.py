@@ -54,6 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _import_models()
     _register_blueprints(app)
+    from . import workflow
+
+    workflow.init_app(app)  # its parts of the ideas' pages
 
     from .auth import oidc
 

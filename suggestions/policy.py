@@ -130,6 +130,14 @@ RULES: dict[str, Callable[[User, Any], bool]] = {
 }
 
 
+def register(rules: dict[str, Callable[[User, Any], bool]]) -> None:
+    """A domain adds its rules, from its ``init_app``. Rules are code, so registering the same
+    function again (a second app in the process) is fine; a second rule for a name is a bug."""
+    for action, rule in rules.items():
+        if RULES.setdefault(action, rule) is not rule:
+            raise ValueError(f"policy rule {action!r} is registered twice")
+
+
 def can(user: User | None, action: str, obj: Any = None) -> bool:
     rule = RULES[action]
     if user is None or not getattr(user, "is_authenticated", False) or not user.active:

@@ -14,6 +14,7 @@ from flask import Blueprint, Flask, g, has_app_context, render_template
 from sqlalchemy import Engine, event, select
 
 from ..core.extensions import db
+from ..core.registry import contribute
 
 QUERY_COUNT_HEADER = "X-Query-Count"
 
@@ -46,6 +47,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     with app.app_context():
         count_statements(db.engine)
+    contribute(app, "engine.created", count_statements)
 
     @app.after_request
     def query_count_header(response):

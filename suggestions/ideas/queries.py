@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from flask import abort, current_app
-from sqlalchemy import ColumnElement, Select, and_, false, func, select, tuple_
+from sqlalchemy import Select, and_, false, func, select, tuple_
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
 from ..core.extensions import db
 from ..core.inputs import bounded_int, in_db_range
+from ..core.registry import contributions
 from . import search
 from .models import Comment, Idea, IdeaEvent, IdeaStatus, Vote
 
@@ -32,9 +33,6 @@ RELEVANCE = "relevance"
 # What is kept of the search box (the search itself uses less, see search.MAX_QUERY_CHARS).
 MAX_Q_CHARS = 500
 TIMELINE_LIMIT = 200
-
-# Filters whose rule lives in another domain (the workflow's clocks): name -> SQL condition.
-extra_filters: dict[str, Callable[[], ColumnElement[bool]]] = {}
 
 
 @dataclass
@@ -144,8 +142,10 @@ def _conditions(viewer: User, f: IdeaFilter) -> list:
         conditions.append(Idea.category_id == f.category_id)
     if f.mine:
         conditions.append(Idea.author_id == viewer.id)
-    if f.overdue and "overdue" in extra_filters:
-        conditions.append(extra_filters["overdue"]())
+    # Filters whose rule lives in a higher domain (the workflow's clocks) come from the registry.
+    contributed = dict(contributions("idea_list.filters"))
+    if f.overdue and "overdue" in contributed:
+        conditions.append(contributed["overdue"]())
     return conditions
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +11,7 @@ from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.inputs import bounded_int
 from ..core.onetime import first_result, remember
+from ..core.registry import contributions
 from ..org.models import Category, Department
 from ..org.queries import category_choices, department_choices
 from ..policy import can, require
@@ -81,11 +80,6 @@ def submit():
     return render_template("ideas/form.html", form=form, idea=None), 200 if not form.errors else 422
 
 
-# Other domains add their part of the idea page (the workflow's decision panel) here, so the
-# ideas package needs to know nothing of them: each part maps an idea to template variables.
-idea_page_parts: list[Callable[[Idea], dict]] = []
-
-
 @bp.get("/ideas/similar")
 def similar():
     """Existing ideas like the one being written (a fragment for the submit form)."""
@@ -105,8 +99,10 @@ def show(idea_id: int):
 
 def render_idea(idea: Idea, comment_form: CommentForm | None = None, status: int = 200, **parts):
     """The idea page; ``parts`` replace what a part provider would give (a form with errors)."""
+    # Other domains add their part of the page (the workflow's decision panel) through the
+    # registry, so this package knows nothing of them.
     context = {}
-    for part in idea_page_parts:
+    for part in contributions("idea_page.context"):
         context.update(part(idea))
     context.update(parts)
     comments = queries.comments(idea, request.args.get("comments", 1, type=bounded_int))

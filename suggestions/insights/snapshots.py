@@ -39,6 +39,7 @@ from sqlalchemy.pool import NullPool
 
 from ..core.database import insert_ignoring_duplicates
 from ..core.extensions import db
+from ..core.registry import contributions
 from ..org.models import OrgSettings
 from . import metrics
 from .models import FiguresSnapshot
@@ -182,10 +183,8 @@ def _side_engine() -> Engine:
     engine = current_app.extensions.get("insights_side_engine")
     if engine is None:
         engine = create_engine(db.engine.url, poolclass=NullPool)
-        if current_app.config.get("BENCH"):
-            from ..devtools import bench
-
-            bench.count_statements(engine)  # X-Query-Count counts every statement
+        for told in contributions("engine.created"):
+            told(engine)  # e.g. the bench's X-Query-Count counts every statement
         current_app.extensions["insights_side_engine"] = engine
     return engine
 

@@ -21,6 +21,7 @@ from flask_wtf.csrf import generate_csrf
 from ..auth.forms import ROLE_LABELS
 from ..core.clock import now
 from ..core.inputs import format_money
+from ..core.registry import contributions
 from ..core.text import render_markdown
 from ..ideas.authorship import ShownPerson, shown_person
 from ..ideas.labels import EVENT_LABELS, SORT_LABELS, STATUS_LABELS
@@ -207,6 +208,7 @@ def format_number(value) -> str:
 def init_app(app: Flask) -> None:
     if not app.config.get("ASSET_VERSION"):
         app.config["ASSET_VERSION"] = asset_version(app.static_folder)
+    app.jinja_env.globals["contributions"] = contributions  # core.registry: parts of pages
     app.jinja_env.filters.update(
         markdown=render_markdown,
         datetime=format_moment,

@@ -1,4 +1,16 @@
-from flask import Blueprint
+from flask import Blueprint, Flask
+
+from ..core.registry import contribute
 
 # Views register themselves on this blueprint; create_app imports them after all models.
 bp = Blueprint("workflow", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """The workflow's parts of the ideas' pages: the decision panel and the overdue filter."""
+    from ..org.queries import org_settings
+    from .clocks import overdue_clause
+    from .views import decision_panel
+
+    contribute(app, "idea_page.context", decision_panel)
+    contribute(app, "idea_list.filters", ("overdue", lambda: overdue_clause(org_settings())))

@@ -19,13 +19,13 @@ from ..core.inputs import bounded_int
 from ..core.onetime import first_result, remember
 from ..ideas import queries as idea_queries
 from ..ideas.models import Idea
-from ..ideas.views import idea_page_parts, render_idea
+from ..ideas.views import render_idea
 from ..org.models import Department
 from ..org.queries import department_choices, departments, departments_without_head, org_settings
 from ..policy import can, require, requires
 from ..web.safety import safe_next
 from . import bp, forms, lifecycle, queries
-from .clocks import clock, overdue_clause
+from .clocks import clock
 from .labels import VIEW_LABELS
 
 
@@ -187,10 +187,6 @@ def decision_panel(idea: Idea, failed: tuple[str, object] | None = None) -> dict
             else None,
         }
     }
-
-
-idea_page_parts.append(decision_panel)
-idea_queries.extra_filters["overdue"] = lambda: overdue_clause(org_settings())
 
 
 @bp.post("/ideas/<int:idea_id>/<any(" + ", ".join(ACTIONS) + "):action>")
