@@ -54,13 +54,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _import_models()
     _register_blueprints(app)
-    from . import workflow
+    from . import auth, ideas, insights, workflow
 
+    # Each domain registers its permission rules and its extension-point contributions.
+    auth.init_app(app)  # and company sign-in, when OIDC_ISSUER is set
+    ideas.init_app(app)
     workflow.init_app(app)  # its parts of the ideas' pages
-
-    from .auth import oidc
-
-    oidc.init_app(app)  # company sign-in, when OIDC_ISSUER is set
+    insights.init_app(app)
 
     from . import cli, notify
     from .web import pages, templating

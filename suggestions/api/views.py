@@ -19,6 +19,7 @@ from ..core.extensions import db
 from ..ideas import queries as idea_queries
 from ..ideas import rules
 from ..ideas.forms import CommentForm, IdeaForm
+from ..ideas.models import IdeaStatus
 from ..ideas.views import _idea_form, _idea_text
 from ..notify import inbox
 from ..notify import queries as notify_queries
@@ -27,7 +28,6 @@ from ..policy import require
 from ..workflow import forms as workflow_forms
 from ..workflow import lifecycle
 from ..workflow import queries as workflow_queries
-from ..workflow.clocks import UNDECIDED
 from ..workflow.views import ACTIONS, _prepare
 from . import bp, presenters
 from .problems import problem
@@ -254,7 +254,7 @@ def add_comment(idea_id: int):
 def _state_allows(idea, action: str) -> bool:
     if action in lifecycle.TRANSITIONS:
         return idea.status in lifecycle.TRANSITIONS[action].sources
-    return idea.status in UNDECIDED
+    return idea.status in IdeaStatus.UNDECIDED
 
 
 @bp.post("/ideas/<int:idea_id>/actions/<any(" + ", ".join(ACTIONS) + "):action>")

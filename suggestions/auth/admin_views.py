@@ -15,7 +15,7 @@ from ..core.pagination import paginate
 from ..ideas.forms import ActionForm
 from ..org.models import Department
 from ..org.queries import department_choices
-from ..policy import requires
+from ..policy import can, requires
 from ..web.safety import safe_next
 from . import accounts, bp
 from .forms import ROLE_LABELS, UserForm
@@ -109,7 +109,8 @@ def admin_edit_user(user_id: int):
             flash(_("The changes are saved."), "success")
             return redirect(url_for("auth.admin_users"))
     status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/user_form.html", form=form, user=user), status
+    may_lead = can(user, "department.lead")  # the hint where heads are chosen
+    return render_template("admin/user_form.html", form=form, user=user, may_lead=may_lead), status
 
 
 @bp.post("/admin/users/<int:user_id>/active")

@@ -13,11 +13,12 @@ of 5 becomes 5 x N. ``per_process_warning`` says so at start-up and on the admin
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 
 from flask import Flask, Response, current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
+
+# Counting per process is the limiter's matter (core); the warning is about sign-in.
+from ..core.extensions import per_process_warning, possible_workers
 
 DEVICE_COOKIE = "freiraum_device"
 DEVICE_DAYS = 365
@@ -56,25 +57,6 @@ def usual_browser() -> bool:
     to this account before."""
     email = request.form.get("email") or ""
     return bool(email) and _account_tag(email) in _known_accounts()
-
-
-def possible_workers() -> int:
-    """How many worker processes gunicorn.conf.py would start (the same environment rule)."""
-    for name in ("GUNICORN_WORKERS", "WEB_CONCURRENCY"):
-        try:
-            return int(os.environ[name])
-        except (KeyError, ValueError):
-            continue
-    return multiprocessing.cpu_count()
-
-
-def per_process_warning(app: Flask) -> bool:
-    """True when sign-in limits would be counted per process in production."""
-    return (
-        app.config["FREIRAUM_ENV"] == "production"
-        and str(app.config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://")
-        and possible_workers() > 1
-    )
 
 
 def warn_at_start(app: Flask) -> None:

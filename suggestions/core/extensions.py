@@ -1,6 +1,9 @@
 """Flask extensions, created unbound here and bound to the app in ``create_app``."""
 
-from flask import request
+import multiprocessing
+import os
+
+from flask import Flask, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -36,3 +39,22 @@ limiter = Limiter(key_func=get_remote_address)
 def login_email_key() -> str:
     """Rate-limit key for one account, whatever address the attempts come from."""
     return "login:" + (request.form.get("email") or "").strip().lower()
+
+
+def possible_workers() -> int:
+    """How many worker processes gunicorn.conf.py would start (the same environment rule)."""
+    for name in ("GUNICORN_WORKERS", "WEB_CONCURRENCY"):
+        try:
+            return int(os.environ[name])
+        except (KeyError, ValueError):
+            continue
+    return multiprocessing.cpu_count()
+
+
+def per_process_warning(app: Flask) -> bool:
+    """True when sign-in limits would be counted per process in production."""
+    return (
+        app.config["FREIRAUM_ENV"] == "production"
+        and str(app.config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://")
+        and possible_workers() > 1
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -36,6 +37,27 @@ class IdeaStatus(StrEnum):
     DECLINED = "declined"
     DUPLICATE = "duplicate"
     WITHDRAWN = "withdrawn"
+
+    # The named groups of states (set below the class: in an enum's body they would be members).
+    # Not decided yet: the first-response and decision clocks run, an idea can be merged away.
+    UNDECIDED: ClassVar[frozenset[IdeaStatus]]
+    # Withdrawing is the author's right until the organisation has committed to the idea.
+    WITHDRAWABLE: ClassVar[frozenset[IdeaStatus]]
+    # Closed for new votes, comments and follows: the idea no longer exists as itself.
+    CLOSED: ClassVar[frozenset[IdeaStatus]]
+    # May still be worked on: what a duplicate can be merged into.
+    OPEN: ClassVar[frozenset[IdeaStatus]]
+
+    @classmethod
+    def ordered(cls, statuses: frozenset[IdeaStatus]) -> list[IdeaStatus]:
+        """A group in the lifecycle's order (for lists a person reads)."""
+        return [s for s in cls if s in statuses]
+
+
+IdeaStatus.UNDECIDED = frozenset({IdeaStatus.NEW, IdeaStatus.IN_REVIEW, IdeaStatus.NEEDS_INFO})
+IdeaStatus.WITHDRAWABLE = IdeaStatus.UNDECIDED
+IdeaStatus.CLOSED = frozenset({IdeaStatus.WITHDRAWN, IdeaStatus.DUPLICATE})
+IdeaStatus.OPEN = IdeaStatus.UNDECIDED | {IdeaStatus.ACCEPTED, IdeaStatus.IN_PROGRESS}
 
 
 idea_affected_departments = Table(

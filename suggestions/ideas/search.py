@@ -93,15 +93,9 @@ SIMILAR_MIN_SHARED = 2
 SIMILAR_CANDIDATES = 3
 COMMON_WORD_MATCHES = 500
 # Ideas that may still be worked on: duplicates are merged into one of these.
-OPEN_STATUSES = (
-    IdeaStatus.NEW,
-    IdeaStatus.IN_REVIEW,
-    IdeaStatus.NEEDS_INFO,
-    IdeaStatus.ACCEPTED,
-    IdeaStatus.IN_PROGRESS,
-)
+OPEN_STATUSES = tuple(IdeaStatus.ordered(IdeaStatus.OPEN))
 # Shown while a new idea is written: everything that still exists as itself.
-SUGGESTABLE_STATUSES = tuple(s for s in IdeaStatus if s not in {"withdrawn", "duplicate"})
+SUGGESTABLE_STATUSES = tuple(s for s in IdeaStatus if s not in IdeaStatus.CLOSED)
 # Comment attributes that do not change what is indexed (no reindex when only they change).
 _COMMENT_ATTRS_NOT_INDEXED = frozenset({"is_official", "official_marked_by_id", "author_id"})
 _IDEA_ATTRS_INDEXED = ("title", "problem", "proposal", "benefit")

@@ -57,7 +57,6 @@ from ..core.extensions import db
 from ..ideas.models import Comment, Idea, IdeaStatus, Vote
 from ..org.models import Department, OrgSettings
 from ..org.queries import org_settings
-from ..workflow.clocks import UNDECIDED
 from ..workflow.models import Commitment, CommitmentState
 
 MIN_GROUP_SIZE = 5  # works council: no figure about fewer people than this
@@ -347,7 +346,7 @@ def submitted_ideas(scope: Scope, settings: OrgSettings) -> tuple[dict[str, int]
         and_(Idea.decided_at.is_not(None), decision_days > n_decision),
         and_(
             Idea.decided_at.is_(None),
-            Idea.status.in_(UNDECIDED),
+            Idea.status.in_(IdeaStatus.UNDECIDED),
             Idea.created_at < scope.at - timedelta(days=n_decision),
         ),
     )
@@ -760,7 +759,7 @@ def open_ideas(scope: Scope, order: str, limit: int = TOP_IDEAS) -> list[OpenIde
             .limit(limit)
             .subquery()
         )
-        for status in UNDECIDED
+        for status in IdeaStatus.ordered(IdeaStatus.UNDECIDED)
     ]
     best = union_all(*parts).subquery()
     key = (best.c.vote_count.desc(), best.c.id.desc()) if order == "votes" else (

@@ -10,8 +10,10 @@ bp = Blueprint("notify", __name__)
 def init_app(app: Flask) -> None:
     from flask_login import current_user
 
-    from . import cli, listeners, messages, queries, rules
+    from ..policy import register
+    from . import cli, listeners, messages, permissions, queries, rules
 
+    register(permissions.RULES)
     listeners.connect()
     cli.init_app(app)
 

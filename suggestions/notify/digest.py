@@ -44,7 +44,7 @@ def top_new_ideas(since: datetime, limit: int) -> list[TopIdea]:
         .options(joinedload(Idea.owning_department))
         .where(
             Idea.created_at >= since,
-            Idea.status.not_in([IdeaStatus.WITHDRAWN, IdeaStatus.DUPLICATE]),
+            Idea.status.not_in(IdeaStatus.CLOSED),
         )
         .order_by(Idea.vote_count.desc(), Idea.id.desc())
         .limit(limit)

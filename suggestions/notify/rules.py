@@ -16,12 +16,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..core.clock import now
 from ..core.database import insert_ignoring_duplicates
 from ..core.extensions import db
 from ..ideas.models import Idea
-from ..policy import can
+from ..policy import can, who_ids
 from ..workflow.lifecycle import deciders_of_department
 from .models import Delivery, Follow, Notification, NotificationPreference
 
@@ -286,8 +286,7 @@ def _audience_ids(audience: Audience, occurrence: Occurrence) -> list[int]:
         query = select(Follow.user_id).where(Follow.idea_id == idea.id, Follow.following.is_(True))
         return list(db.session.scalars(query.order_by(Follow.user_id)))
     if audience is Audience.LEADERSHIP:
-        query = select(User.id).where(User.role == Role.LEADER, User.active.is_(True))
-        return list(db.session.scalars(query))
+        return list(db.session.scalars(who_ids("queue.leadership")))
     if audience is Audience.OWNER:
         return [occurrence.owner_id] if occurrence.owner_id else []
     raise ValueError(audience)

@@ -6,10 +6,11 @@ from decimal import Decimal
 
 from flask import g
 from flask_babel import get_locale
-from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy import ColumnElement, exists, select
 
 from ..core.extensions import db
-from .models import Category, Department, OrgSettings, department_heads
+from ..policy import can, who, who_ids
+from .models import Category, Department, OrgSettings
 
 
 def departments() -> list[Department]:
@@ -62,41 +63,23 @@ def decision_budget(department: Department) -> Decimal:
 
 
 # -- who heads a department ----------------------------------------------------------------------
-# A head counts only while the account is active and still has the head role: a department
-# whose only head left (or was made an employee) has nobody to decide, and leadership must.
-
-
-def _acting_heads(department_id) -> Select:
-    from ..auth.models import Role, User  # auth builds on org's models
-
-    return (
-        select(User.id)
-        .join(department_heads, department_heads.c.user_id == User.id)
-        .where(
-            department_heads.c.department_id == department_id,
-            User.role == Role.HEAD,
-            User.active.is_(True),
-        )
-    )
+# The policy says who counts as an acting head ("department.lead"): a department whose only
+# head left (or was made an employee) has nobody to decide, and leadership must.
 
 
 def acting_head_ids(department_id: int) -> list[int]:
     """The people who decide for the department now."""
-    return list(
-        db.session.scalars(_acting_heads(department_id).order_by(department_heads.c.user_id))
-    )
+    return list(db.session.scalars(who_ids("department.lead", department_id)))
 
 
 def has_acting_head(department_id_column) -> ColumnElement[bool]:
     """SQL: the department (a column or a value) has at least one acting head."""
-    return exists(_acting_heads(department_id_column))
+    return exists(who("department.lead", department_id_column))
 
 
 def heads_now(department: Department) -> bool:
     """The same rule as ``has_acting_head``, over heads already loaded (a list page)."""
-    from ..auth.models import Role
-
-    return any(h.active and h.role == Role.HEAD for h in department.heads)
+    return any(can(head, "department.lead") for head in department.heads)
 
 
 def departments_without_head() -> list[Department]:

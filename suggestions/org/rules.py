@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _
 from sqlalchemy import func, select
 
-from ..auth.models import Role, User
 from ..core.errors import DomainError
 from ..core.extensions import db
-from ..policy import require
+from ..policy import can, require
 from .models import Category, Department, OrgSettings
 from .queries import org_settings
+
+if TYPE_CHECKING:  # people build on the organisation, not the other way round
+    from ..auth.models import User
 
 
 def _name_taken(model, column, value: str, exclude_id: int | None) -> bool:
@@ -38,7 +41,7 @@ def save_department(
         raise DomainError(_("A department with this name exists already."))
     if decision_budget is not None and decision_budget < 0:
         raise DomainError(_("A budget cannot be negative."))
-    not_heads = [u.display_name for u in heads if u.role != Role.HEAD]
+    not_heads = [u.display_name for u in heads if not can(u, "department.lead")]
     if not_heads:
         raise DomainError(
             _("Only people with the role department head can lead a department: %(names)s",

@@ -8,23 +8,20 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..auth.limits import per_process_warning
-from ..auth.models import Role, User
 from ..core.errors import DomainError
-from ..core.extensions import db
-from ..policy import requires
+from ..core.extensions import db, per_process_warning
+from ..policy import requires, who
 from . import bp, rules
 from .forms import CategoryForm, DepartmentForm, SettingsForm
 from .models import Category, Department
 from .queries import categories, heads_now, org_settings
 
 
-def _head_choices() -> list[tuple[int, str]]:
-    query = select(User).where(User.role == Role.HEAD, User.active.is_(True))
-    return [
-        (u.id, f"{u.display_name} <{u.email}>")
-        for u in db.session.scalars(query.order_by(User.display_name))
-    ]
+def _head_candidates() -> dict:
+    """The people who may be made a department's head, by id, in name order."""
+    query = who("department.lead")
+    query = query.order_by(query.selected_columns.display_name)
+    return {u.id: u for u in db.session.scalars(query)}
 
 
 @bp.get("/admin/departments")
@@ -47,11 +44,12 @@ def edit_department(department_id: int | None):
     if department_id is not None:
         department = db.session.get(Department, department_id) or abort(404)
     form = DepartmentForm(obj=department)
-    form.heads.choices = _head_choices()
+    candidates = _head_candidates()
+    form.heads.choices = [(u.id, f"{u.display_name} <{u.email}>") for u in candidates.values()]
     if request.method == "GET" and department:
         form.heads.data = [u.id for u in department.heads]
     if form.validate_on_submit():
-        heads = [db.session.get(User, i) for i in form.heads.data or []]
+        heads = [candidates[i] for i in form.heads.data or []]  # the form accepts only these
         try:
             rules.save_department(
                 current_user, department, name=form.name.data,

@@ -7,10 +7,14 @@ bp = Blueprint("workflow", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """The workflow's parts of the ideas' pages: the decision panel and the overdue filter."""
+    """The workflow's rules, and its parts of the ideas' pages: the decision panel and the
+    overdue filter."""
     from ..org.queries import org_settings
+    from ..policy import register
+    from . import permissions
     from .clocks import overdue_clause
     from .views import decision_panel
 
+    register(permissions.RULES, who=permissions.WHO)
     contribute(app, "idea_page.context", decision_panel)
     contribute(app, "idea_list.filters", ("overdue", lambda: overdue_clause(org_settings())))

@@ -16,9 +16,6 @@ from ..core.clock import now
 from ..ideas.models import Idea, IdeaStatus
 from ..org.models import OrgSettings
 
-# Waiting for a decision: the organisation has not yet said yes or no.
-UNDECIDED = (IdeaStatus.NEW, IdeaStatus.IN_REVIEW, IdeaStatus.NEEDS_INFO)
-
 
 @dataclass(frozen=True)
 class Clock:
@@ -34,7 +31,7 @@ def clock(idea: Idea, settings: OrgSettings, at: datetime | None = None) -> Cloc
     if idea.status == IdeaStatus.NEW and idea.first_response_at is None:
         due = idea.created_at + timedelta(days=settings.first_response_days)
         return Clock("first_response", due, days, at > due)
-    if idea.status in UNDECIDED:
+    if idea.status in IdeaStatus.UNDECIDED:
         due = idea.created_at + timedelta(days=settings.decision_days)
         return Clock("decision", due, days, at > due)
     return Clock(None, None, days, False)
@@ -51,5 +48,5 @@ def overdue_clause(settings: OrgSettings, at: datetime | None = None) -> ColumnE
             Idea.first_response_at.is_(None),
             Idea.created_at < first_response_cutoff,
         ),
-        and_(Idea.status.in_(UNDECIDED), Idea.created_at < decision_cutoff),
+        and_(Idea.status.in_(IdeaStatus.UNDECIDED), Idea.created_at < decision_cutoff),
     )

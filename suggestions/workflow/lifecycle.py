@@ -21,7 +21,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..auth.models import Role, User
+from ..auth.models import User
 from ..core.clock import now
 from ..core.database import insert_ignoring_duplicates
 from ..core.errors import DomainError
@@ -30,8 +30,7 @@ from ..ideas.models import EventKind, Idea, IdeaStatus, Vote
 from ..ideas.rules import record_event
 from ..org.models import Department
 from ..org.queries import acting_head_ids, decision_budget, has_acting_head, org_settings
-from ..policy import WITHDRAWABLE, can, require
-from .clocks import UNDECIDED
+from ..policy import can, require, who_ids
 from .models import Commitment, CommitmentState, CommitmentUpdate
 
 S = IdeaStatus
@@ -60,15 +59,15 @@ TRANSITIONS: dict[str, Transition] = {
     "ask_info": Transition(frozenset({S.NEW, S.IN_REVIEW}), S.NEEDS_INFO, "idea.triage", True),
     "provide_info": Transition(frozenset({S.NEEDS_INFO}), S.IN_REVIEW, "idea.provide_info", True),
     "accept": Transition(frozenset({S.NEW, S.IN_REVIEW}), S.ACCEPTED, "idea.triage"),
-    "decline": Transition(frozenset(UNDECIDED), S.DECLINED, "idea.triage", True),
+    "decline": Transition(IdeaStatus.UNDECIDED, S.DECLINED, "idea.triage", True),
     "reopen": Transition(frozenset({S.DECLINED}), S.IN_REVIEW, "idea.reopen", True),
-    "mark_duplicate": Transition(frozenset(UNDECIDED), S.DUPLICATE, "idea.triage"),
+    "mark_duplicate": Transition(IdeaStatus.UNDECIDED, S.DUPLICATE, "idea.triage"),
     "start": Transition(frozenset({S.ACCEPTED}), S.IN_PROGRESS, "idea.deliver"),
     "implement": Transition(
         frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IMPLEMENTED, "idea.deliver", True
     ),
     "just_do_it": Transition(frozenset({S.NEW}), S.IMPLEMENTED, "idea.just_do_it", True),
-    "withdraw": Transition(frozenset(WITHDRAWABLE), S.WITHDRAWN, "idea.withdraw"),
+    "withdraw": Transition(IdeaStatus.WITHDRAWABLE, S.WITHDRAWN, "idea.withdraw"),
     # A broken promise sends the idea back for a new decision.
     # Giving up a promise is for those accountable for it, not for the one who delivers.
     "break_commitment": Transition(
@@ -105,7 +104,7 @@ def available_actions(idea: Idea, user: User) -> list[str]:
         for name, step in TRANSITIONS.items()
         if idea.status in step.sources and can(user, step.permission, idea)
     ]
-    if idea.status in UNDECIDED:
+    if idea.status in IdeaStatus.UNDECIDED:
         actions += [
             name for name, permission in SIDE_ACTIONS.items() if can(user, permission, idea)
         ]
@@ -113,7 +112,10 @@ def available_actions(idea: Idea, user: User) -> list[str]:
         actions.remove("accept")
     if "just_do_it" in actions and not _fits_empowerment_scope(idea, user):
         actions.remove("just_do_it")
-    if "escalate" in actions and (idea.escalated_at is not None or user.role == Role.LEADER):
+    # Handing on to leadership: once, and not by whoever may decide at any cost already.
+    if "escalate" in actions and (
+        idea.escalated_at is not None or can(user, "idea.decide_any_cost", idea)
+    ):
         actions.remove("escalate")
     return actions
 
@@ -163,8 +165,7 @@ def deciders_of_department(department_id: int) -> tuple[list[int], bool]:
     heads = acting_head_ids(department_id)
     if heads:
         return heads, False
-    leaders = select(User.id).where(User.role == Role.LEADER, User.active.is_(True))
-    return list(db.session.scalars(leaders.order_by(User.id))), True
+    return list(db.session.scalars(who_ids("queue.leadership"))), True
 
 
 def may_accept(idea: Idea, user: User) -> bool:
@@ -439,7 +440,7 @@ def _add_to_counter(idea: Idea, delta: int) -> None:
 def _check_side(idea: Idea, action: str, actor: User, revision: int | None) -> None:
     if revision is not None and revision != idea.revision:
         raise IdeaChanged()
-    if idea.status not in UNDECIDED:
+    if idea.status not in IdeaStatus.UNDECIDED:
         raise DomainError(_("This is not possible while the idea is in its current state."))
     require(actor, SIDE_ACTIONS[action], idea)
 

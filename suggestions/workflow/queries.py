@@ -14,10 +14,10 @@ from ..auth.models import User
 from ..core.clock import now
 from ..core.extensions import db
 from ..core.inputs import bounded_int
-from ..ideas.models import Idea
+from ..ideas.models import Idea, IdeaStatus
 from ..org.models import Department
 from ..org.queries import org_settings
-from .clocks import UNDECIDED, overdue_clause
+from .clocks import overdue_clause
 from .models import Commitment, CommitmentState, CommitmentUpdate
 
 QUEUE_PAGE_SIZE = 50
@@ -114,7 +114,7 @@ def department_queue(department_ids: list[int], page: int = 1) -> QueuePage:
     """Ideas of these departments that wait for the department: not handed to leadership."""
     query = select(Idea).where(
         Idea.owning_department_id.in_(department_ids or [-1]),
-        Idea.status.in_(UNDECIDED),
+        Idea.status.in_(IdeaStatus.UNDECIDED),
         Idea.escalated_at.is_(None),
     )
     return _queue(query, page)
@@ -124,7 +124,7 @@ def leadership_queue(page: int = 1) -> QueuePage:
     """Ideas waiting for a leadership decision: handed on, or their department has no head."""
     from .lifecycle import leadership_decides
 
-    query = select(Idea).where(Idea.status.in_(UNDECIDED), leadership_decides())
+    query = select(Idea).where(Idea.status.in_(IdeaStatus.UNDECIDED), leadership_decides())
     return _queue(query, page)
 
 
