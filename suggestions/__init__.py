@@ -54,9 +54,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _import_models()
     _register_blueprints(app)
-    from . import auth, ideas, insights, workflow
+    from . import auth, ideas, insights, org, workflow
 
-    # Each domain registers its permission rules and its extension-point contributions.
+    # Each domain registers its permission rules, template helpers and extension-point parts.
+    org.init_app(app)
     auth.init_app(app)  # and company sign-in, when OIDC_ISSUER is set
     ideas.init_app(app)
     workflow.init_app(app)  # its parts of the ideas' pages

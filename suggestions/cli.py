@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from .auth.accounts import create_user
+from .auth.models import Role, User
+from .core.errors import DomainError
 from .core.extensions import db
+from .ideas import search
 
 
 def init_app(app: Flask) -> None:
@@ -31,10 +37,6 @@ def init_db() -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin(email: str, name: str, password: str) -> None:
     """Create an administrator account."""
-    from .auth.accounts import create_user
-    from .auth.models import Role
-    from .core.errors import DomainError
-
     try:
         user = create_user(
             None, email=email, display_name=name, department=None, role=Role.ADMIN,
@@ -55,12 +57,7 @@ def create_admin(email: str, name: str, password: str) -> None:
 )  # fmt: skip
 def seed_demo(if_empty: bool, reset: bool) -> None:
     """Load demo departments, people, ideas, votes and comments."""
-    import time
-
-    from flask import current_app
-
-    from .auth.models import User
-    from .devtools import demo
+    from .devtools import demo  # development tools load only when a command asks for them
 
     if reset:
         # Deleting everything must never be one typo away from a real organisation's data.
@@ -90,8 +87,6 @@ def seed_demo(if_empty: bool, reset: bool) -> None:
 def rebuild_search_index(batch_size: int) -> None:
     """Index every idea and comment again (after SEARCH_LANGUAGE changed, or to repair).
     Runs in batches: the site stays usable and searches find everything meanwhile."""
-    from .ideas import search
-
     language = search.language()
     with db.engine.connect() as connection:
         count = search.rebuild_index(
@@ -111,9 +106,7 @@ def rebuild_search_index(batch_size: int) -> None:
 @click.option("--force", is_flag=True, help="Delete everything in the database first.")
 def seed_bench(ideas, votes, comments, users, departments, seed, force) -> None:
     """Fill an empty database with a large data set for benchmarks (bench/README.md)."""
-    import time
-
-    from .devtools import benchdata
+    from .devtools import benchdata  # development tools load only when a command asks for them
 
     try:
         plan = benchdata.Plan(

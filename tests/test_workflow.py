@@ -49,6 +49,47 @@ EXPECTED = {
 }
 
 
+# What each action is, independently of the table: it counts as the department's first
+# response to the author, it is the organisation's yes or no, its button is red.
+RESPONSES = {"acknowledge", "ask_info", "accept", "decline", "mark_duplicate"}
+DECISIONS = {"accept", "decline", "mark_duplicate"}
+DANGER = {"decline", "withdraw", "break_commitment"}
+BY_AUTHOR = {"provide_info", "just_do_it", "withdraw"}
+
+
+def test_the_table_has_one_entry_per_action_and_it_says_what_the_action_is():
+    assert set(lifecycle.STEPS) == set(lifecycle.Action) == set(EXPECTED)
+    assert lifecycle.Action.ACCEPT == "accept"  # plain names keep working everywhere
+    for action, step in lifecycle.STEPS.items():
+        assert step.sources == EXPECTED[action][0], action
+        assert step.responds == (action in RESPONSES), action
+        assert step.decides == (action in DECISIONS), action
+        assert (step.style == lifecycle.Style.DANGER) == (action in DANGER), action
+        assert step.as_author == (action in BY_AUTHOR), action
+        assert str(step.label) and str(step.done), action
+    for action in DECISIONS:  # a decision leaves the undecided states for good
+        step = lifecycle.STEPS[action]
+        assert step.sources <= UNDECIDED and step.target not in UNDECIDED
+
+
+def test_the_panel_offers_one_primary_step_first():
+    assert lifecycle.primary_action(["ask_info", "accept", "decline", "estimate_cost"]) == "accept"
+    assert lifecycle.primary_action(["start", "implement"]) == "start"
+    assert lifecycle.primary_action(["implement", "start", "break_commitment"]) == "implement"
+    assert lifecycle.primary_action(["decline", "withdraw"]) is None
+
+
+@pytest.mark.parametrize("action", sorted(lifecycle.TRANSITIONS))
+def test_the_first_response_clock_stops_exactly_for_a_response(org, action):
+    survivor = make_idea(org.other_employee, department=org.service, category=org.red_tape)
+    people = {"author": org.employee, "head": org.head, "leader": org.leader}
+    sources, roles = EXPECTED[action]
+    idea = _idea_in(org, sorted(sources)[0], survivor)
+    assert idea.first_response_at is None
+    _perform(action, idea, people[sorted(roles)[0]], org, survivor)
+    assert (idea.first_response_at is not None) == (action in RESPONSES)
+
+
 def _idea_in(org, status: str, survivor: Idea) -> Idea:
     """An idea of the service department by org.employee, put straight into ``status``."""
     text = rules.IdeaText(

@@ -1,5 +1,5 @@
 """What the API shows of each thing. Who may be named is decided by the same functions the
-pages use (``templating.visible_author``, ``templating.event_actor_label``) and, for comments,
+pages use (``authorship.visible_author``, ``authorship.event_actor_label``) and, for comments,
 by ``comment_author`` below: one place each, so the pages and the API cannot drift apart."""
 
 from __future__ import annotations
@@ -12,10 +12,15 @@ from flask import url_for
 from flask_babel import get_locale
 
 from ..auth.tokens import ApiToken
-from ..ideas.authorship import FORMER_EMPLOYEE, THE_AUTHOR, shown_person
+from ..ideas.authorship import (
+    FORMER_EMPLOYEE,
+    THE_AUTHOR,
+    event_actor_label,
+    shown_person,
+    visible_author,
+)
 from ..ideas.models import Comment, Idea, IdeaEvent
 from ..org.models import Category, Department
-from ..web.templating import event_actor_label, visible_author
 from ..workflow.models import Commitment, CommitmentUpdate
 
 

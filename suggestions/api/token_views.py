@@ -11,8 +11,8 @@ from ..auth import tokens
 from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.pagination import paginate
-from ..ideas.forms import ActionForm
 from ..policy import require, requires
+from ..web.forms import ActionForm
 from . import pages_bp as bp
 from .forms import SCOPE_LABELS, TokenForm
 

@@ -19,7 +19,6 @@ from ..core.extensions import db
 from ..ideas import queries as idea_queries
 from ..ideas import rules
 from ..ideas.forms import CommentForm, IdeaForm
-from ..ideas.models import IdeaStatus
 from ..ideas.views import _idea_form, _idea_text
 from ..notify import inbox
 from ..notify import queries as notify_queries
@@ -252,9 +251,7 @@ def add_comment(idea_id: int):
 
 
 def _state_allows(idea, action: str) -> bool:
-    if action in lifecycle.TRANSITIONS:
-        return idea.status in lifecycle.TRANSITIONS[action].sources
-    return idea.status in IdeaStatus.UNDECIDED
+    return idea.status in lifecycle.STEPS[lifecycle.Action(action)].sources
 
 
 @bp.post("/ideas/<int:idea_id>/actions/<any(" + ", ".join(ACTIONS) + "):action>")

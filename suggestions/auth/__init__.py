@@ -6,7 +6,10 @@ bp = Blueprint("auth", __name__)
 
 def init_app(app: Flask) -> None:
     from ..policy import register
+    from ..web.templating import label_filter
     from . import oidc, permissions
+    from .forms import ROLE_LABELS
 
     register(permissions.RULES, who=permissions.WHO)
+    app.jinja_env.filters["role_label"] = label_filter(ROLE_LABELS)
     oidc.init_app(app)  # company sign-in, when OIDC_ISSUER is set

@@ -12,10 +12,10 @@ from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.inputs import bounded_int
 from ..core.pagination import paginate
-from ..ideas.forms import ActionForm
 from ..org.models import Department
 from ..org.queries import department_choices
 from ..policy import can, requires
+from ..web.forms import ActionForm
 from ..web.safety import safe_next
 from . import accounts, bp
 from .forms import ROLE_LABELS, UserForm

@@ -10,6 +10,11 @@ The points in use (the reader is named; see DESIGN.md "Architecture"):
 - ``idea_list.filters``: ``(name, condition factory)`` pairs for list filters whose rule lives
   in a higher package (ideas.queries).
 - ``engine.created``: callables ``engine -> None`` told of every extra engine a package opens.
+- ``readiness.checks``: ``(name, check)`` pairs, ``check() -> dict`` with an ``"ok"`` key, run by
+  ``/readyz`` after the database answered (web.pages).
+
+Permission rules are not an extension point here: a package registers them with
+``policy.register`` (the policy is one table for all apps in the process, since rules are code).
 """
 
 from __future__ import annotations

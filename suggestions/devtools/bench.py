@@ -15,6 +15,7 @@ from sqlalchemy import Engine, event, select
 
 from ..core.extensions import db
 from ..core.registry import contribute
+from ..ideas.models import Idea
 
 QUERY_COUNT_HEADER = "X-Query-Count"
 
@@ -23,8 +24,6 @@ bp = Blueprint("bench", __name__, template_folder="templates")
 
 @bp.get("/bench/ceiling")
 def ceiling():
-    from ..ideas.models import Idea
-
     rows = db.session.execute(
         select(Idea.id, Idea.title, Idea.vote_count)
         .order_by(Idea.vote_count.desc(), Idea.id.desc())

@@ -11,13 +11,17 @@ import unicodedata
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import select, update
+
 from ..auth.accounts import create_user
 from ..auth.models import Role, User
 from ..core.clock import now, travel_to
 from ..core.extensions import db
 from ..ideas import rules
-from ..ideas.models import Idea
+from ..ideas.models import Comment, Idea, IdeaEvent
+from ..notify.models import Notification, OutboxMessage, OutboxStatus
 from ..org.models import Category, Department
+from ..workflow import lifecycle
 
 PASSWORD = "freiraum-demo"
 
@@ -289,8 +293,6 @@ STORIES = {
 
 
 def _act(idea: Idea, action: str, actor: User, details: dict, ideas: list[Idea]) -> None:
-    from ..workflow import lifecycle
-
     note = details.get("note")
     start = idea.created_at
     if action == "estimate_cost":
@@ -318,11 +320,6 @@ def _act(idea: Idea, action: str, actor: User, details: dict, ideas: list[Idea])
 def _settle_notifications() -> None:
     """The listeners notified people as the demo was built; give each notification the time
     of what it reports, and mark the older ones read, so the bell shows a few new ones."""
-    from sqlalchemy import select, update
-
-    from ..ideas.models import Comment, IdeaEvent
-    from ..notify.models import Notification, OutboxMessage, OutboxStatus
-
     for column, model in ((Notification.event_id, IdeaEvent), (Notification.comment_id, Comment)):
         moment = select(model.created_at).where(model.id == column).scalar_subquery()
         db.session.execute(
@@ -780,8 +777,6 @@ def _story(days_ago: int, rng: random.Random) -> list[tuple[float, str, dict]]:
 def _act_more(
     idea: Idea, action: str, author: User, head: User, leader: User, proposal: str, details: dict
 ) -> None:
-    from ..workflow import lifecycle
-
     if action == "ask_info":
         lifecycle.transition(idea, action, head, "Could you give an example of a recent case?")
     elif action == "decline":

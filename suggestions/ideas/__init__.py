@@ -5,7 +5,20 @@ bp = Blueprint("ideas", __name__)
 
 
 def init_app(app: Flask) -> None:
+    """The ideas' rules, and the labels and presenters their templates use."""
     from ..policy import register
-    from . import permissions
+    from ..web.templating import TranslatedLabels, label_filter
+    from . import authorship, permissions
+    from .labels import EVENT_LABELS, SORT_LABELS, STATUS_LABELS
 
     register(permissions.RULES)
+    app.jinja_env.filters.update(
+        status_label=label_filter(STATUS_LABELS), event_label=label_filter(EVENT_LABELS)
+    )
+    app.jinja_env.globals.update(
+        visible_author=authorship.visible_author,
+        event_actor_label=authorship.event_actor_label,
+        comment_author=authorship.comment_author,
+        sort_labels=TranslatedLabels(SORT_LABELS),
+        status_labels=TranslatedLabels(STATUS_LABELS),
+    )

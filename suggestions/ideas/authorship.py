@@ -15,7 +15,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.models import User
 from ..org.models import Department
-from .models import Idea
+from ..policy import can
+from ..web.templating import viewer
+from .models import Comment, Idea, IdeaEvent
 
 THE_AUTHOR = _l("The author")
 FORMER_EMPLOYEE = _l("Former employee")
@@ -44,3 +46,23 @@ def shown_person(person: User | None, *, by_anonymous_author: bool) -> ShownPers
     if person is None:  # the account was erased
         return ShownPerson(str(FORMER_EMPLOYEE))
     return ShownPerson(person.display_name, person.department)
+
+
+# -- for pages and the API (the same answers, so they cannot drift apart) ------------------------
+
+
+def visible_author(idea: Idea):
+    """The author the viewer may see, or None (anonymous, or the account is gone)."""
+    if idea.author_id is None or not can(viewer(), "idea.see_author", idea):
+        return None
+    return idea.author
+
+
+def event_actor_label(event: IdeaEvent, idea: Idea | None = None) -> str:
+    """Who did it, without unmasking an anonymous author through their own actions."""
+    return shown_person(event.actor, by_anonymous_author=event.by_anonymous_author).name
+
+
+def comment_author(comment: Comment) -> ShownPerson:
+    """Name and department shown on a comment: "the author" alone for an anonymous author."""
+    return shown_person(comment.author, by_anonymous_author=comment.by_anonymous_author)

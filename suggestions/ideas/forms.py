@@ -17,8 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.inputs import BoundedIntegerField, SingleLine
 from ..core.onetime import OneTimeKeyField
-
-LONG_TEXT = 10000
+from ..web.forms import LONG_TEXT, ActionForm  # noqa: F401  (the idea page's buttons use it)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -100,12 +99,3 @@ class VoteForm(FlaskForm):
     """Sets the vote to the state named, so a double click cannot undo itself."""
 
     vote = HiddenField(validators=[DataRequired()])
-
-
-class ActionForm(FlaskForm):
-    """A button that changes state: CSRF and an optional note."""
-
-    note = TextAreaField(
-        _l("Note (optional)"),
-        validators=[Optional(), Length(max=LONG_TEXT, message=_l("This text is too long."))],
-    )

@@ -10,10 +10,12 @@ bp = Blueprint("notify", __name__)
 def init_app(app: Flask) -> None:
     from flask_login import current_user
 
+    from ..core.registry import contribute
     from ..policy import register
-    from . import cli, listeners, messages, permissions, queries, rules
+    from . import cli, listeners, messages, outbox, permissions, queries, rules
 
     register(permissions.RULES)
+    contribute(app, "readiness.checks", ("outbox", outbox.readiness_check))
     listeners.connect()
     cli.init_app(app)
 

@@ -16,6 +16,8 @@ import click
 from flask import Flask, current_app
 
 from ..core.extensions import db
+from . import outbox, reminders, worker
+from .digest import send_digests
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +34,9 @@ def init_app(app: Flask) -> None:
 @click.option("--batch-size", type=click.IntRange(1, 500), help="Messages claimed at once.")
 def send_mail(loop: bool, interval: float, batch_size: int | None) -> None:
     """Send the mails and webhook calls waiting in the outbox (with retries)."""
-    from . import outbox
-
     if not loop:
         outbox.purge_sent()
-        stats = outbox.run_once(batch_size=batch_size)
+        stats = worker.run_once(batch_size=batch_size)
         click.echo(f"Outbox: {stats}.")
         return
 
@@ -50,7 +50,7 @@ def send_mail(loop: bool, interval: float, batch_size: int | None) -> None:
             if time.monotonic() - last_purge > 3600:
                 outbox.purge_sent()
                 last_purge = time.monotonic()
-            stats = outbox.run_once(batch_size=batch_size)
+            stats = worker.run_once(batch_size=batch_size)
             if stats.sent or stats.retrying or stats.failed:
                 click.echo(f"Outbox: {stats}.")
         except Exception:  # the database may be away for a moment: keep the worker alive
@@ -66,8 +66,6 @@ def send_mail(loop: bool, interval: float, batch_size: int | None) -> None:
 @click.option("--force", is_flag=True, help="Also to people who got one in the last six days.")
 def send_digest(force: bool) -> None:
     """Queue the weekly digest mail for everyone who has something in it."""
-    from .digest import send_digests
-
     count = send_digests(force=force)
     click.echo(f"{count} digest mail(s) queued; `send-mail` sends them.")
 
@@ -75,11 +73,8 @@ def send_digest(force: bool) -> None:
 @click.command("send-reminders")
 def send_reminders() -> None:
     """Remind of commitments due soon or overdue, and of ideas waiting past their SLA."""
-    from .reminders import SOURCES
-    from .reminders import send_reminders as run
-
-    count = run()
+    count = reminders.send_reminders()
     db.session.commit()
-    if not SOURCES:
+    if not reminders.SOURCES:  # read when run: sources register as packages load
         click.echo("No reminder sources are registered yet; nothing to do.")
     click.echo(f"{count} reminder(s) delivered.")

@@ -22,7 +22,8 @@ from ..core.signals import (
 )
 from ..ideas.models import EventKind, IdeaStatus
 from ..workflow.queries import open_commitment
-from . import rules, webhooks
+from . import outbox, rules, webhooks
+from .mail_content import absolute_url, render_password_reset_mail
 from .rules import Occurrence
 
 
@@ -113,9 +114,6 @@ def on_vote_added(sender, idea, user, **_extra) -> None:
 
 def on_password_reset_requested(sender, user, token, language, valid_minutes, **_extra) -> None:
     # Not a preference: whoever asks for the link must get it, by mail, through the outbox.
-    from . import outbox
-    from .mail_content import absolute_url, render_password_reset_mail
-
     def work() -> None:
         link = absolute_url("auth.reset_password", token=token)
         outbox.enqueue_mails([render_password_reset_mail(user, link, language, valid_minutes)])

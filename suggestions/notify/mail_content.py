@@ -15,7 +15,7 @@ from ..core.extensions import db
 from ..ideas.models import Comment
 from ..org.models import Department
 from . import messages
-from .rules import Occurrence, Recipient
+from .routing import Occurrence, Recipient
 
 EXCERPT_LENGTH = 600
 

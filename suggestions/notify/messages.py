@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from ..ideas.labels import STATUS_LABELS
-from .rules import Audience
+from .routing import Audience
 
 
 @dataclass(frozen=True)

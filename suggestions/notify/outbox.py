@@ -274,50 +274,6 @@ def message_lease() -> timedelta:
     return timedelta(seconds=max(config["MAIL_TIMEOUT"], config["WEBHOOK_TIMEOUT"]) * 3 + 5)
 
 
-def run_once(*, batch_size: int | None = None, max_batches: int = 1000) -> RunStats:
-    """Send everything that is due now, batch by batch, recording each message as it goes."""
-    from . import mailer, webhooks
-
-    batch_size = batch_size or current_app.config["OUTBOX_BATCH_SIZE"]
-    lease = message_lease()
-    stats = RunStats()
-    for _ in range(max_batches):
-        batch = claim(batch_size, lease)
-        if not batch:
-            break
-        mails = [m for m in batch if m.channel == Channel.EMAIL]
-        calls = [m for m in batch if m.channel == Channel.WEBHOOK]
-        # The mailer gives each outcome as soon as it is known (a list works too).
-        for message, error in mailer.send_batch(mails) if mails else ():
-            _record(message, error, stats, lease)
-        for message in calls:
-            try:
-                error = webhooks.send(message)
-            except Exception as unexpected:  # never leave the rest of the batch claimed
-                log.exception("Unexpected error while calling webhook message %s", message.id)
-                error = DeliveryError(f"Unexpected error: {unexpected!r}")
-            _record(message, error, stats, lease)
-        if len(batch) < batch_size:
-            break
-    return stats
-
-
-def _record(message: Claimed, error: DeliveryError | None, stats: RunStats, lease: timedelta):
-    """Record one outcome and renew the lease of what this worker still holds, in one short
-    transaction, before the next message is sent."""
-    if error is None:
-        record_sent(message, renew=lease)
-        stats.sent += 1
-        return
-    status = record_failure(message, error, renew=lease)
-    if status == OutboxStatus.FAILED:
-        stats.failed += 1
-        log.warning("Outbox message %s failed for good: %s", message.id, error)
-    else:
-        stats.retrying += 1
-        log.info("Outbox message %s will be retried: %s", message.id, error)
-
-
 def _renew_lease(token: str, lease: timedelta | None, moment: datetime) -> None:
     if lease is None:
         return
@@ -361,6 +317,22 @@ def backlog(cap: int = 100_000) -> tuple[int, datetime | None]:
     count = db.session.scalar(select(func.count()).select_from(limited)) or 0
     oldest = db.session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(_due(moment)))
     return count, oldest
+
+
+def readiness_check() -> dict:
+    """For ``/readyz``: the outbox keeps up (README, "Production")."""
+    config = current_app.config
+    waiting, oldest_due = backlog()
+    age = (clock.now() - oldest_due).total_seconds() if oldest_due else 0.0
+    max_backlog = config["READY_OUTBOX_MAX_BACKLOG"]
+    max_age = config["READY_OUTBOX_MAX_AGE_SECONDS"]
+    return {
+        "ok": (not max_backlog or waiting <= max_backlog) and (not max_age or age <= max_age),
+        "backlog": waiting,
+        "oldest_due_seconds": round(max(age, 0.0)),
+        "max_backlog": max_backlog,
+        "max_age_seconds": max_age,
+    }
 
 
 def counts() -> dict[str, int]:

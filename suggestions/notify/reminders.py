@@ -25,6 +25,11 @@ from sqlalchemy.orm import joinedload
 
 from ..core import clock
 from ..core.extensions import db
+from ..ideas.models import Idea
+from ..org.queries import org_settings
+from ..workflow.clocks import clock as idea_clock
+from ..workflow.clocks import overdue_clause
+from ..workflow.models import Commitment, CommitmentState
 from .models import ReminderLog
 from .rules import Occurrence, deliver
 
@@ -73,8 +78,6 @@ def _pages(query, id_column):
 
 @reminder_source
 def commitments_due(moment: datetime) -> Iterable[Reminder]:
-    from ..workflow.models import Commitment, CommitmentState
-
     today = moment.date()
     query = (
         select(Commitment)
@@ -108,10 +111,6 @@ def commitments_due(moment: datetime) -> Iterable[Reminder]:
 @reminder_source
 def ideas_waiting_too_long(moment: datetime) -> Iterable[Reminder]:
     """The heads hear once an idea's clock runs out; leadership too at twice the time."""
-    from ..ideas.models import Idea
-    from ..org.queries import org_settings
-    from ..workflow.clocks import clock, overdue_clause
-
     settings = org_settings()
     twice = SimpleNamespace(
         first_response_days=2 * settings.first_response_days,
@@ -125,7 +124,7 @@ def ideas_waiting_too_long(moment: datetime) -> Iterable[Reminder]:
         for page in _pages(query, Idea.id):
             batch = []
             for idea in page:
-                waiting_for = clock(idea, settings, moment).waiting_for or "decision"
+                waiting_for = idea_clock(idea, settings, moment).waiting_for or "decision"
                 batch.append(
                     Reminder(
                         f"idea:{idea.id}:{stage}:{waiting_for}",

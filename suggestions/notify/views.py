@@ -13,8 +13,8 @@ from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.inputs import bounded_int
 from ..ideas import queries as idea_queries
-from ..ideas.forms import ActionForm
 from ..policy import requires
+from ..web.forms import ActionForm
 from ..web.safety import is_htmx, safe_next
 from . import bp, inbox, outbox, queries, rules, webhooks
 from .forms import DELIVERY_LABELS, FollowForm, WebhookForm, preferences_form

@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from ..core import clock
 from ..core.database import DATABASE_UNAVAILABLE
 from ..core.errors import NotAllowed
 from ..core.extensions import db
+from ..core.registry import contributions
 from .safety import is_htmx
 
 ERROR_TEXT = {
@@ -204,9 +204,8 @@ def init_app(app: Flask) -> None:
 
 
 def readiness() -> tuple[dict, int]:
-    from ..notify import outbox
-
-    config = current_app.config
+    """The database first; then, if it answers, each check a package adds to the point
+    ``readiness.checks`` (the outbox's backlog, from notify)."""
     checks: dict[str, dict] = {}
     try:
         # A real write that changes nothing, rolled back: a read-only file or a read-only
@@ -217,22 +216,11 @@ def readiness() -> tuple[dict, int]:
         checks["database"] = {"ok": False, "error": _first_line(error)}
     finally:
         _forget_session()
-    if checks["database"]["ok"]:
+    for name, check in contributions("readiness.checks") if checks["database"]["ok"] else ():
         try:
-            waiting, oldest_due = outbox.backlog()
-            age = (clock.now() - oldest_due).total_seconds() if oldest_due else 0.0
-            max_backlog = config["READY_OUTBOX_MAX_BACKLOG"]
-            max_age = config["READY_OUTBOX_MAX_AGE_SECONDS"]
-            checks["outbox"] = {
-                "ok": (not max_backlog or waiting <= max_backlog)
-                and (not max_age or age <= max_age),
-                "backlog": waiting,
-                "oldest_due_seconds": round(max(age, 0.0)),
-                "max_backlog": max_backlog,
-                "max_age_seconds": max_age,
-            }
+            checks[name] = check()
         except Exception as error:  # noqa: BLE001
-            checks["outbox"] = {"ok": False, "error": _first_line(error)}
+            checks[name] = {"ok": False, "error": _first_line(error)}
         finally:
             _forget_session()
     ok = all(check["ok"] for check in checks.values())

@@ -18,20 +18,10 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from ..auth.forms import ROLE_LABELS
 from ..core.clock import now
-from ..core.inputs import format_money
 from ..core.registry import contributions
 from ..core.text import render_markdown
-from ..ideas.authorship import ShownPerson, shown_person
-from ..ideas.labels import EVENT_LABELS, SORT_LABELS, STATUS_LABELS
-from ..ideas.models import Comment, Idea, IdeaEvent
-from ..org.queries import org_settings
 from ..policy import can
-from ..workflow.clocks import clock
-from ..workflow.labels import COMMITMENT_LABELS
-
-ANONYMOUS = _l("Anonymous")
 
 
 def viewer():
@@ -43,23 +33,6 @@ def viewer():
 
 def template_can(action: str, obj=None) -> bool:
     return can(viewer(), action, obj)
-
-
-def visible_author(idea: Idea):
-    """The author a viewer may see, or None (anonymous, or the account is gone)."""
-    if idea.author_id is None or not can(viewer(), "idea.see_author", idea):
-        return None
-    return idea.author
-
-
-def event_actor_label(event: IdeaEvent, idea: Idea | None = None) -> str:
-    """Who did it, without unmasking an anonymous author through their own actions."""
-    return shown_person(event.actor, by_anonymous_author=event.by_anonymous_author).name
-
-
-def comment_author(comment: Comment) -> ShownPerson:
-    """Name and department shown on a comment: "the author" alone for an anonymous author."""
-    return shown_person(comment.author, by_anonymous_author=comment.by_anonymous_author)
 
 
 def relative_age(moment: datetime) -> str:
@@ -206,6 +179,8 @@ def format_number(value) -> str:
 
 
 def init_app(app: Flask) -> None:
+    """The helpers every template may use. A domain adds its own filters and globals (its
+    labels, its presenters) in its ``init_app``: this module knows no domain."""
     if not app.config.get("ASSET_VERSION"):
         app.config["ASSET_VERSION"] = asset_version(app.static_folder)
     app.jinja_env.globals["contributions"] = contributions  # core.registry: parts of pages
@@ -214,26 +189,14 @@ def init_app(app: Flask) -> None:
         datetime=format_moment,
         date=lambda value: format_moment(value, "date"),
         number=format_number,
-        status_label=label_filter(STATUS_LABELS),
-        event_label=label_filter(EVENT_LABELS),
-        role_label=label_filter(ROLE_LABELS),
-        category_label=lambda category: category.label(locale()) if category else "",
         age=relative_age,
-        money=lambda value: format_money(value, org_settings().currency),
-        commitment_label=label_filter(COMMITMENT_LABELS),
     )
     app.jinja_env.globals.update(
         can=template_can,
-        visible_author=visible_author,
-        event_actor_label=event_actor_label,
-        comment_author=comment_author,
-        sort_labels=TranslatedLabels(SORT_LABELS),
-        status_labels=TranslatedLabels(STATUS_LABELS),
         locale=locale,
         csrf_token=generate_csrf,
         static_url=static_url,
         input_attrs=input_attrs,
-        idea_clock=lambda idea: clock(idea, org_settings()),
         today=lambda: now().date(),
     )
     app.jinja_env.install_gettext_callables(

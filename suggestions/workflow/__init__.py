@@ -11,10 +11,14 @@ def init_app(app: Flask) -> None:
     overdue filter."""
     from ..org.queries import org_settings
     from ..policy import register
+    from ..web.templating import label_filter
     from . import permissions
-    from .clocks import overdue_clause
+    from .clocks import clock, overdue_clause
+    from .labels import COMMITMENT_LABELS
     from .views import decision_panel
 
     register(permissions.RULES, who=permissions.WHO)
+    app.jinja_env.filters["commitment_label"] = label_filter(COMMITMENT_LABELS)
+    app.jinja_env.globals["idea_clock"] = lambda idea: clock(idea, org_settings())
     contribute(app, "idea_page.context", decision_panel)
     contribute(app, "idea_list.filters", ("overdue", lambda: overdue_clause(org_settings())))

@@ -26,12 +26,14 @@ from ..core.clock import now
 from ..core.database import insert_ignoring_duplicates
 from ..core.errors import DomainError
 from ..core.extensions import db
+from ..core.inputs import format_money
 from ..ideas.models import EventKind, Idea, IdeaStatus, Vote
 from ..ideas.rules import record_event
 from ..org.models import Department
-from ..org.queries import acting_head_ids, decision_budget, has_acting_head, org_settings
+from ..org.queries import acting_head_ids, decision_budget, org_settings
 from ..policy import can, require, who_ids
 from .models import Commitment, CommitmentState, CommitmentUpdate
+from .queries import open_commitment
 
 S = IdeaStatus
 
@@ -46,68 +48,159 @@ class IdeaChanged(DomainError):
         )  # fmt: skip
 
 
+class Action(StrEnum):
+    """Every move the workflow offers on an idea. A ``StrEnum``: ``Action.ACCEPT == "accept"``,
+    so routes, forms and the API keep their plain names."""
+
+    ACKNOWLEDGE = "acknowledge"
+    ASK_INFO = "ask_info"
+    PROVIDE_INFO = "provide_info"
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    REOPEN = "reopen"
+    MARK_DUPLICATE = "mark_duplicate"
+    IMPLEMENT = "implement"
+    START = "start"
+    JUST_DO_IT = "just_do_it"
+    WITHDRAW = "withdraw"
+    BREAK_COMMITMENT = "break_commitment"
+    ESTIMATE_COST = "estimate_cost"
+    ESCALATE = "escalate"
+    TRANSFER = "transfer"
+
+
+class Style(StrEnum):
+    """How the action's button looks."""
+
+    PRIMARY = "primary"  # may be the one step the panel puts first (the first one offered)
+    SECONDARY = "secondary"
+    DANGER = "danger"  # refuses or ends something: confirmed with a red button
+
+
 @dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: IdeaStatus
-    permission: str
+class Step:
+    """One action and everything that is true of it. ``target`` None: a side action, which
+    changes no status (cost, escalation, hand-over) and is possible while undecided."""
+
+    sources: frozenset[IdeaStatus]
+    target: IdeaStatus | None
+    permission: str  # the policy action that says who may
+    label: str  # the button
+    done: str  # the message after it worked
     note_required: bool = False
+    responds: bool = False  # the department's first response to the author (stops that clock)
+    decides: bool = False  # the organisation says yes or no (ends the decision clock)
+    as_author: bool = False  # the author acts as the author: an anonymous one stays "the author"
+    style: Style = Style.SECONDARY
 
 
-TRANSITIONS: dict[str, Transition] = {
-    "acknowledge": Transition(frozenset({S.NEW}), S.IN_REVIEW, "idea.triage"),
-    "ask_info": Transition(frozenset({S.NEW, S.IN_REVIEW}), S.NEEDS_INFO, "idea.triage", True),
-    "provide_info": Transition(frozenset({S.NEEDS_INFO}), S.IN_REVIEW, "idea.provide_info", True),
-    "accept": Transition(frozenset({S.NEW, S.IN_REVIEW}), S.ACCEPTED, "idea.triage"),
-    "decline": Transition(IdeaStatus.UNDECIDED, S.DECLINED, "idea.triage", True),
-    "reopen": Transition(frozenset({S.DECLINED}), S.IN_REVIEW, "idea.reopen", True),
-    "mark_duplicate": Transition(IdeaStatus.UNDECIDED, S.DUPLICATE, "idea.triage"),
-    "start": Transition(frozenset({S.ACCEPTED}), S.IN_PROGRESS, "idea.deliver"),
-    "implement": Transition(
-        frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IMPLEMENTED, "idea.deliver", True
+Transition = Step  # the name the status-changing steps had
+
+_ACCEPTED = frozenset({S.ACCEPTED, S.IN_PROGRESS})
+_OPEN_QUESTION = frozenset({S.NEW, S.IN_REVIEW})
+
+# The lifecycle, one entry per action, in the order the panel offers them (status changes
+# first, then the side actions). Adding an action is one entry here (and, if it needs more
+# than a note, its form in workflow.views).
+STEPS: dict[Action, Step] = {
+    Action.ACKNOWLEDGE: Step(
+        frozenset({S.NEW}), S.IN_REVIEW, "idea.triage", _("Start review"),
+        _("The idea is in review. The author sees it on the timeline."),
+        responds=True, style=Style.PRIMARY,
     ),
-    "just_do_it": Transition(frozenset({S.NEW}), S.IMPLEMENTED, "idea.just_do_it", True),
-    "withdraw": Transition(IdeaStatus.WITHDRAWABLE, S.WITHDRAWN, "idea.withdraw"),
+    Action.ASK_INFO: Step(
+        _OPEN_QUESTION, S.NEEDS_INFO, "idea.triage", _("Ask the author for details"),
+        _("Your question is sent to the author."), note_required=True, responds=True,
+    ),
+    Action.PROVIDE_INFO: Step(
+        frozenset({S.NEEDS_INFO}), S.IN_REVIEW, "idea.provide_info", _("Answer the question"),
+        _("Thank you! The idea is back in review."), note_required=True, as_author=True,
+        style=Style.PRIMARY,
+    ),
+    Action.ACCEPT: Step(
+        _OPEN_QUESTION, S.ACCEPTED, "idea.triage", _("Accept and commit"),
+        _("Accepted. The commitment is public now."), responds=True, decides=True,
+        style=Style.PRIMARY,
+    ),
+    Action.DECLINE: Step(
+        IdeaStatus.UNDECIDED, S.DECLINED, "idea.triage", _("Decline"),
+        _("The idea is declined; the reason is public."), note_required=True, responds=True,
+        decides=True, style=Style.DANGER,
+    ),
+    Action.REOPEN: Step(
+        frozenset({S.DECLINED}), S.IN_REVIEW, "idea.reopen", _("Reopen"),
+        _("The idea is open again and waits for a decision."), note_required=True,
+    ),
+    Action.MARK_DUPLICATE: Step(
+        IdeaStatus.UNDECIDED, S.DUPLICATE, "idea.triage", _("Mark as duplicate"),
+        _("Marked as duplicate. Votes moved to the idea that stays open."), responds=True,
+        decides=True,
+    ),
+    Action.IMPLEMENT: Step(
+        _ACCEPTED, S.IMPLEMENTED, "idea.deliver", _("Record as implemented"),
+        _("Implemented! It is listed under “You said, we did”."), note_required=True,
+        style=Style.PRIMARY,
+    ),
+    Action.START: Step(
+        frozenset({S.ACCEPTED}), S.IN_PROGRESS, "idea.deliver", _("Start the work"),
+        _("The work has started."), style=Style.PRIMARY,
+    ),
+    Action.JUST_DO_IT: Step(
+        frozenset({S.NEW}), S.IMPLEMENTED, "idea.just_do_it", _("I did it myself"),
+        _("You did it! Your change is celebrated under “You said, we did”."),
+        note_required=True, as_author=True, style=Style.PRIMARY,
+    ),
+    Action.WITHDRAW: Step(
+        IdeaStatus.WITHDRAWABLE, S.WITHDRAWN, "idea.withdraw", _("Withdraw my idea"),
+        _("Your idea is withdrawn. It stays visible with its history."), as_author=True,
+        style=Style.DANGER,
+    ),
     # A broken promise sends the idea back for a new decision.
     # Giving up a promise is for those accountable for it, not for the one who delivers.
-    "break_commitment": Transition(
-        frozenset({S.ACCEPTED, S.IN_PROGRESS}), S.IN_REVIEW, "idea.triage", True
+    Action.BREAK_COMMITMENT: Step(
+        _ACCEPTED, S.IN_REVIEW, "idea.triage", _("Close the commitment as broken"),
+        _("The commitment is closed as broken. The idea needs a new decision."),
+        note_required=True, style=Style.DANGER,
     ),
-}
+    Action.ESTIMATE_COST: Step(
+        IdeaStatus.UNDECIDED, None, "idea.triage", _("Estimate the cost"),
+        _("The estimate is recorded."), style=Style.PRIMARY,
+    ),
+    Action.ESCALATE: Step(
+        IdeaStatus.UNDECIDED, None, "idea.triage", _("Ask leadership to decide"),
+        _("Leadership decides this idea now."),
+    ),
+    Action.TRANSFER: Step(
+        IdeaStatus.UNDECIDED, None, "idea.triage", _("Hand over to another department"),
+        _("The idea is handed over."),
+    ),
+}  # fmt: skip
 
-# Changes that are not a status change, allowed while the idea waits for a decision.
-SIDE_ACTIONS: dict[str, str] = {
-    "estimate_cost": "idea.triage",
-    "escalate": "idea.triage",
-    "transfer": "idea.triage",
-}
+# Views of the table, for those who need only one part of it.
+TRANSITIONS: dict[Action, Step] = {a: s for a, s in STEPS.items() if s.target is not None}
+SIDE_ACTIONS: dict[Action, str] = {a: s.permission for a, s in STEPS.items() if s.target is None}
+AUTHOR_ACTIONS = frozenset(a for a, s in STEPS.items() if s.as_author)
+RESPONSES = frozenset(a for a, s in STEPS.items() if s.responds)
+DECISIONS = frozenset(a for a, s in STEPS.items() if s.decides)
 
 
 def permission_for(action: str) -> str:
     """The policy action that decides who may do ``action``."""
-    if action in TRANSITIONS:
-        return TRANSITIONS[action].permission
-    return SIDE_ACTIONS[action]
+    return STEPS[Action(action)].permission
 
 
-# What the author does as the author: an anonymous author stays "the author" in them.
-AUTHOR_ACTIONS = frozenset({"provide_info", "withdraw", "just_do_it"})
-
-# Actions of the department that count as its first response to the author.
-_RESPONSES = {"acknowledge", "ask_info", "accept", "decline", "mark_duplicate"}
+def primary_action(actions: list[str]) -> str | None:
+    """The one step the panel puts first: the first primary-style action offered."""
+    return next((a for a in actions if STEPS[Action(a)].style == Style.PRIMARY), None)
 
 
 def available_actions(idea: Idea, user: User) -> list[str]:
     """What this person may do with the idea now: the buttons the idea page offers."""
     actions = [
-        name
-        for name, step in TRANSITIONS.items()
+        action
+        for action, step in STEPS.items()
         if idea.status in step.sources and can(user, step.permission, idea)
     ]
-    if idea.status in IdeaStatus.UNDECIDED:
-        actions += [
-            name for name, permission in SIDE_ACTIONS.items() if can(user, permission, idea)
-        ]
     if "accept" in actions and not may_accept(idea, user):
         actions.remove("accept")
     if "just_do_it" in actions and not _fits_empowerment_scope(idea, user):
@@ -152,11 +245,6 @@ def authority(idea: Idea) -> Authority:
     if not acting_head_ids(idea.owning_department_id):
         return Authority(True, idea.owning_department, budget, idea.created_at, DecidedBy.NO_HEAD)
     return Authority(False, idea.owning_department, budget, idea.created_at)
-
-
-def leadership_decides():
-    """SQL over ideas: leadership decides (handed on, or no acting head of the department)."""
-    return Idea.escalated_at.is_not(None) | ~has_acting_head(Idea.owning_department_id)
 
 
 def deciders_of_department(department_id: int) -> tuple[list[int], bool]:
@@ -208,12 +296,12 @@ def _move(idea: Idea, action: str, actor: User, note: str | None, **event_fields
     previous = idea.status
     idea.status = step.target
     idea.status_changed_at = moment
-    if action in _RESPONSES and idea.first_response_at is None:
+    if step.responds and idea.first_response_at is None:
         idea.first_response_at = moment
     kind = EventKind.INFO_PROVIDED if action == "provide_info" else EventKind.STATUS_CHANGED
     _flush()
     record_event(idea, actor, kind, from_status=previous, to_status=step.target, note=note,
-                 as_author=action in AUTHOR_ACTIONS, **event_fields)  # fmt: skip
+                 as_author=step.as_author, **event_fields)  # fmt: skip
 
 
 def _flush() -> None:
@@ -298,8 +386,6 @@ def implement(
     change_summary = _check(idea, "implement", actor, change_summary, revision)
     implemented_on = _check_delivery_day(implemented_on)
     _record_implementation(idea, change_summary, implemented_on)
-    from .queries import open_commitment
-
     commitment = open_commitment(idea)
     if commitment is not None:
         late = implemented_on > commitment.due_on
@@ -368,7 +454,6 @@ def _check_amount(amount: Decimal) -> None:
 
 
 def _money(amount: Decimal) -> str:
-    from ..core.inputs import format_money
 
     return format_money(amount, org_settings().currency)
 
@@ -440,9 +525,10 @@ def _add_to_counter(idea: Idea, delta: int) -> None:
 def _check_side(idea: Idea, action: str, actor: User, revision: int | None) -> None:
     if revision is not None and revision != idea.revision:
         raise IdeaChanged()
-    if idea.status not in IdeaStatus.UNDECIDED:
+    step = STEPS[Action(action)]
+    if idea.status not in step.sources:
         raise DomainError(_("This is not possible while the idea is in its current state."))
-    require(actor, SIDE_ACTIONS[action], idea)
+    require(actor, step.permission, idea)
 
 
 def _touch(idea: Idea) -> None:
@@ -527,8 +613,6 @@ def break_commitment(idea: Idea, actor: User, reason: str, *, revision: int | No
     """Close the idea's open promise without delivery. The reason is public; the idea needs a
     new decision."""
     reason = _check(idea, "break_commitment", actor, reason, revision)
-    from .queries import open_commitment
-
     commitment = open_commitment(idea)
     if commitment is None:
         raise DomainError(_("There is no open commitment for this idea."))

@@ -16,7 +16,7 @@ from ..core.extensions import db
 from ..core.inputs import bounded_int
 from ..ideas.models import Idea, IdeaStatus
 from ..org.models import Department
-from ..org.queries import org_settings
+from ..org.queries import has_acting_head, org_settings
 from .clocks import overdue_clause
 from .models import Commitment, CommitmentState, CommitmentUpdate
 
@@ -24,6 +24,12 @@ QUEUE_PAGE_SIZE = 50
 COMMITMENTS_PAGE_SIZE = 30
 DUE_SOON_DAYS = 14
 UPDATES_SHOWN = 20
+
+
+def leadership_decides():
+    """SQL over ideas: leadership decides (handed on, or no acting head of the department).
+    The SQL form of ``lifecycle.authority``, for the queues."""
+    return Idea.escalated_at.is_not(None) | ~has_acting_head(Idea.owning_department_id)
 
 
 def open_commitment(idea: Idea) -> Commitment | None:
@@ -122,8 +128,6 @@ def department_queue(department_ids: list[int], page: int = 1) -> QueuePage:
 
 def leadership_queue(page: int = 1) -> QueuePage:
     """Ideas waiting for a leadership decision: handed on, or their department has no head."""
-    from .lifecycle import leadership_decides
-
     query = select(Idea).where(Idea.status.in_(IdeaStatus.UNDECIDED), leadership_decides())
     return _queue(query, page)
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.models import User
@@ -30,11 +29,25 @@ from .labels import VIEW_LABELS
 
 
 @dataclass(frozen=True)
-class Action:
+class ActionPage:
+    """An action on the web: the form it asks for and the domain call that performs it; its
+    label, message and button style are the lifecycle's (``lifecycle.STEPS``)."""
+
     form: type
     perform: Callable  # (idea, actor, form) -> None
-    label: str
-    done: str  # flash message after success
+    step: lifecycle.Step
+
+    @property
+    def label(self) -> str:
+        return self.step.label
+
+    @property
+    def done(self) -> str:  # flash message after success
+        return self.step.done
+
+    @property
+    def style(self) -> str:
+        return self.step.style
 
 
 def _simple(action: str):
@@ -90,40 +103,30 @@ def _break(idea, actor, form):
     lifecycle.break_commitment(idea, actor, form.note.data, revision=form.revision_value())
 
 
-# In the order the panel shows them.
-ACTIONS: dict[str, Action] = {
-    "acknowledge": Action(forms.NoteForm, _simple("acknowledge"), _l("Start review"),
-                          _l("The idea is in review. The author sees it on the timeline.")),
-    "ask_info": Action(forms.QuestionForm, _simple("ask_info"), _l("Ask the author for details"),
-                       _l("Your question is sent to the author.")),
-    "provide_info": Action(forms.AnswerForm, _simple("provide_info"), _l("Answer the question"),
-                           _l("Thank you! The idea is back in review.")),
-    "estimate_cost": Action(forms.EstimateForm, _estimate, _l("Estimate the cost"),
-                            _l("The estimate is recorded.")),
-    "accept": Action(forms.AcceptForm, _accept, _l("Accept and commit"),
-                     _l("Accepted. The commitment is public now.")),
-    "decline": Action(forms.ReasonForm, _simple("decline"), _l("Decline"),
-                      _l("The idea is declined; the reason is public.")),
-    "transfer": Action(forms.TransferForm, _transfer, _l("Hand over to another department"),
-                       _l("The idea is handed over.")),
-    "escalate": Action(forms.NoteForm, _escalate, _l("Ask leadership to decide"),
-                       _l("Leadership decides this idea now.")),
-    "mark_duplicate": Action(forms.DuplicateForm, _duplicate, _l("Mark as duplicate"),
-                             _l("Marked as duplicate. Votes moved to the idea that stays open.")),
-    "reopen": Action(forms.ReasonForm, _simple("reopen"), _l("Reopen"),
-                     _l("The idea is open again and waits for a decision.")),
-    "start": Action(forms.NoteForm, _simple("start"), _l("Start the work"),
-                    _l("The work has started.")),
-    "implement": Action(forms.ImplementForm, _implement, _l("Record as implemented"),
-                        _l("Implemented! It is listed under “You said, we did”.")),
-    "break_commitment": Action(forms.BreakForm, _break, _l("Close the commitment as broken"),
-                               _l("The commitment is closed as broken. The idea needs a new "
-                                  "decision.")),
-    "just_do_it": Action(forms.JustDoItForm, _just_do_it, _l("I did it myself"),
-                         _l("You did it! Your change is celebrated under “You said, we did”.")),
-    "withdraw": Action(forms.NoteForm, _simple("withdraw"), _l("Withdraw my idea"),
-                       _l("Your idea is withdrawn. It stays visible with its history.")),
-}  # fmt: skip
+A = lifecycle.Action
+# The actions that need more than a note, or do more than change the status.
+_SPECIAL: dict[lifecycle.Action, tuple[type, Callable | None]] = {
+    A.ASK_INFO: (forms.QuestionForm, None),
+    A.PROVIDE_INFO: (forms.AnswerForm, None),
+    A.ESTIMATE_COST: (forms.EstimateForm, _estimate),
+    A.ACCEPT: (forms.AcceptForm, _accept),
+    A.TRANSFER: (forms.TransferForm, _transfer),
+    A.ESCALATE: (forms.NoteForm, _escalate),
+    A.MARK_DUPLICATE: (forms.DuplicateForm, _duplicate),
+    A.IMPLEMENT: (forms.ImplementForm, _implement),
+    A.BREAK_COMMITMENT: (forms.BreakForm, _break),
+    A.JUST_DO_IT: (forms.JustDoItForm, _just_do_it),
+}
+
+
+def _page(action: lifecycle.Action, step: lifecycle.Step) -> ActionPage:
+    default_form = forms.ReasonForm if step.note_required else forms.NoteForm
+    form, perform = _SPECIAL.get(action, (default_form, None))
+    return ActionPage(form, perform or _simple(action), step)
+
+
+# Every action of the lifecycle, in its order.
+ACTIONS: dict[str, ActionPage] = {a: _page(a, step) for a, step in lifecycle.STEPS.items()}
 
 
 def _prepare(name: str, form, idea: Idea, *, fresh: bool):
@@ -149,10 +152,8 @@ def _prepare(name: str, form, idea: Idea, *, fresh: bool):
     return form
 
 
-# The one step the panel puts first, per state: the first of these the person may take. The
-# other actions follow as plain buttons, or folded under "More actions" when there are many.
-PRIMARY_ACTIONS = ("provide_info", "acknowledge", "accept", "implement", "just_do_it",
-                   "estimate_cost", "start")  # fmt: skip
+# The panel puts one step first (``lifecycle.primary_action``); the other actions follow as
+# plain buttons, or folded under "More actions" when there are many.
 INLINE_SECONDARY = 2  # up to this many other actions stay in sight
 
 
@@ -169,7 +170,7 @@ def decision_panel(idea: Idea, failed: tuple[str, object] | None = None) -> dict
                 name, ACTIONS[name].form(prefix=name, formdata=None), idea, fresh=True
             )
     commitments = queries.commitments_of(idea)
-    primary = next((name for name in PRIMARY_ACTIONS if name in names), None)
+    primary = lifecycle.primary_action(names)
     return {
         "decision": {
             "actions": [(name, ACTIONS[name], action_forms[name]) for name in names],
