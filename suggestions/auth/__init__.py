@@ -5,6 +5,8 @@ bp = Blueprint("auth", __name__)
 
 
 def init_app(app: Flask) -> None:
+    # Imported when the app is built, not with the package: importing any of its modules
+    # runs this file, and these reach into other packages that may still be loading.
     from ..policy import register
     from ..web.templating import label_filter
     from . import oidc, permissions

@@ -16,6 +16,7 @@ from ..policy import require
 from . import tokens
 from .models import Role, User
 from .passwords import hash_password, needs_rehash, verify_password
+from .permissions import is_admin
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -50,7 +51,7 @@ def password_sign_in_allowed(user: User) -> bool:
     on the command line keeps a password (break-glass)."""
     if current_app.config["LOCAL_PASSWORDS"]:
         return True
-    return user.break_glass and user.role == Role.ADMIN
+    return user.break_glass and is_admin(user)
 
 
 def end_sessions(user: User) -> None:

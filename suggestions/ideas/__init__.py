@@ -6,6 +6,8 @@ bp = Blueprint("ideas", __name__)
 
 def init_app(app: Flask) -> None:
     """The ideas' rules, and the labels and presenters their templates use."""
+    # Imported when the app is built, not with the package: importing any of its modules
+    # runs this file, and these reach into other packages that may still be loading.
     from ..policy import register
     from ..web.templating import TranslatedLabels, label_filter
     from . import authorship, permissions

@@ -7,6 +7,8 @@ bp = Blueprint("insights", __name__)
 
 
 def init_app(app: Flask) -> None:
+    # Imported when the app is built, not with the package: importing any of its modules
+    # runs this file, and these reach into other packages that may still be loading.
     from ..policy import register
     from . import permissions
 

@@ -8,6 +8,8 @@ bp = Blueprint("notify", __name__)
 
 
 def init_app(app: Flask) -> None:
+    # Imported when the app is built, not with the package: importing any of its modules
+    # runs this file, and these reach into other packages that may still be loading.
     from flask_login import current_user
 
     from ..core.registry import contribute

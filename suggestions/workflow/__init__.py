@@ -9,6 +9,8 @@ bp = Blueprint("workflow", __name__)
 def init_app(app: Flask) -> None:
     """The workflow's rules, and its parts of the ideas' pages: the decision panel and the
     overdue filter."""
+    # Imported when the app is built, not with the package: importing any of its modules
+    # runs this file, and these reach into other packages that may still be loading.
     from ..org.queries import org_settings
     from ..policy import register
     from ..web.templating import label_filter

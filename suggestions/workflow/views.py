@@ -103,19 +103,19 @@ def _break(idea, actor, form):
     lifecycle.break_commitment(idea, actor, form.note.data, revision=form.revision_value())
 
 
-A = lifecycle.Action
+_A = lifecycle.Action
 # The actions that need more than a note, or do more than change the status.
 _SPECIAL: dict[lifecycle.Action, tuple[type, Callable | None]] = {
-    A.ASK_INFO: (forms.QuestionForm, None),
-    A.PROVIDE_INFO: (forms.AnswerForm, None),
-    A.ESTIMATE_COST: (forms.EstimateForm, _estimate),
-    A.ACCEPT: (forms.AcceptForm, _accept),
-    A.TRANSFER: (forms.TransferForm, _transfer),
-    A.ESCALATE: (forms.NoteForm, _escalate),
-    A.MARK_DUPLICATE: (forms.DuplicateForm, _duplicate),
-    A.IMPLEMENT: (forms.ImplementForm, _implement),
-    A.BREAK_COMMITMENT: (forms.BreakForm, _break),
-    A.JUST_DO_IT: (forms.JustDoItForm, _just_do_it),
+    _A.ASK_INFO: (forms.QuestionForm, None),
+    _A.PROVIDE_INFO: (forms.AnswerForm, None),
+    _A.ESTIMATE_COST: (forms.EstimateForm, _estimate),
+    _A.ACCEPT: (forms.AcceptForm, _accept),
+    _A.TRANSFER: (forms.TransferForm, _transfer),
+    _A.ESCALATE: (forms.NoteForm, _escalate),
+    _A.MARK_DUPLICATE: (forms.DuplicateForm, _duplicate),
+    _A.IMPLEMENT: (forms.ImplementForm, _implement),
+    _A.BREAK_COMMITMENT: (forms.BreakForm, _break),
+    _A.JUST_DO_IT: (forms.JustDoItForm, _just_do_it),
 }
 
 

@@ -211,12 +211,12 @@ def test_two_workers_never_send_the_same_mail_twice(app, org, smtp_server):
 
     results = []
 
-    def worker():
+    def send():
         with app.app_context():
             results.append(worker.run_once(batch_size=3))
             db.session.remove()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
+    threads = [threading.Thread(target=send) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
