@@ -1,5 +1,5 @@
 """The sending side of the outbox: claim what is due, hand mails to the mailer and webhook
-calls to ``webhooks``, record each outcome (``flask outbox run``)."""
+calls to ``webhooks``, record each outcome (``flask send-mail``)."""
 
 from __future__ import annotations
 
