@@ -13,6 +13,7 @@ from ..core.extensions import db
 from ..core.pagination import paginate
 from ..ideas.forms import ActionForm
 from ..policy import require, requires
+from ..web.forms import refused, render_form
 from . import pages_bp as bp
 from .forms import SCOPE_LABELS, TokenForm
 
@@ -28,17 +29,16 @@ def my_tokens():
                 expires_in_days=int(form.expires.data) if form.expires.data else None,
             )  # fmt: skip
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refused(form, error)
         else:
             db.session.commit()
             form = TokenForm(formdata=None)
-    status = 422 if form.errors or form.form_errors else 200
-    # The secret is shown in this one answer and nowhere else (never flashed into a cookie).
-    response = render_template(
-        "api/tokens.html", form=form, secret=secret, tokens=tokens.tokens_of(current_user),
+    # No redirect after success: the secret is shown in this one answer and nowhere else
+    # (never flashed into a cookie), so this route keeps its own try.
+    return render_form(
+        "api/tokens.html", form, secret=secret, tokens=tokens.tokens_of(current_user),
         scopes=SCOPE_LABELS, action_form=ActionForm(),
-    ), status  # fmt: skip
-    return response
+    )  # fmt: skip
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

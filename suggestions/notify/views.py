@@ -9,12 +9,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.inputs import bounded_int
 from ..ideas import queries as idea_queries
 from ..ideas.forms import ActionForm
 from ..policy import requires
+from ..web.forms import attempt, render_form
 from ..web.safety import is_htmx, safe_next
 from . import bp, inbox, outbox, queries, rules, webhooks
 from .forms import DELIVERY_LABELS, FollowForm, WebhookForm, preferences_form
@@ -124,21 +124,18 @@ def admin_edit_webhook(webhook_id: int | None):
         if hook:
             form.events.data = hook.event_list
     if form.validate_on_submit():
-        try:
-            hook = webhooks.save_webhook(
+        done = attempt(
+            form,
+            lambda: webhooks.save_webhook(
                 current_user, hook, name=form.name.data, url=form.url.data,
                 secret=form.secret.data, events=form.events.data or [], active=form.active.data,
-            )  # fmt: skip
-        except DomainError as error:
-            form.url.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The webhook is saved."), "success")
-            return redirect(url_for("notify.admin_edit_webhook", webhook_id=hook.id))
-    status = 422 if form.errors else 200
-    return render_template(
-        "notify/admin_webhook_form.html", form=form, hook=hook, action_form=ActionForm()
-    ), status
+            ),
+            field="url", done=_("The webhook is saved."),
+            then=lambda saved: url_for("notify.admin_edit_webhook", webhook_id=saved.id),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_form("notify/admin_webhook_form.html", form, hook=hook, action_form=ActionForm())
 
 
 @bp.post("/admin/webhooks/<int:webhook_id>/delete")

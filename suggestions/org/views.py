@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.limits import per_process_warning
 from ..auth.models import Role, User
-from ..core.errors import DomainError
 from ..core.extensions import db
 from ..policy import requires
+from ..web.forms import attempt, render_form
 from . import bp, rules
 from .forms import CategoryForm, DepartmentForm, SettingsForm
 from .models import Category, Department
@@ -45,26 +45,24 @@ def departments():
 def edit_department(department_id: int | None):
     department = None
     if department_id is not None:
-        department = db.session.get(Department, department_id) or abort(404)
+        department = db.get_or_404(Department, department_id)
     form = DepartmentForm(obj=department)
     form.heads.choices = _head_choices()
     if request.method == "GET" and department:
         form.heads.data = [u.id for u in department.heads]
     if form.validate_on_submit():
         heads = [db.session.get(User, i) for i in form.heads.data or []]
-        try:
-            rules.save_department(
+        done = attempt(
+            form,
+            lambda: rules.save_department(
                 current_user, department, name=form.name.data,
                 decision_budget=form.decision_budget.data, heads=heads,
-            )  # fmt: skip
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The department is saved."), "success")
-            return redirect(url_for("org.departments"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/department_form.html", form=form, department=department), status
+            ),
+            done=_("The department is saved."), then=url_for("org.departments"),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_form("admin/department_form.html", form, department=department)
 
 
 @bp.get("/admin/categories")
@@ -79,22 +77,20 @@ def list_categories():
 def edit_category(category_id: int | None):
     category = None
     if category_id is not None:
-        category = db.session.get(Category, category_id) or abort(404)
+        category = db.get_or_404(Category, category_id)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
-        try:
-            rules.save_category(
+        done = attempt(
+            form,
+            lambda: rules.save_category(
                 current_user, category, name_en=form.name_en.data, name_de=form.name_de.data,
                 position=form.position.data or 0, active=form.active.data,
-            )  # fmt: skip
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The category is saved."), "success")
-            return redirect(url_for("org.list_categories"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/category_form.html", form=form, category=category), status
+            ),
+            done=_("The category is saved."), then=url_for("org.list_categories"),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_form("admin/category_form.html", form, category=category)
 
 
 @bp.route("/admin/settings", methods=["GET", "POST"])
@@ -103,22 +99,21 @@ def settings():
     current = org_settings()
     form = SettingsForm(obj=current)
     if form.validate_on_submit():
-        try:
-            rules.save_settings(
+        done = attempt(
+            form,
+            lambda: rules.save_settings(
                 current_user,
                 first_response_days=form.first_response_days.data,
                 decision_days=form.decision_days.data,
                 default_decision_budget=form.default_decision_budget.data,
                 empowerment_budget=form.empowerment_budget.data,
                 currency=form.currency.data,
-            )
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The settings are saved."), "success")
-            return redirect(url_for("org.settings"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(
-        "admin/settings.html", form=form, per_process_limits=per_process_warning(current_app)
-    ), status
+            ),
+            done=_("The settings are saved."),
+            then=url_for("org.settings"),
+        )
+        if done:
+            return done
+    return render_form(
+        "admin/settings.html", form, per_process_limits=per_process_warning(current_app)
+    )

@@ -23,6 +23,7 @@ from ..ideas.views import render_idea
 from ..org.models import Department
 from ..org.queries import department_choices, departments, departments_without_head, org_settings
 from ..policy import can, require, requires
+from ..web.forms import attempt, refused
 from ..web.safety import safe_next
 from . import bp, forms, lifecycle, queries
 from .clocks import clock
@@ -205,6 +206,8 @@ def act(idea_id: int, action: str):
         if repeat := first_result(current_user, key):
             flash(_("You had sent this already: here it is."), "success")
             return redirect(repeat)
+        # Not ``web.forms.attempt``: a refusal here rolls back and may leave the page without
+        # this form (the idea changed meanwhile), so it is flashed instead.
         try:
             spec.perform(idea, current_user, form)
         except DomainError as error:
@@ -212,7 +215,7 @@ def act(idea_id: int, action: str):
             if isinstance(error, lifecycle.IdeaChanged) or not offered:
                 flash(error.message, "error")  # the page no longer offers this form
                 return back
-            form.form_errors.append(error.message)
+            refused(form, error)
         else:
             remember(current_user, key, url_for("ideas.show", idea_id=idea.id))
             db.session.commit()
@@ -231,23 +234,18 @@ def act(idea_id: int, action: str):
 def post_update(commitment_id: int):
     commitment = queries.get_commitment_or_404(commitment_id)
     form = forms.CommitmentUpdateForm(prefix="update")
+    back = url_for("ideas.show", idea_id=commitment.idea_id) + "#commitments"
     if form.validate_on_submit():
-        if repeat := first_result(current_user, form.form_key.data):
-            flash(_("You had sent this already: here it is."), "success")
-            return redirect(repeat)
-        try:
-            lifecycle.post_commitment_update(commitment, current_user, form.body.data)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            at = url_for("ideas.show", idea_id=commitment.idea_id) + "#commitments"
-            remember(current_user, form.form_key.data, at)
-            db.session.commit()
-            flash(_("Your update is posted."), "success")
-    else:
-        require(current_user, "commitment.update", commitment)
-        flash(_("Please write the update."), "error")
-    return redirect(url_for("ideas.show", idea_id=commitment.idea_id) + "#commitments")
+        # A refusal is flashed: the update form lives on the idea page, not on a page of its own.
+        done = attempt(
+            None,
+            lambda: lifecycle.post_commitment_update(commitment, current_user, form.body.data),
+            done=_("Your update is posted."), then=back, once=form.form_key.data,
+        )  # fmt: skip
+        return done or redirect(back)
+    require(current_user, "commitment.update", commitment)
+    flash(_("Please write the update."), "error")
+    return redirect(back)
 
 
 # -- queues ------------------------------------------------------------------------------------
