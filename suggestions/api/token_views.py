@@ -3,11 +3,12 @@ admin sees and revokes anyone's."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth import tokens
+from ..auth.tokens import ApiToken
 from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.pagination import paginate
@@ -43,7 +44,7 @@ def my_tokens():
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 def revoke_token(token_id: int):
-    token = tokens.get_token(token_id) or abort(404)
+    token = db.get_or_404(ApiToken, token_id)
     require(current_user, "token.revoke", token)
     if ActionForm().validate_on_submit():
         tokens.revoke(token, current_user)

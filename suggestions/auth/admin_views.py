@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
 
 from ..core.extensions import db
 from ..core.inputs import bounded_int
@@ -17,7 +15,7 @@ from ..org.queries import department_choices
 from ..policy import requires
 from ..web.forms import attempt, render_form
 from ..web.safety import safe_next
-from . import accounts, bp
+from . import accounts, bp, queries
 from .forms import ROLE_LABELS, UserForm
 from .models import User
 
@@ -33,12 +31,7 @@ def admin_users():
     search = (request.args.get("q") or "").strip()[:100]
     # People whose department from the company directory matched none here (to map them).
     unmapped = request.args.get("unmapped") == "1"
-    query = select(User).options(joinedload(User.department)).order_by(User.display_name, User.id)
-    if unmapped:
-        query = query.where(User.unmapped_department.is_not(None))
-    if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(or_(User.email.like(pattern), User.display_name.ilike(f"%{search}%")))
+    query = queries.accounts(search, unmapped=unmapped)
     page = paginate(query, request.args.get("page", 1, type=bounded_int))
     return render_template(
         "admin/users.html", page=page, search=search, roles=ROLE_LABELS, action_form=ActionForm(),

@@ -6,14 +6,12 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..core.errors import DomainError
 from ..core.extensions import db, limiter, login_email_key, login_manager
 from ..web.forms import attempt, form_status, render_form
 from ..web.safety import is_htmx, safe_next
-from . import accounts, bp, ldap, limits, oidc, proxy, reset
+from . import accounts, bp, ldap, limits, oidc, proxy, queries, reset
 from .directory import sign_in_external
 from .forms import AccountForm, ForgotPasswordForm, LoginForm, PasswordForm, ResetPasswordForm
 from .models import User
@@ -30,11 +28,7 @@ def load_user(token: str) -> User | None:
     user_id, _, version = token.partition(":")
     if not user_id.isdigit():
         return None
-    # One query per request: the person with their department (shown in the page header).
-    # Headed departments load on first use, which only a head's permission checks need.
-    user = db.session.scalar(
-        select(User).where(User.id == int(user_id)).options(joinedload(User.department))
-    )
+    user = queries.user_with_department(int(user_id))
     if user is None or not user.active or str(user.session_version) != version:
         return None
     return user

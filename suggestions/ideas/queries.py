@@ -309,14 +309,6 @@ def get_idea_or_404(idea_id: int) -> Idea:
     return idea
 
 
-def get_bare_idea_or_404(idea_id: int) -> Idea:
-    """The idea's own row only, for actions that answer with a small fragment (a vote)."""
-    idea = db.session.get(Idea, idea_id)
-    if idea is None:
-        abort(404)
-    return idea
-
-
 def timeline(idea: Idea) -> list[IdeaEvent]:
     query = (
         select(IdeaEvent)

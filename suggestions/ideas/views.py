@@ -142,7 +142,7 @@ def edit(idea_id: int):
 
 @bp.post("/ideas/<int:idea_id>/vote")
 def vote(idea_id: int):
-    idea = queries.get_bare_idea_or_404(idea_id)
+    idea = db.get_or_404(Idea, idea_id)  # its own row: the answer is a fragment
     form = VoteForm()
     if form.validate_on_submit() and form.vote.data in {"add", "remove"}:
         voted = rules.set_vote(idea, current_user, form.vote.data == "add")

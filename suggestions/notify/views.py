@@ -18,7 +18,7 @@ from ..web.forms import attempt, render_form
 from ..web.safety import is_htmx, safe_next
 from . import bp, inbox, outbox, queries, rules, webhooks
 from .forms import DELIVERY_LABELS, FollowForm, WebhookForm, preferences_form
-from .models import Delivery
+from .models import Delivery, Notification, OutboxMessage, Webhook
 
 # ---------------------------------------------------------------- the bell
 
@@ -31,7 +31,7 @@ def list_notifications():
 
 @bp.post("/notifications/<int:notification_id>/open")
 def open_notification(notification_id: int):
-    notification = queries.get_notification_or_404(notification_id)
+    notification = db.get_or_404(Notification, notification_id)
     inbox.mark_read(notification, current_user)  # the CSRF token is checked for every POST
     db.session.commit()
     if notification.idea_id is None:
@@ -44,7 +44,7 @@ def open_notification(notification_id: int):
 
 @bp.post("/notifications/<int:notification_id>/read")
 def read_notification(notification_id: int):
-    notification = queries.get_notification_or_404(notification_id)
+    notification = db.get_or_404(Notification, notification_id)
     inbox.mark_read(notification, current_user)
     db.session.commit()
     if is_htmx():
@@ -117,7 +117,7 @@ def admin_webhooks():
 @bp.route("/admin/webhooks/<int:webhook_id>", methods=["GET", "POST"])
 @requires("admin.manage")
 def admin_edit_webhook(webhook_id: int | None):
-    hook = queries.get_webhook_or_404(webhook_id) if webhook_id is not None else None
+    hook = db.get_or_404(Webhook, webhook_id) if webhook_id is not None else None
     form = WebhookForm(obj=hook)
     if request.method == "GET":
         form.secret.data = ""
@@ -141,7 +141,7 @@ def admin_edit_webhook(webhook_id: int | None):
 @bp.post("/admin/webhooks/<int:webhook_id>/delete")
 @requires("admin.manage")
 def admin_delete_webhook(webhook_id: int):
-    hook = queries.get_webhook_or_404(webhook_id)
+    hook = db.get_or_404(Webhook, webhook_id)
     if ActionForm().validate_on_submit():
         webhooks.delete_webhook(current_user, hook)
         db.session.commit()
@@ -184,7 +184,7 @@ def admin_outbox():
 @bp.post("/admin/outbox/<int:message_id>/retry")
 @requires("admin.manage")
 def admin_retry_message(message_id: int):
-    message = queries.get_outbox_message_or_404(message_id)
+    message = db.get_or_404(OutboxMessage, message_id)
     if ActionForm().validate_on_submit():
         if outbox.retry(message):
             db.session.commit()

@@ -5,33 +5,23 @@ from __future__ import annotations
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..auth.limits import per_process_warning
-from ..auth.models import Role, User
+from ..auth.models import User
+from ..auth.queries import head_choices
 from ..core.extensions import db
 from ..policy import requires
 from ..web.forms import attempt, render_form
 from . import bp, rules
 from .forms import CategoryForm, DepartmentForm, SettingsForm
 from .models import Category, Department
-from .queries import categories, heads_now, org_settings
-
-
-def _head_choices() -> list[tuple[int, str]]:
-    query = select(User).where(User.role == Role.HEAD, User.active.is_(True))
-    return [
-        (u.id, f"{u.display_name} <{u.email}>")
-        for u in db.session.scalars(query.order_by(User.display_name))
-    ]
+from .queries import categories, departments_with_heads, heads_now, org_settings
 
 
 @bp.get("/admin/departments")
 @requires("admin.manage")
 def departments():
-    query = select(Department).options(selectinload(Department.heads)).order_by(Department.name)
-    found = db.session.scalars(query).all()
+    found = departments_with_heads()
     without_head = [d for d in found if not heads_now(d)]  # leadership decides their ideas
     return render_template(
         "admin/departments.html", departments=found,
@@ -47,7 +37,7 @@ def edit_department(department_id: int | None):
     if department_id is not None:
         department = db.get_or_404(Department, department_id)
     form = DepartmentForm(obj=department)
-    form.heads.choices = _head_choices()
+    form.heads.choices = head_choices()
     if request.method == "GET" and department:
         form.heads.data = [u.id for u in department.heads]
     if form.validate_on_submit():

@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import abort
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -59,13 +58,6 @@ def updates_of(commitment_ids: list[int]) -> dict[int, list[CommitmentUpdate]]:
     for row in db.session.scalars(query):
         grouped[row.commitment_id].append(row)
     return grouped
-
-
-def get_commitment_or_404(commitment_id: int) -> Commitment:
-    commitment = db.session.get(Commitment, commitment_id)
-    if commitment is None:
-        abort(404)
-    return commitment
 
 
 # -- triage queues ------------------------------------------------------------------------------
@@ -289,10 +281,6 @@ def owner_choices() -> list[tuple[int, str]]:
         .limit(500)
     )
     return [(u.id, u.display_name) for u in db.session.scalars(owners)]
-
-
-def headed_department_ids(user: User) -> list[int]:
-    return [d.id for d in user.headed_departments]
 
 
 def departments_by_id(ids: list[int]) -> list[Department]:

@@ -21,13 +21,21 @@ from ..ideas import queries as idea_queries
 from ..ideas.models import Idea
 from ..ideas.views import render_idea
 from ..org.models import Department
-from ..org.queries import department_choices, departments, departments_without_head, org_settings
-from ..policy import can, require, requires
+from ..org.queries import (
+    department_choices,
+    department_choices_within,
+    departments,
+    departments_without_head,
+    org_settings,
+    visible_department_ids,
+)
+from ..policy import require, requires
 from ..web.forms import attempt, refused
 from ..web.safety import safe_next
 from . import bp, forms, lifecycle, queries
 from .clocks import clock
 from .labels import VIEW_LABELS
+from .models import Commitment
 
 
 @dataclass(frozen=True)
@@ -232,7 +240,7 @@ def act(idea_id: int, action: str):
 
 @bp.post("/commitments/<int:commitment_id>/updates")
 def post_update(commitment_id: int):
-    commitment = queries.get_commitment_or_404(commitment_id)
+    commitment = db.get_or_404(Commitment, commitment_id)
     form = forms.CommitmentUpdateForm(prefix="update")
     back = url_for("ideas.show", idea_id=commitment.idea_id) + "#commitments"
     if form.validate_on_submit():
@@ -254,19 +262,17 @@ def post_update(commitment_id: int):
 @bp.get("/queue")
 @requires("queue.department")
 def department_queue():
-    everyone = can(current_user, "queue.leadership")
-    own = [d.id for d in current_user.headed_departments]
+    allowed = visible_department_ids(current_user, "queue.leadership")
     chosen = request.args.get("department", type=bounded_int)
-    if everyone:
+    if allowed is None:
         ids = [chosen] if chosen else [d.id for d in departments()]
-        choices = department_choices()
     else:
-        ids = [chosen] if chosen in own else own
-        choices = [(d.id, d.name) for d in current_user.headed_departments]
+        ids = [chosen] if chosen in allowed else list(allowed)
     page = queries.department_queue(ids, _page())
     return render_template(
-        "workflow/queue.html", page=page, choices=choices, chosen=chosen, kind="department",
-        deliveries=queries.delivery_queue(None if everyone else own, current_user),
+        "workflow/queue.html", page=page, choices=department_choices_within(allowed),
+        chosen=chosen, kind="department",
+        deliveries=queries.delivery_queue(None if allowed is None else list(allowed), current_user),
         settings=org_settings(), page_url=_page_url,
     )  # fmt: skip
 
