@@ -38,7 +38,7 @@ def remember_device(response: Response, email: str) -> None:
     tags = [_account_tag(email), *(t for t in known if t != _account_tag(email))][:5]
     response.set_cookie(
         DEVICE_COOKIE, _serializer().dumps(tags), max_age=DEVICE_DAYS * 24 * 3600,
-        secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
         samesite="Lax",
     )  # fmt: skip
 
@@ -72,7 +72,7 @@ def per_process_warning(app: Flask) -> bool:
     """True when sign-in limits would be counted per process in production."""
     return (
         app.config["FREIRAUM_ENV"] == "production"
-        and str(app.config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://")
+        and str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory://")
         and possible_workers() > 1
     )
 

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..core.clock import now
+from ..core.clock import local_date, now
 from ..core.inputs import bounded_int
 from ..ideas import queries as idea_queries
 from ..ideas.labels import STATUS_LABELS
@@ -49,7 +49,9 @@ def dashboard_filter() -> tuple[DashboardForm, metrics.Scope]:
     if form.range.data == "custom":
         return form, metrics.scope_for_dates(form.start.data, form.end.data, at, departments)
     if form.range.data == "quarter":
-        return form, metrics.scope_for_dates(quarter_start(at.date()), at.date(), at, departments)
+        return form, metrics.scope_for_dates(
+            quarter_start(local_date(at)), local_date(at), at, departments
+        )
     return form, metrics.scope_for_days(int(form.range.data), at, departments)
 
 

@@ -75,7 +75,7 @@ def _pages(query, id_column):
 def commitments_due(moment: datetime) -> Iterable[Reminder]:
     from ..workflow.models import Commitment, CommitmentState
 
-    today = moment.date()
+    today = clock.local_date(moment)
     query = (
         select(Commitment)
         .options(joinedload(Commitment.idea))

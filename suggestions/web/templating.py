@@ -19,7 +19,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from ..auth.forms import ROLE_LABELS
-from ..core.clock import now
+from ..core.clock import now, today
 from ..core.inputs import format_money
 from ..core.registry import contributions
 from ..core.text import render_markdown
@@ -206,7 +206,7 @@ def format_number(value) -> str:
 
 
 def init_app(app: Flask) -> None:
-    if not app.config.get("ASSET_VERSION"):
+    if not app.config["ASSET_VERSION"]:
         app.config["ASSET_VERSION"] = asset_version(app.static_folder)
     app.jinja_env.globals["contributions"] = contributions  # core.registry: parts of pages
     app.jinja_env.filters.update(
@@ -234,7 +234,7 @@ def init_app(app: Flask) -> None:
         static_url=static_url,
         input_attrs=input_attrs,
         idea_clock=lambda idea: clock(idea, org_settings()),
-        today=lambda: now().date(),
+        today=today,
     )
     app.jinja_env.install_gettext_callables(
         gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext,

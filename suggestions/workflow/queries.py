@@ -10,7 +10,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
-from ..core.clock import now
+from ..core.clock import today as clock_today
 from ..core.extensions import db
 from ..core.inputs import bounded_int
 from ..ideas.models import Idea
@@ -205,7 +205,7 @@ def _scoped(query: Select, f: CommitmentFilter) -> Select:
 
 def commitment_summary(f: CommitmentFilter, today: date | None = None) -> CommitmentSummary:
     """All the page's figures in one grouped query over the (state, due_on) index."""
-    today = today or now().date()
+    today = today or clock_today()
     soon = today + timedelta(days=DUE_SOON_DAYS)
     is_open = Commitment.state == CommitmentState.OPEN
     query = _scoped(
@@ -231,7 +231,7 @@ class CommitmentPage:
 
 
 def list_commitments(f: CommitmentFilter, summary: CommitmentSummary) -> CommitmentPage:
-    today = now().date()
+    today = clock_today()
     query = _scoped(select(Commitment), f)
     if f.view in ("open", "due_soon", "overdue"):
         query = query.where(Commitment.state == CommitmentState.OPEN)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.models import User
-from ..core.clock import now
+from ..core.clock import today
 from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.inputs import bounded_int
@@ -152,7 +152,7 @@ def _prepare(name: str, form, idea: Idea, *, fresh: bool):
         if fresh:
             form.department.data = 0
     elif name in ("implement", "just_do_it") and fresh:
-        form.implemented_on.data = now().date()
+        form.implemented_on.data = today()
     if fresh:
         form.revision.data = str(idea.revision)
     return form
@@ -308,5 +308,5 @@ def commitments():
     return render_template(
         "workflow/commitments.html", current=current, summary=summary,
         page=queries.list_commitments(current, summary), departments=department_choices(),
-        owners=queries.owner_choices(), today=now().date(), view_labels=VIEW_LABELS,
+        owners=queries.owner_choices(), today=today(), view_labels=VIEW_LABELS,
     )  # fmt: skip
