@@ -55,7 +55,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _import_models()
     _register_blueprints(app)
     from . import workflow
+    from .ideas import search
 
+    search.init_app(app)  # the search index follows every change made through db.session
     workflow.init_app(app)  # its parts of the ideas' pages
 
     from .auth import oidc
