@@ -14,6 +14,8 @@ from suggestions import create_app
 from suggestions.core import clock
 from suggestions.core.config import DEFAULTS, ConfigError
 from suggestions.core.errors import DomainError
+from suggestions.core.extensions import db
+from suggestions.notify import reminders
 from suggestions.workflow import lifecycle
 from suggestions.workflow.models import CommitmentState
 
@@ -91,6 +93,16 @@ def test_a_delivery_day_of_today_in_berlin_is_not_in_the_future(org):
             idea, org.head, change_summary="Done.", implemented_on=date(2026, 12, 4)
         )
     assert commitment.delivered_on == date(2026, 12, 4)
+
+
+def test_a_reminder_at_half_past_midnight_calls_the_promise_of_yesterday_overdue(org):
+    with clock.travel_to(datetime(2026, 12, 1, 12, 0)):
+        _idea, commitment = _accepted_due(org, date(2026, 12, 3))
+    db.session.flush()
+    # 23:30 UTC on the due date is already the next day in Berlin: overdue, not "due soon".
+    found = list(reminders.commitments_due(HALF_PAST_MIDNIGHT_BERLIN))
+    assert [r.occurrence.kind for r in found] == ["commitment_overdue"]
+    assert found[0].key.startswith(f"commitment:{commitment.id}:overdue:")
 
 
 def test_travel_to_moves_only_the_clock_of_its_own_thread():
