@@ -214,8 +214,8 @@ def act(idea_id: int, action: str):
         if repeat := first_result(current_user, key):
             flash(_("You had sent this already: here it is."), "success")
             return redirect(repeat)
-        # Not ``web.forms.attempt``: a refusal here rolls back and may leave the page without
-        # this form (the idea changed meanwhile), so it is flashed instead.
+        # Not ``web.forms.attempt``: a refusal rolls back first, and when the idea changed
+        # meanwhile (or no longer offers the action) the page has no such form to show it on.
         try:
             spec.perform(idea, current_user, form)
         except DomainError as error:
