@@ -48,18 +48,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = None  # the login page explains itself
     login_manager.session_protection = "basic"
 
-    if app.config.get("TRUSTED_PROXY_COUNT"):
+    if app.config["TRUSTED_PROXY_COUNT"]:
         count = int(app.config["TRUSTED_PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     _import_models()
     _register_blueprints(app)
     from . import auth, ideas, insights, org, workflow
+    from .ideas import search
 
     # Each domain registers its permission rules, template helpers and extension-point parts.
     org.init_app(app)
     auth.init_app(app)  # and company sign-in, when OIDC_ISSUER is set
     ideas.init_app(app)
+    search.init_app(app)  # the search index follows every change made through db.session
     workflow.init_app(app)  # its parts of the ideas' pages
     insights.init_app(app)
 

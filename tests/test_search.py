@@ -178,7 +178,7 @@ def test_a_search_counts_its_matches_up_to_the_cap_and_knows_the_viewers_votes(
     assert (in_service.total, in_service.capped) == (2, False)
     assert {i.title for i in in_service.items} == {"Invoice rule 0", "Invoice rule 1"}
     # A ranking of fewer candidates than the cap still tells "more than" rightly.
-    monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(search.limits, "RANK_CANDIDATES", 3)
     assert (page().total, page().capped) == (2, True)
     monkeypatch.undo()
     nothing = list_ideas(org.employee, IdeaFilter(q="nothingmatches", sort=sort))
@@ -314,7 +314,7 @@ def test_a_deleted_idea_leaves_the_index(org):
 
 
 def test_comment_text_is_indexed_up_to_a_budget_the_same_way_every_time(app, org, monkeypatch):
-    monkeypatch.setattr(search, "COMMENT_CHARS", 40)
+    monkeypatch.setattr(search.limits, "COMMENT_CHARS", 40)
     idea = make_idea(org.employee, title="Long discussion")
     rules.add_comment(idea, org.head, "First comment mentions kettles.")  # 31 characters
     rules.add_comment(idea, org.head, "Second about toasters and blenders.")  # cut after 9
@@ -356,6 +356,13 @@ def test_the_migration_builds_the_index_from_existing_ideas(app, org):
     finally:
         upgrade()
     assert found(db.session.get(User, viewer_id), "forklift") == ["Existed before search"]
+
+
+def test_the_migration_runs_a_frozen_copy_not_the_live_search_code():
+    from pathlib import Path
+
+    source = (Path(__file__).parent.parent / "migrations/versions/0003_search.py").read_text()
+    assert not re.search(r"^\s*(from|import) suggestions\b", source, flags=re.M)
 
 
 # --- Bad input ------------------------------------------------------------------------------
@@ -521,7 +528,7 @@ def test_other_orders_list_the_same_ideas_whichever_way_matches_are_read(org, mo
     db.session.commit()
     results = []
     for dense in (0, 10_000):  # many matches: walk the vote order; few: read and sort them
-        monkeypatch.setattr(search, "DENSE_MATCHES", dense)
+        monkeypatch.setattr(search.limits, "DENSE_MATCHES", dense)
         results.append(
             [found(org.employee, "invoice", sort=sort) for sort in ("top", "new", "discussed")]
             + [found(org.employee, "invoice", sort="top", department_id=org.service.id)]
@@ -529,3 +536,14 @@ def test_other_orders_list_the_same_ideas_whichever_way_matches_are_read(org, mo
     assert results[0] == results[1]
     assert results[0][0][:2] == ["Invoice rule 3", "Invoice rule 2"]
     assert len(results[0][3]) == 6
+
+
+def test_the_index_listens_to_the_apps_session_only(app):
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from suggestions.ideas.search import index
+
+    assert event.contains(db.session, "after_flush", index._keep_index_in_step)
+    # Not every Session in the process: a script's or another library's own session.
+    assert not event.contains(Session, "after_flush", index._keep_index_in_step)

@@ -10,6 +10,10 @@ Revises: 0004_notify
 Create Date: 2026-11-25 10:00:00.000000
 
 """
+import re
+import unicodedata
+
+import sqlalchemy as sa
 from alembic import op
 from flask import current_app, has_app_context
 
@@ -19,6 +23,18 @@ revision = '0003_search'
 down_revision = '0004_notify'
 branch_labels = None
 depends_on = None
+
+# A frozen copy of what filling the index took at this revision (suggestions.ideas.search and
+# .words then), so that later changes to the live code cannot change what this migration does.
+# It differs in one way only: stop words are stemmed and stored too. Queries never ask for
+# them, so they find the same ideas; `flask rebuild-search-index` makes the index exactly as
+# the running version builds it.
+FIELD_CHARS = 20_000
+COMMENT_CHARS = 100_000
+BATCH = 500
+LANGUAGES = {'de': 'german', 'en': 'english'}
+_WORD = re.compile(r'[^\W_]+')
+_COMBINING = re.compile('[\u0300-\u036f]')
 
 
 def upgrade():
@@ -41,12 +57,93 @@ def upgrade():
             "CREATE VIRTUAL TABLE idea_search USING fts5("
             "title, body, comments, comment_chars UNINDEXED, tokenize = 'ascii')"
         )
-
-    from suggestions.ideas.search import rebuild_index
-
     language = current_app.config['SEARCH_LANGUAGE'] if has_app_context() else 'en'
-    rebuild_index(bind, language)
+    _fill(bind, language)
 
 
 def downgrade():
     op.execute('DROP TABLE idea_search')
+
+
+def _fill(bind, language):
+    """Index every existing idea (title, text, comments up to their budget), in batches."""
+    write = _write_postgres if bind.dialect.name == 'postgresql' else _write_sqlite
+    last_id = 0
+    while True:
+        ideas = bind.execute(
+            sa.text(
+                'SELECT id, title, problem, proposal, benefit FROM ideas WHERE id > :last '
+                'ORDER BY id LIMIT :batch'
+            ),
+            {'last': last_id, 'batch': BATCH},
+        ).all()
+        if not ideas:
+            return
+        last_id = ideas[-1].id
+        comments = {i.id: [] for i in ideas}
+        used = dict.fromkeys(comments, 0)
+        rows = bind.execute(
+            sa.text(
+                'SELECT idea_id, body FROM comments WHERE idea_id IN :ids ORDER BY idea_id, id'
+            ).bindparams(sa.bindparam('ids', expanding=True)),
+            {'ids': list(comments)},
+        )
+        for idea_id, body in rows:
+            room = COMMENT_CHARS - used[idea_id]
+            if room > 0:
+                piece = (body or '')[:room]
+                comments[idea_id].append(piece)
+                used[idea_id] += len(piece)
+        write(bind, [
+            {
+                'id': i.id,
+                'title': i.title[:FIELD_CHARS],
+                'body': '\n'.join((part or '')[:FIELD_CHARS]
+                                  for part in (i.problem, i.proposal, i.benefit)),
+                'comments': '\n'.join(comments[i.id]),
+                'chars': used[i.id],
+            }
+            for i in ideas
+        ], language)
+
+
+def _write_sqlite(bind, rows, language):
+    import snowballstemmer
+
+    stemmer = snowballstemmer.stemmer(LANGUAGES[language])
+
+    def stems(text):
+        words = _WORD.findall(unicodedata.normalize('NFKC', text or '').casefold())
+        return ' '.join(_fold(stemmer.stemWord(word)) for word in words)
+
+    bind.execute(
+        sa.text(
+            'INSERT INTO idea_search (rowid, title, body, comments, comment_chars) '
+            'VALUES (:id, :title, :body, :comments, :chars)'
+        ),
+        [
+            {'id': r['id'], 'title': stems(r['title']), 'body': stems(r['body']),
+             'comments': stems(r['comments']), 'chars': r['chars']}
+            for r in rows
+        ],
+    )
+
+
+def _fold(text):
+    return unicodedata.normalize('NFC', _COMBINING.sub('', unicodedata.normalize('NFD', text)))
+
+
+def _write_postgres(bind, rows, language):
+    idea = (
+        "setweight(to_tsvector(CAST(:cfg AS regconfig), :title), 'A') || "
+        "setweight(to_tsvector(CAST(:cfg AS regconfig), :body), 'B')"
+    )
+    comments = "setweight(to_tsvector(CAST(:cfg AS regconfig), :comments), 'D')"
+    bind.execute(
+        sa.text(
+            'INSERT INTO idea_search (idea_id, document, rank_document, comment_chars) '
+            'SELECT :id, idea || comments, idea, :chars '
+            f'FROM (SELECT {idea} AS idea, {comments} AS comments) v'
+        ),
+        [dict(r, cfg=LANGUAGES[language]) for r in rows],
+    )

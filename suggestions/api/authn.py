@@ -43,7 +43,7 @@ def rate_limit_key() -> str:
 
 
 def _api_limit() -> str:
-    return current_app.config.get("RATELIMIT_API_PER_TOKEN", "300 per minute")
+    return current_app.config["RATELIMIT_API_PER_TOKEN"]
 
 
 limiter.limit(_api_limit, key_func=rate_limit_key)(bp)

@@ -3,16 +3,17 @@ admin sees and revokes anyone's."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth import tokens
+from ..auth.tokens import ApiToken
 from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.pagination import paginate
 from ..policy import require, requires
-from ..web.forms import ActionForm
+from ..web.forms import ActionForm, refused, render_form
 from . import pages_bp as bp
 from .forms import SCOPE_LABELS, TokenForm
 
@@ -28,22 +29,21 @@ def my_tokens():
                 expires_in_days=int(form.expires.data) if form.expires.data else None,
             )  # fmt: skip
         except DomainError as error:
-            form.form_errors.append(error.message)
+            refused(form, error)
         else:
             db.session.commit()
             form = TokenForm(formdata=None)
-    status = 422 if form.errors or form.form_errors else 200
-    # The secret is shown in this one answer and nowhere else (never flashed into a cookie).
-    response = render_template(
-        "api/tokens.html", form=form, secret=secret, tokens=tokens.tokens_of(current_user),
+    # No redirect after success: the secret is shown in this one answer and nowhere else
+    # (never flashed into a cookie), so this route keeps its own try.
+    return render_form(
+        "api/tokens.html", form, secret=secret, tokens=tokens.tokens_of(current_user),
         scopes=SCOPE_LABELS, action_form=ActionForm(),
-    ), status  # fmt: skip
-    return response
+    )  # fmt: skip
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 def revoke_token(token_id: int):
-    token = tokens.get_token(token_id) or abort(404)
+    token = db.get_or_404(ApiToken, token_id)
     require(current_user, "token.revoke", token)
     if ActionForm().validate_on_submit():
         tokens.revoke(token, current_user)

@@ -19,6 +19,7 @@ from ..core.extensions import db
 from ..ideas import queries as idea_queries
 from ..ideas import rules
 from ..ideas.forms import CommentForm, IdeaForm
+from ..ideas.models import Idea
 from ..ideas.views import _idea_form, _idea_text
 from ..notify import inbox
 from ..notify import queries as notify_queries
@@ -27,6 +28,7 @@ from ..policy import require
 from ..workflow import forms as workflow_forms
 from ..workflow import lifecycle
 from ..workflow import queries as workflow_queries
+from ..workflow.models import Commitment
 from ..workflow.views import ACTIONS, _prepare
 from . import bp, presenters
 from .problems import problem
@@ -207,7 +209,7 @@ def edit_idea(idea_id: int):
 @bp.put("/ideas/<int:idea_id>/vote")
 @bp.delete("/ideas/<int:idea_id>/vote")
 def vote(idea_id: int):
-    idea = idea_queries.get_bare_idea_or_404(idea_id)
+    idea = db.get_or_404(Idea, idea_id)
     voted = rules.set_vote(idea, current_user, request.method == "PUT")
     body = {"idea_id": idea.id, "voted": voted, "vote_count": idea.vote_count}
     db.session.commit()
@@ -217,7 +219,7 @@ def vote(idea_id: int):
 @bp.put("/ideas/<int:idea_id>/follow")
 @bp.delete("/ideas/<int:idea_id>/follow")
 def follow(idea_id: int):
-    idea = idea_queries.get_bare_idea_or_404(idea_id)
+    idea = db.get_or_404(Idea, idea_id)
     following = inbox.set_following(idea, current_user, request.method == "PUT")
     db.session.commit()
     return jsonify({"idea_id": idea_id, "following": following})
@@ -299,14 +301,14 @@ def list_commitments():
 
 @bp.get("/commitments/<int:commitment_id>")
 def get_commitment(commitment_id: int):
-    commitment = workflow_queries.get_commitment_or_404(commitment_id)
+    commitment = db.get_or_404(Commitment, commitment_id)
     updates = workflow_queries.updates_of([commitment.id])[commitment.id]
     return jsonify(presenters.commitment(commitment, updates))
 
 
 @bp.post("/commitments/<int:commitment_id>/updates")
 def post_commitment_update(commitment_id: int):
-    commitment = workflow_queries.get_commitment_or_404(commitment_id)
+    commitment = db.get_or_404(Commitment, commitment_id)
     require(current_user, "commitment.update", commitment)
     form = workflow_forms.CommitmentUpdateForm(formdata=_formdata(_body()), meta={"csrf": False})
     _validated(form)

@@ -39,7 +39,7 @@ def remember_device(response: Response, email: str) -> None:
     tags = [_account_tag(email), *(t for t in known if t != _account_tag(email))][:5]
     response.set_cookie(
         DEVICE_COOKIE, _serializer().dumps(tags), max_age=DEVICE_DAYS * 24 * 3600,
-        secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
         samesite="Lax",
     )  # fmt: skip
 

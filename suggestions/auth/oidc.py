@@ -46,7 +46,7 @@ def init_app(app: Flask) -> None:
     app.extensions["freiraum_oidc"] = oauth.oidc
     # Signing out ends at the provider (RP-initiated logout): the browser must let the form go.
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(issuer))
-    app.config["CSP_FORM_ACTION_SOURCES"] = [*app.config.get("CSP_FORM_ACTION_SOURCES", []), origin]
+    app.config["CSP_FORM_ACTION_SOURCES"] = [*app.config["CSP_FORM_ACTION_SOURCES"], origin]
 
 
 def enabled() -> bool:

@@ -19,9 +19,8 @@ def _hasher(time_cost: int, memory_cost: int) -> PasswordHasher:
 
 
 def hasher() -> PasswordHasher:
-    # Defaults follow RFC 9106's second recommended profile (argon2id, 64 MiB, 3 passes).
     config = current_app.config
-    return _hasher(config.get("ARGON2_TIME_COST", 3), config.get("ARGON2_MEMORY_COST", 65536))
+    return _hasher(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"])
 
 
 def hash_password(password: str) -> str:
@@ -52,6 +51,6 @@ def _dummy_hash_for(time_cost: int, memory_cost: int) -> str:
 
 def _burn(password: str) -> None:
     config = current_app.config
-    params = (config.get("ARGON2_TIME_COST", 3), config.get("ARGON2_MEMORY_COST", 65536))
+    params = (config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"])
     with contextlib.suppress(VerificationError, InvalidHashError):
         _hasher(*params).verify(_dummy_hash_for(*params), password)

@@ -152,7 +152,3 @@ def tokens_of(user: User) -> list[ApiToken]:
 def all_tokens_query():
     """Every token, newest first, with its owner (the admin page pages through it)."""
     return select(ApiToken).options(joinedload(ApiToken.user)).order_by(ApiToken.id.desc())
-
-
-def get_token(token_id: int) -> ApiToken | None:
-    return db.session.get(ApiToken, token_id)

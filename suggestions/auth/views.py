@@ -6,13 +6,12 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..core.errors import DomainError
 from ..core.extensions import db, limiter, login_email_key, login_manager
+from ..web.forms import attempt, form_status, render_form
 from ..web.safety import is_htmx, safe_next
-from . import accounts, bp, ldap, limits, oidc, proxy, reset
+from . import accounts, bp, ldap, limits, oidc, proxy, queries, reset
 from .directory import sign_in_external
 from .forms import AccountForm, ForgotPasswordForm, LoginForm, PasswordForm, ResetPasswordForm
 from .models import User
@@ -29,11 +28,7 @@ def load_user(token: str) -> User | None:
     user_id, _, version = token.partition(":")
     if not user_id.isdigit():
         return None
-    # One query per request: the person with their department (shown in the page header).
-    # Headed departments load on first use, which only a head's permission checks need.
-    user = db.session.scalar(
-        select(User).where(User.id == int(user_id)).options(joinedload(User.department))
-    )
+    user = queries.user_with_department(int(user_id))
     if user is None or not user.active or str(user.session_version) != version:
         return None
     return user
@@ -221,19 +216,18 @@ def reset_password(token: str):
         return render_template("auth/reset_password.html", form=None, problem=error.message), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            reset.reset_password(token, form.new.data)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+        done = attempt(
+            form,
+            lambda: reset.reset_password(token, form.new.data),
+            done=None,  # flashed below, into the session that follows the sign-out
+            then=url_for("auth.login"),
+        )
+        if done:
             logout_user()  # whoever was signed in on this browser signs in again too
             session.clear()
             flash(_("Your password is set. Please sign in with it."), "success")
-            return redirect(url_for("auth.login"))
-    return render_template(
-        "auth/reset_password.html", form=form, min_length=accounts.MIN_PASSWORD_LENGTH
-    ), 200 if not form.errors else 422
+            return done
+    return render_form("auth/reset_password.html", form, min_length=accounts.MIN_PASSWORD_LENGTH)
 
 
 @bp.post("/logout")
@@ -259,22 +253,21 @@ def account():
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.account"))
     if password_form.change.data and password_form.validate_on_submit():
-        try:
-            accounts.change_own_password(
+        done = attempt(
+            password_form,
+            lambda: accounts.change_own_password(
                 current_user, password_form.current.data, password_form.new.data
-            )
-        except DomainError as error:
-            password_form.form_errors.append(error.message)
-        else:
-            db.session.commit()
+            ),
+            done=_("Your password is changed. Other devices are signed out."),
+            then=url_for("auth.account"),
+        )
+        if done:
             # this device stays signed in (with the new session version); all others are out
             login_user(current_user._get_current_object())
-            flash(_("Your password is changed. Other devices are signed out."), "success")
-            return redirect(url_for("auth.account"))
-    status = 422 if account_form.errors or password_form.errors else 200
+            return done
     return render_template(
         "auth/account.html", account_form=account_form, password_form=password_form
-    ), status
+    ), form_status(account_form, password_form)
 
 
 @bp.post("/language")

@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -68,7 +69,11 @@ DEFAULTS: dict[str, Any] = {
     # an account.
     "PASSWORD_RESET_MIN_SECONDS": 0.25,
     "BABEL_DEFAULT_LOCALE": "en",
-    "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+    # The organisation's time zone: every calendar rule (due dates, commitments kept or late,
+    # reminders, "this quarter") asks ``core.clock.today()`` for the date there, and times are
+    # shown in it. None for BABEL_DEFAULT_TIMEZONE: the same zone.
+    "ORG_TIMEZONE": "Europe/Berlin",
+    "BABEL_DEFAULT_TIMEZONE": None,
     "LANGUAGES": ["en", "de"],
     "IDEAS_PER_PAGE": 20,
     "COMMENTS_PER_PAGE": 50,
@@ -167,6 +172,23 @@ DEFAULTS: dict[str, Any] = {
     # department (by name) for people whose department claim names no known department.
     "SSO_UPDATE_FROM_DIRECTORY": True,
     "SSO_DEFAULT_DEPARTMENT": None,
+    # Password hashing (argon2id): RFC 9106's second recommended profile, 64 MiB and 3 passes.
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_COST": 65536,
+    # Behind reverse proxies: how many of them set X-Forwarded-For/-Proto/-Host (0: none, the
+    # headers are not believed).
+    "TRUSTED_PROXY_COUNT": 0,
+    # Extra origins forms may post to (the CSP's form-action); company sign-in adds its own.
+    "CSP_FORM_ACTION_SOURCES": [],
+    # Part of every static file's address; None: a hash of the static files, worked out at start.
+    "ASSET_VERSION": None,
+    # A failing notification listener: True raises (the request fails, tests see the fault);
+    # False logs it and rolls back the notification only. None: True while TESTING.
+    "NOTIFY_STRICT": None,
+    # Insights: no figure about fewer people than this (works council), and the most rows one
+    # export holds.
+    "INSIGHTS_MIN_GROUP_SIZE": 5,
+    "INSIGHTS_EXPORT_MAX_ROWS": 50_000,
     # Benchmark instruments (suggestions/bench.py): never on in normal production.
     "BENCH": False,
 }
@@ -218,6 +240,19 @@ def _finish(app: Flask) -> None:
         raise ConfigError(f"FREIRAUM_ENV must be production, development or testing, not {env!r}.")
     if env == "testing":
         app.config["TESTING"] = True
+    if app.config["NOTIFY_STRICT"] is None:
+        app.config["NOTIFY_STRICT"] = bool(app.config["TESTING"])
+
+    try:
+        ZoneInfo(str(app.config["ORG_TIMEZONE"]))
+    except (ValueError, ZoneInfoNotFoundError) as error:
+        raise ConfigError(
+            f"ORG_TIMEZONE must name a time zone such as Europe/Berlin, not "
+            f"{app.config['ORG_TIMEZONE']!r}."
+        ) from error
+    app.config["BABEL_DEFAULT_TIMEZONE"] = (
+        app.config["BABEL_DEFAULT_TIMEZONE"] or app.config["ORG_TIMEZONE"]
+    )
 
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)

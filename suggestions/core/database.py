@@ -12,6 +12,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .config import DEFAULTS
 from .extensions import db
 
 
@@ -98,18 +99,15 @@ def _begin_immediate(dbapi_connection: sqlite3.Connection) -> None:
 def _lock_retry_settings() -> tuple[int, float]:
     from flask import current_app, has_app_context
 
-    if has_app_context():
-        config = current_app.config
-        return config.get("SQLITE_LOCK_RETRIES", 3), config.get("SQLITE_LOCK_RETRY_PAUSE", 0.05)
-    return 3, 0.05
+    config = current_app.config if has_app_context() else DEFAULTS
+    return config["SQLITE_LOCK_RETRIES"], config["SQLITE_LOCK_RETRY_PAUSE"]
 
 
 def _busy_timeout_ms() -> int:
     from flask import current_app, has_app_context
 
-    if has_app_context():
-        return current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", 5000)
-    return 5000
+    config = current_app.config if has_app_context() else DEFAULTS
+    return config["SQLITE_BUSY_TIMEOUT_MS"]
 
 
 def insert_ignoring_duplicates(table):

@@ -55,6 +55,6 @@ def per_process_warning(app: Flask) -> bool:
     """True when sign-in limits would be counted per process in production."""
     return (
         app.config["FREIRAUM_ENV"] == "production"
-        and str(app.config.get("RATELIMIT_STORAGE_URI", "memory://")).startswith("memory://")
+        and str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory://")
         and possible_workers() > 1
     )

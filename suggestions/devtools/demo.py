@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from ..auth.accounts import create_user
 from ..auth.models import Role, User
-from ..core.clock import now, travel_to
+from ..core.clock import local_date, now, travel_to
 from ..core.extensions import db
 from ..ideas import rules
 from ..ideas.models import Comment, Idea, IdeaEvent
@@ -300,7 +300,7 @@ def _act(idea: Idea, action: str, actor: User, details: dict, ideas: list[Idea])
     elif action == "accept":
         lifecycle.accept(
             idea, actor, owner=actor, promise=details["promise"],
-            due_on=(start + timedelta(days=details["due"])).date(),
+            due_on=local_date(start + timedelta(days=details["due"])),
             estimated_cost=Decimal(details["cost"]),
         )  # fmt: skip
     elif action == "implement":
@@ -789,7 +789,7 @@ def _act_more(
         actor = leader if details.get("by_leader") else head
         lifecycle.accept(
             idea, actor, owner=actor, promise=f"We do it: {proposal}",
-            due_on=(now() + timedelta(days=details["due"])).date(),
+            due_on=local_date(now() + timedelta(days=details["due"])),
             estimated_cost=Decimal(details["cost"]),
         )  # fmt: skip
     elif action == "implement":

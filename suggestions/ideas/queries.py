@@ -160,7 +160,7 @@ def list_ideas(viewer: User, f: IdeaFilter, per_page: int | None = None) -> Idea
     if not query.usable:  # only common words, or no letters at all: nothing to look for
         return IdeaPage([], f.page, per_page, 0, False, search=query)
     # The ranking's count of its candidates must reach past the cap to tell "more than".
-    cap = min(cap, search.SEARCH_COUNT_CAP, search.RANK_CANDIDATES - 1)
+    cap = min(cap, search.limits.SEARCH_COUNT_CAP, search.limits.RANK_CANDIDATES - 1)
     offset = (f.page - 1) * per_page
     if f.sort == RELEVANCE:
         # The ranking counts its candidates (more than the cap): no separate count.
@@ -175,7 +175,7 @@ def list_ideas(viewer: User, f: IdeaFilter, per_page: int | None = None) -> Idea
             counted = search.count_matches(query, conditions, cap=cap + 1)
         else:
             counted = 0
-        last_item = search.RANK_CANDIDATES
+        last_item = search.limits.RANK_CANDIDATES
     else:
         counted = search.count_matches(query, conditions, cap=cap + 1)
         order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
@@ -309,14 +309,6 @@ def get_idea_or_404(idea_id: int) -> Idea:
     return idea
 
 
-def get_bare_idea_or_404(idea_id: int) -> Idea:
-    """The idea's own row only, for actions that answer with a small fragment (a vote)."""
-    idea = db.session.get(Idea, idea_id)
-    if idea is None:
-        abort(404)
-    return idea
-
-
 def timeline(idea: Idea) -> list[IdeaEvent]:
     query = (
         select(IdeaEvent)
@@ -372,7 +364,7 @@ def matching_ideas(viewer: User, f: IdeaFilter, conditions: Sequence = ()) -> Se
     they apply before a ranking by relevance picks its candidates, as the list's filters do.
 
     A search finds what the list finds: the same words, nothing when only common words were
-    typed, and by relevance the same (at most ``search.RANK_CANDIDATES``) ideas in the same
+    typed, and by relevance the same (at most ``search.limits.RANK_CANDIDATES``) ideas in the same
     order; in another order every match."""
     conditions = [*_conditions(viewer, f), *conditions]
     base = select(Idea).where(*conditions)
@@ -382,7 +374,7 @@ def matching_ideas(viewer: User, f: IdeaFilter, conditions: Sequence = ()) -> Se
     if not query.usable:
         return base.where(false())
     if f.sort == RELEVANCE:
-        ranked = search.ranked_page(query, conditions, limit=search.RANK_CANDIDATES)
+        ranked = search.ranked_page(query, conditions, limit=search.limits.RANK_CANDIDATES)
         return (
             select(Idea)
             .join(ranked, ranked.c.idea_id == Idea.id)

@@ -7,14 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.database import commit_keeping_loaded
-from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.inputs import bounded_int
-from ..core.onetime import first_result, remember
 from ..core.registry import contributions
 from ..org.models import Category, Department
 from ..org.queries import category_choices, department_choices
 from ..policy import can, require
+from ..web.forms import attempt, render_form
 from ..web.safety import is_htmx, safe_next
 from . import bp, queries, rules, search
 from .forms import ActionForm, CommentForm, IdeaForm, VoteForm
@@ -65,19 +64,18 @@ def submit():
     if request.method == "GET" and current_user.department_id:
         form.owning_department.data = current_user.department_id
     if form.validate_on_submit():
-        if repeat := first_result(current_user, form.form_key.data):
-            flash(_("You had sent this already: here it is."), "success")
-            return redirect(repeat)
-        try:
-            idea = rules.submit_idea(current_user, _idea_text(form), anonymous=form.anonymous.data)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            remember(current_user, form.form_key.data, url_for("ideas.show", idea_id=idea.id))
-            db.session.commit()
-            flash(_("Thank you! Your idea is now visible to everyone."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id))
-    return render_template("ideas/form.html", form=form, idea=None), 200 if not form.errors else 422
+        done = attempt(
+            form,
+            lambda: rules.submit_idea(
+                current_user, _idea_text(form), anonymous=form.anonymous.data
+            ),
+            done=_("Thank you! Your idea is now visible to everyone."),
+            then=lambda idea: url_for("ideas.show", idea_id=idea.id),
+            once=form.form_key.data,
+        )
+        if done:
+            return done
+    return render_form("ideas/form.html", form, idea=None)
 
 
 @bp.get("/ideas/similar")
@@ -131,20 +129,20 @@ def edit(idea_id: int):
         form.owning_department.data = idea.owning_department_id
         form.affected_departments.data = [d.id for d in idea.affected_departments]
     if form.validate_on_submit():
-        try:
-            rules.edit_idea(idea, current_user, _idea_text(form))
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your changes are saved. The previous version is kept."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id))
-    return render_template("ideas/form.html", form=form, idea=idea), 200 if not form.errors else 422
+        done = attempt(
+            form,
+            lambda: rules.edit_idea(idea, current_user, _idea_text(form)),
+            done=_("Your changes are saved. The previous version is kept."),
+            then=url_for("ideas.show", idea_id=idea.id),
+        )
+        if done:
+            return done
+    return render_form("ideas/form.html", form, idea=idea)
 
 
 @bp.post("/ideas/<int:idea_id>/vote")
 def vote(idea_id: int):
-    idea = queries.get_bare_idea_or_404(idea_id)
+    idea = db.get_or_404(Idea, idea_id)  # its own row: the answer is a fragment
     form = VoteForm()
     if form.validate_on_submit() and form.vote.data in {"add", "remove"}:
         voted = rules.set_vote(idea, current_user, form.vote.data == "add")
@@ -165,24 +163,23 @@ def comment(idea_id: int):
     idea = queries.get_idea_or_404(idea_id)
     form = CommentForm()
     if form.validate_on_submit():
-        if repeat := first_result(current_user, form.form_key.data):
-            flash(_("You had sent this already: here it is."), "success")
-            return redirect(repeat)
-        try:
-            posted = rules.add_comment(
+
+        def last_page() -> str:
+            return url_for("ideas.show", idea_id=idea.id, comments=queries.comment_pages(idea))
+
+        done = attempt(
+            form,
+            lambda: rules.add_comment(
                 idea, current_user, form.body.data, official=form.official.data
-            )
-        except DomainError as error:
-            form.body.errors.append(error.message)
-        else:
-            at = url_for("ideas.show", idea_id=idea.id, comments=queries.comment_pages(idea))
-            remember(current_user, form.form_key.data, f"{at}#comment-{posted.id}")
-            db.session.commit()
-            flash(_("Your comment is posted."), "success")
-            last_page = queries.comment_pages(idea)
-            return redirect(
-                url_for("ideas.show", idea_id=idea.id, comments=last_page) + "#comments"
-            )
+            ),
+            field="body",
+            done=_("Your comment is posted."),
+            then=lambda posted: last_page() + "#comments",
+            once=form.form_key.data,
+            remembered=lambda posted: f"{last_page()}#comment-{posted.id}",
+        )
+        if done:
+            return done
     # Keep what was typed: render the page again with the errors next to the field.
     return render_idea(idea, form, status=422)
 

@@ -35,7 +35,6 @@ from ..ideas.models import Idea, idea_affected_departments
 from ..org.models import Category, Department
 from . import metrics
 
-EXPORT_ROW_CAP = 50_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,7 +49,7 @@ class Table:
 
 
 def row_cap() -> int:
-    return int(current_app.config.get("INSIGHTS_EXPORT_MAX_ROWS", EXPORT_ROW_CAP))
+    return int(current_app.config["INSIGHTS_EXPORT_MAX_ROWS"])
 
 
 # -- time --------------------------------------------------------------------------------------

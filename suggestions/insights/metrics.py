@@ -19,7 +19,7 @@ Definitions, so every figure means one thing:
   closed; still open when their due day passed. The kept-on-time rate is kept / (kept + kept
   late + broken + still open after the due day), as on the commitments page.
 - *Participation* and *cross-department* figures are per department only from
-  ``MIN_GROUP_SIZE`` active people up (the works council's rule: never per person). Smaller
+  ``INSIGHTS_MIN_GROUP_SIZE`` active people up (the works council's rule: never per person). Smaller
   departments are pooled, and a total that would reveal a small department is not shown.
   Anonymous ideas do not count as "submitted": the figure must not point at their author.
 """
@@ -53,13 +53,13 @@ from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from ..auth.models import User
+from ..core.clock import local_date
 from ..core.extensions import db
 from ..ideas.models import Comment, Idea, IdeaStatus, Vote
 from ..org.models import Department, OrgSettings
 from ..org.queries import org_settings
 from ..workflow.models import Commitment, CommitmentState
 
-MIN_GROUP_SIZE = 5  # works council: no figure about fewer people than this
 TOP_IDEAS = 5
 WEEKLY_UP_TO_DAYS = 120  # longer ranges are bucketed by calendar month
 MAX_RANGE_DAYS = 3660
@@ -194,7 +194,7 @@ class Scope:
 
     @property
     def today(self) -> date:
-        return self.at.date()
+        return local_date(self.at)
 
     def in_range(self, column) -> ColumnElement[bool]:
         return and_(column >= self.start, column < self.end)
@@ -224,7 +224,7 @@ class Scope:
 
 def scope_for_days(days: int, at: datetime, department_ids: tuple[int, ...] | None = None) -> Scope:
     """The last ``days`` days up to and including today."""
-    end = datetime.combine(at.date() + timedelta(days=1), datetime.min.time())
+    end = datetime.combine(local_date(at) + timedelta(days=1), datetime.min.time())
     return Scope(end - timedelta(days=days), end, department_ids, at)
 
 
@@ -506,12 +506,12 @@ class GroupedFigures:
     rows: list[GroupFigures]  # one per department in scope, in name order; hidden ones too
     pooled: GroupFigures | None  # the departments too small to show, together (if big enough)
     total: GroupFigures | None  # everyone in scope (None: it would reveal a small department)
-    hidden_departments: int = 0
-    min_group_size: int = MIN_GROUP_SIZE
+    hidden_departments: int
+    min_group_size: int
 
 
 def min_group_size() -> int:
-    return int(current_app.config.get("INSIGHTS_MIN_GROUP_SIZE", MIN_GROUP_SIZE))
+    return int(current_app.config["INSIGHTS_MIN_GROUP_SIZE"])
 
 
 def suppress_small_groups(

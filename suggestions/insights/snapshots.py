@@ -44,7 +44,6 @@ from ..org.models import OrgSettings
 from . import metrics
 from .models import FiguresSnapshot
 
-CACHE_SECONDS = 300
 LEASE_SECONDS = 120  # a computation that takes longer may be started a second time
 WAIT_SECONDS = 10.0  # how long a reader waits for the very first figures of a scope
 POLL_SECONDS = 0.1
@@ -104,7 +103,7 @@ def recent(name: str, size: int = 32) -> Recent:
 
 
 def cache_seconds() -> int:
-    return int(current_app.config.get("INSIGHTS_CACHE_SECONDS", CACHE_SECONDS))
+    return int(current_app.config["INSIGHTS_CACHE_SECONDS"])
 
 
 def scope_key(scope: metrics.Scope, settings: OrgSettings) -> str:

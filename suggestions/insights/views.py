@@ -19,40 +19,24 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..core.clock import now
-from ..core.extensions import db
+from ..core.clock import local_date, now
 from ..core.inputs import bounded_int
 from ..ideas import queries as idea_queries
 from ..ideas.labels import STATUS_LABELS
 from ..ideas.models import Idea
-from ..org.models import Department
-from ..org.queries import org_settings
-from ..policy import can, requires
+from ..org.queries import department_choices_within, org_settings, visible_department_ids
+from ..policy import requires
 from ..web.templating import locale
 from . import bp, changes, charts, exports, metrics, snapshots
 from .forms import DEFAULT_RANGE, RANGES, DashboardForm, quarter_start
 
 
-def visible_department_ids(user) -> tuple[int, ...] | None:
-    """The departments this person's figures cover: None for the whole organisation."""
-    if can(user, "insights.all_departments"):
-        return None
-    return tuple(d.id for d in user.headed_departments)
-
-
-def _department_choices(allowed: tuple[int, ...] | None) -> list[tuple[int, str]]:
-    query = db.select(Department.id, Department.name).order_by(Department.name).limit(1000)
-    if allowed is not None:
-        query = query.where(Department.id.in_(allowed or (-1,)))
-    return [(i, name) for i, name in db.session.execute(query)]
-
-
 def dashboard_filter() -> tuple[DashboardForm, metrics.Scope]:
     """Read the range and department from the query string; fall back to the last 90 days
     (and the person's whole view) when something makes no sense."""
-    allowed = visible_department_ids(current_user)
+    allowed = visible_department_ids(current_user, "insights.all_departments")
     form = DashboardForm(formdata=request.args)
-    form.department.choices = [(None, _("All departments"))] + _department_choices(allowed)
+    form.department.choices = [(None, _("All departments"))] + department_choices_within(allowed)
     at = now()
     if not form.validate():  # the errors stay on the form, for the page to show
         bad_dates = form.range.data == "custom" and (form.start.errors or form.end.errors)
@@ -65,7 +49,9 @@ def dashboard_filter() -> tuple[DashboardForm, metrics.Scope]:
     if form.range.data == "custom":
         return form, metrics.scope_for_dates(form.start.data, form.end.data, at, departments)
     if form.range.data == "quarter":
-        return form, metrics.scope_for_dates(quarter_start(at.date()), at.date(), at, departments)
+        return form, metrics.scope_for_dates(
+            quarter_start(local_date(at)), local_date(at), at, departments
+        )
     return form, metrics.scope_for_days(int(form.range.data), at, departments)
 
 
@@ -118,7 +104,7 @@ def _filter_args() -> dict[str, str]:
 def export_figures(fmt: str):
     _form, scope = dashboard_filter()
     figures = snapshots.dashboard_figures(scope, org_settings())  # the page's very figures
-    names = dict(_department_choices(None))
+    names = dict(department_choices_within(None))
     tables = exports.dashboard_tables(figures.dashboard, names, figures.as_of)
     name = f"freiraum-figures-{now():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
@@ -132,7 +118,7 @@ def export_ideas(fmt: str):
     """The idea list as /ideas filters and searches it (``q``); a head gets the ideas of their
     departments."""
     current = idea_queries.IdeaFilter.from_args(request.args)
-    allowed = visible_department_ids(current_user)
+    allowed = visible_department_ids(current_user, "insights.all_departments")
     narrowed = [] if allowed is None else [Idea.owning_department_id.in_(allowed or (-1,))]
     query = idea_queries.matching_ideas(current_user, current, narrowed)
     name = f"freiraum-ideas-{now():%Y-%m-%d}.{fmt}"

@@ -159,7 +159,7 @@ def _queue_digest(person, top: list[TopIdea], moment: datetime, max_items: int) 
             }
             for t in top
         ]
-        subject = current_app.config.get("MAIL_SUBJECT_PREFIX", "") + _("Your week on Freiraum")
+        subject = current_app.config["MAIL_SUBJECT_PREFIX"] + _("Your week on Freiraum")
         reason = _("You get this weekly summary because of your notification settings.")
     text, html = render(
         "digest",

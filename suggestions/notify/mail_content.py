@@ -33,7 +33,7 @@ class RenderedMail:
 
 def absolute_url(endpoint: str, _anchor: str | None = None, **values) -> str:
     """A link for mails and webhooks, built from BASE_URL (no request needed)."""
-    base = urlsplit(current_app.config.get("BASE_URL") or "http://localhost")
+    base = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
     )
@@ -42,7 +42,7 @@ def absolute_url(endpoint: str, _anchor: str | None = None, **values) -> str:
 
 
 def _subject_prefix() -> str:
-    return current_app.config.get("MAIL_SUBJECT_PREFIX", "")
+    return current_app.config["MAIL_SUBJECT_PREFIX"]
 
 
 def render(template: str, locale: str, **context) -> tuple[str, str]:

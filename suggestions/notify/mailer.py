@@ -47,7 +47,7 @@ def _check_address(address: str) -> None:
 
 def connect() -> smtplib.SMTP:
     config = current_app.config
-    host = config.get("MAIL_SERVER")
+    host = config["MAIL_SERVER"]
     if not host:
         raise DeliveryError("MAIL_SERVER is not configured.")
     port = int(config["MAIL_PORT"])
@@ -60,8 +60,8 @@ def connect() -> smtplib.SMTP:
             smtp = smtplib.SMTP(host, port, timeout=timeout)
             if config["MAIL_USE_STARTTLS"]:
                 smtp.starttls(context=context)
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
     except smtplib.SMTPAuthenticationError as error:
         raise DeliveryError(f"The mail server refused the login: {error.smtp_code}") from error
     except (OSError, smtplib.SMTPException) as error:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import abort, current_app, g
+from flask import current_app, g
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -66,10 +66,6 @@ def notifications_page(user: User, before: int | None) -> KeysetPage:
     return KeysetPage(items, before, items[-1].id if more and items else None)
 
 
-def get_notification_or_404(notification_id: int) -> Notification:
-    return db.session.get(Notification, notification_id) or abort(404)
-
-
 def failed_messages(before: int | None, per_page: int = 50) -> KeysetPage:
     query = (
         select(OutboxMessage)
@@ -120,11 +116,3 @@ def outbox_counts(cap: int = 10000) -> dict[str, int]:
 
 def webhooks() -> list[Webhook]:
     return list(db.session.scalars(select(Webhook).order_by(Webhook.name, Webhook.id).limit(200)))
-
-
-def get_webhook_or_404(webhook_id: int) -> Webhook:
-    return db.session.get(Webhook, webhook_id) or abort(404)
-
-
-def get_outbox_message_or_404(message_id: int) -> OutboxMessage:
-    return db.session.get(OutboxMessage, message_id) or abort(404)

@@ -78,7 +78,7 @@ def _pages(query, id_column):
 
 @reminder_source
 def commitments_due(moment: datetime) -> Iterable[Reminder]:
-    today = moment.date()
+    today = clock.local_date(moment)
     query = (
         select(Commitment)
         .options(joinedload(Commitment.idea))

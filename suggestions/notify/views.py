@@ -9,16 +9,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.inputs import bounded_int
 from ..ideas import queries as idea_queries
 from ..policy import requires
-from ..web.forms import ActionForm
+from ..web.forms import ActionForm, attempt, render_form
 from ..web.safety import is_htmx, safe_next
 from . import bp, inbox, outbox, queries, rules, webhooks
 from .forms import DELIVERY_LABELS, FollowForm, WebhookForm, preferences_form
-from .models import Delivery
+from .models import Delivery, Notification, OutboxMessage, Webhook
 
 # ---------------------------------------------------------------- the bell
 
@@ -31,7 +30,7 @@ def list_notifications():
 
 @bp.post("/notifications/<int:notification_id>/open")
 def open_notification(notification_id: int):
-    notification = queries.get_notification_or_404(notification_id)
+    notification = db.get_or_404(Notification, notification_id)
     inbox.mark_read(notification, current_user)  # the CSRF token is checked for every POST
     db.session.commit()
     if notification.idea_id is None:
@@ -44,7 +43,7 @@ def open_notification(notification_id: int):
 
 @bp.post("/notifications/<int:notification_id>/read")
 def read_notification(notification_id: int):
-    notification = queries.get_notification_or_404(notification_id)
+    notification = db.get_or_404(Notification, notification_id)
     inbox.mark_read(notification, current_user)
     db.session.commit()
     if is_htmx():
@@ -117,34 +116,31 @@ def admin_webhooks():
 @bp.route("/admin/webhooks/<int:webhook_id>", methods=["GET", "POST"])
 @requires("admin.manage")
 def admin_edit_webhook(webhook_id: int | None):
-    hook = queries.get_webhook_or_404(webhook_id) if webhook_id is not None else None
+    hook = db.get_or_404(Webhook, webhook_id) if webhook_id is not None else None
     form = WebhookForm(obj=hook)
     if request.method == "GET":
         form.secret.data = ""
         if hook:
             form.events.data = hook.event_list
     if form.validate_on_submit():
-        try:
-            hook = webhooks.save_webhook(
+        done = attempt(
+            form,
+            lambda: webhooks.save_webhook(
                 current_user, hook, name=form.name.data, url=form.url.data,
                 secret=form.secret.data, events=form.events.data or [], active=form.active.data,
-            )  # fmt: skip
-        except DomainError as error:
-            form.url.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The webhook is saved."), "success")
-            return redirect(url_for("notify.admin_edit_webhook", webhook_id=hook.id))
-    status = 422 if form.errors else 200
-    return render_template(
-        "notify/admin_webhook_form.html", form=form, hook=hook, action_form=ActionForm()
-    ), status
+            ),
+            field="url", done=_("The webhook is saved."),
+            then=lambda saved: url_for("notify.admin_edit_webhook", webhook_id=saved.id),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_form("notify/admin_webhook_form.html", form, hook=hook, action_form=ActionForm())
 
 
 @bp.post("/admin/webhooks/<int:webhook_id>/delete")
 @requires("admin.manage")
 def admin_delete_webhook(webhook_id: int):
-    hook = queries.get_webhook_or_404(webhook_id)
+    hook = db.get_or_404(Webhook, webhook_id)
     if ActionForm().validate_on_submit():
         webhooks.delete_webhook(current_user, hook)
         db.session.commit()
@@ -187,7 +183,7 @@ def admin_outbox():
 @bp.post("/admin/outbox/<int:message_id>/retry")
 @requires("admin.manage")
 def admin_retry_message(message_id: int):
-    message = queries.get_outbox_message_or_404(message_id)
+    message = db.get_or_404(OutboxMessage, message_id)
     if ActionForm().validate_on_submit():
         if outbox.retry(message):
             db.session.commit()

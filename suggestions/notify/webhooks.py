@@ -75,7 +75,7 @@ def generate_secret() -> str:
 
 
 def _allowed_entries() -> list[str]:
-    return [str(e).strip().lower() for e in current_app.config.get("WEBHOOK_ALLOWED_HOSTS") or []]
+    return [str(e).strip().lower() for e in current_app.config["WEBHOOK_ALLOWED_HOSTS"] or []]
 
 
 def host_allow_listed(host: str) -> bool:
@@ -126,7 +126,7 @@ def _public(address: ipaddress._BaseAddress) -> bool:
 
 def allowed_ports() -> set[int]:
     """443, and the ports an operator listed (``WEBHOOK_ALLOWED_PORTS``)."""
-    return {443, *(int(p) for p in current_app.config.get("WEBHOOK_ALLOWED_PORTS") or [])}
+    return {443, *(int(p) for p in current_app.config["WEBHOOK_ALLOWED_PORTS"] or [])}
 
 
 class UnsafeURL(DomainError):

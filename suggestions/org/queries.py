@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import g
 from flask_babel import get_locale
 from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import selectinload
 
 from ..core.extensions import db
 from ..policy import can, who, who_ids
@@ -15,6 +16,12 @@ from .models import Category, Department, OrgSettings
 
 def departments() -> list[Department]:
     return list(db.session.scalars(select(Department).order_by(Department.name)))
+
+
+def departments_with_heads() -> list[Department]:
+    """Every department with its heads, for the admin's list."""
+    query = select(Department).options(selectinload(Department.heads)).order_by(Department.name)
+    return list(db.session.scalars(query))
 
 
 def categories(*, include_retired: bool = False, keep_id: int | None = None) -> list[Category]:
@@ -40,6 +47,23 @@ def category_choices(keep_id: int | None = None) -> list[tuple[int, str]]:
 
 def department_choices() -> list[tuple[int, str]]:
     query = select(Department.id, Department.name).order_by(Department.name)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def visible_department_ids(user, everywhere: str) -> tuple[int, ...] | None:
+    """The one answer to "which departments may this person see" in a view scoped by
+    department (the queues, the dashboard, exports): None for the whole organisation, when the
+    policy grants the action ``everywhere``; else the departments the person heads."""
+    if can(user, everywhere):
+        return None
+    return tuple(d.id for d in user.headed_departments)
+
+
+def department_choices_within(allowed: tuple[int, ...] | None) -> list[tuple[int, str]]:
+    """Choices for a department filter, limited to ``allowed`` (None: every department)."""
+    query = select(Department.id, Department.name).order_by(Department.name).limit(1000)
+    if allowed is not None:
+        query = query.where(Department.id.in_(allowed or (-1,)))
     return [tuple(row) for row in db.session.execute(query)]
 
 

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from ..core.errors import DomainError
 from ..core.extensions import db, per_process_warning
 from ..policy import requires, who
+from ..web.forms import attempt, render_form
 from . import bp, rules
 from .forms import CategoryForm, DepartmentForm, SettingsForm
 from .models import Category, Department
-from .queries import categories, heads_now, org_settings
+from .queries import categories, departments_with_heads, heads_now, org_settings
 
 
 def _head_candidates() -> dict:
@@ -27,8 +25,7 @@ def _head_candidates() -> dict:
 @bp.get("/admin/departments")
 @requires("admin.manage")
 def departments():
-    query = select(Department).options(selectinload(Department.heads)).order_by(Department.name)
-    found = db.session.scalars(query).all()
+    found = departments_with_heads()
     without_head = [d for d in found if not heads_now(d)]  # leadership decides their ideas
     return render_template(
         "admin/departments.html", departments=found,
@@ -42,7 +39,7 @@ def departments():
 def edit_department(department_id: int | None):
     department = None
     if department_id is not None:
-        department = db.session.get(Department, department_id) or abort(404)
+        department = db.get_or_404(Department, department_id)
     form = DepartmentForm(obj=department)
     candidates = _head_candidates()
     form.heads.choices = [(u.id, f"{u.display_name} <{u.email}>") for u in candidates.values()]
@@ -50,19 +47,17 @@ def edit_department(department_id: int | None):
         form.heads.data = [u.id for u in department.heads]
     if form.validate_on_submit():
         heads = [candidates[i] for i in form.heads.data or []]  # the form accepts only these
-        try:
-            rules.save_department(
+        done = attempt(
+            form,
+            lambda: rules.save_department(
                 current_user, department, name=form.name.data,
                 decision_budget=form.decision_budget.data, heads=heads,
-            )  # fmt: skip
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The department is saved."), "success")
-            return redirect(url_for("org.departments"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/department_form.html", form=form, department=department), status
+            ),
+            done=_("The department is saved."), then=url_for("org.departments"),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_form("admin/department_form.html", form, department=department)
 
 
 @bp.get("/admin/categories")
@@ -77,22 +72,20 @@ def list_categories():
 def edit_category(category_id: int | None):
     category = None
     if category_id is not None:
-        category = db.session.get(Category, category_id) or abort(404)
+        category = db.get_or_404(Category, category_id)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
-        try:
-            rules.save_category(
+        done = attempt(
+            form,
+            lambda: rules.save_category(
                 current_user, category, name_en=form.name_en.data, name_de=form.name_de.data,
                 position=form.position.data or 0, active=form.active.data,
-            )  # fmt: skip
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The category is saved."), "success")
-            return redirect(url_for("org.list_categories"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/category_form.html", form=form, category=category), status
+            ),
+            done=_("The category is saved."), then=url_for("org.list_categories"),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_form("admin/category_form.html", form, category=category)
 
 
 @bp.route("/admin/settings", methods=["GET", "POST"])
@@ -101,22 +94,21 @@ def settings():
     current = org_settings()
     form = SettingsForm(obj=current)
     if form.validate_on_submit():
-        try:
-            rules.save_settings(
+        done = attempt(
+            form,
+            lambda: rules.save_settings(
                 current_user,
                 first_response_days=form.first_response_days.data,
                 decision_days=form.decision_days.data,
                 default_decision_budget=form.default_decision_budget.data,
                 empowerment_budget=form.empowerment_budget.data,
                 currency=form.currency.data,
-            )
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The settings are saved."), "success")
-            return redirect(url_for("org.settings"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(
-        "admin/settings.html", form=form, per_process_limits=per_process_warning(current_app)
-    ), status
+            ),
+            done=_("The settings are saved."),
+            then=url_for("org.settings"),
+        )
+        if done:
+            return done
+    return render_form(
+        "admin/settings.html", form, per_process_limits=per_process_warning(current_app)
+    )

@@ -161,7 +161,7 @@ def init_app(app: Flask) -> None:
 
     # Forms may lead to these origins too (the sign-out form ends at the company's identity
     # provider: browsers check form-action on every redirect after a form is sent).
-    extra = " ".join(app.config.get("CSP_FORM_ACTION_SOURCES") or ())
+    extra = " ".join(app.config["CSP_FORM_ACTION_SOURCES"] or ())
     csp = CSP.replace("form-action 'self'", f"form-action 'self' {extra}") if extra else CSP
 
     @app.after_request

@@ -18,7 +18,7 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from ..core.clock import now
+from ..core.clock import now, today
 from ..core.registry import contributions
 from ..core.text import render_markdown
 from ..policy import can
@@ -181,7 +181,7 @@ def format_number(value) -> str:
 def init_app(app: Flask) -> None:
     """The helpers every template may use. A domain adds its own filters and globals (its
     labels, its presenters) in its ``init_app``: this module knows no domain."""
-    if not app.config.get("ASSET_VERSION"):
+    if not app.config["ASSET_VERSION"]:
         app.config["ASSET_VERSION"] = asset_version(app.static_folder)
     app.jinja_env.globals["contributions"] = contributions  # core.registry: parts of pages
     app.jinja_env.filters.update(
@@ -197,7 +197,7 @@ def init_app(app: Flask) -> None:
         csrf_token=generate_csrf,
         static_url=static_url,
         input_attrs=input_attrs,
-        today=lambda: now().date(),
+        today=today,
     )
     app.jinja_env.install_gettext_callables(
         gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext,

@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..auth.models import User
-from ..core.clock import now
+from ..core.clock import now, today
 from ..core.database import insert_ignoring_duplicates
 from ..core.errors import DomainError
 from ..core.extensions import db
@@ -355,7 +355,7 @@ def accept(
         raise DomainError(_("Please say what will be done."))
     if owner is None or not can(owner, "commitment.own"):
         raise DomainError(_("The owner of a commitment must be an active person."))
-    if due_on < now().date():
+    if due_on < today():
         raise DomainError(_("The due date cannot be in the past."))
     idea.decided_at = now()
     commitment = Commitment(
@@ -440,10 +440,10 @@ def _record_implementation(idea: Idea, change_summary: str, implemented_on: date
 
 
 def _check_delivery_day(day: date | None) -> date:
-    today = now().date()
+    current = today()
     if day is None:
-        return today
-    if day > today:
+        return current
+    if day > current:
         raise DomainError(_("The day it took effect cannot be in the future."))
     return day
 

@@ -6,12 +6,11 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import abort
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..auth.models import User
-from ..core.clock import now
+from ..core.clock import today as clock_today
 from ..core.extensions import db
 from ..core.inputs import bounded_int
 from ..ideas.models import Idea, IdeaStatus
@@ -65,13 +64,6 @@ def updates_of(commitment_ids: list[int]) -> dict[int, list[CommitmentUpdate]]:
     for row in db.session.scalars(query):
         grouped[row.commitment_id].append(row)
     return grouped
-
-
-def get_commitment_or_404(commitment_id: int) -> Commitment:
-    commitment = db.session.get(Commitment, commitment_id)
-    if commitment is None:
-        abort(404)
-    return commitment
 
 
 # -- triage queues ------------------------------------------------------------------------------
@@ -217,7 +209,7 @@ def _scoped(query: Select, f: CommitmentFilter) -> Select:
 
 def commitment_summary(f: CommitmentFilter, today: date | None = None) -> CommitmentSummary:
     """All the page's figures in one grouped query over the (state, due_on) index."""
-    today = today or now().date()
+    today = today or clock_today()
     soon = today + timedelta(days=DUE_SOON_DAYS)
     is_open = Commitment.state == CommitmentState.OPEN
     query = _scoped(
@@ -243,7 +235,7 @@ class CommitmentPage:
 
 
 def list_commitments(f: CommitmentFilter, summary: CommitmentSummary) -> CommitmentPage:
-    today = now().date()
+    today = clock_today()
     query = _scoped(select(Commitment), f)
     if f.view in ("open", "due_soon", "overdue"):
         query = query.where(Commitment.state == CommitmentState.OPEN)
@@ -293,10 +285,6 @@ def owner_choices() -> list[tuple[int, str]]:
         .limit(500)
     )
     return [(u.id, u.display_name) for u in db.session.scalars(owners)]
-
-
-def headed_department_ids(user: User) -> list[int]:
-    return [d.id for d in user.headed_departments]
 
 
 def departments_by_id(ids: list[int]) -> list[Department]:

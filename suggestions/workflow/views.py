@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.models import User
-from ..core.clock import now
+from ..core.clock import today
 from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.inputs import bounded_int
@@ -20,12 +20,21 @@ from ..ideas import queries as idea_queries
 from ..ideas.models import Idea
 from ..ideas.views import render_idea
 from ..org.models import Department
-from ..org.queries import department_choices, departments, departments_without_head, org_settings
-from ..policy import can, require, requires
+from ..org.queries import (
+    department_choices,
+    department_choices_within,
+    departments,
+    departments_without_head,
+    org_settings,
+    visible_department_ids,
+)
+from ..policy import require, requires
+from ..web.forms import attempt, refused
 from ..web.safety import safe_next
 from . import bp, forms, lifecycle, queries
 from .clocks import clock
 from .labels import VIEW_LABELS
+from .models import Commitment
 
 
 @dataclass(frozen=True)
@@ -146,7 +155,7 @@ def _prepare(name: str, form, idea: Idea, *, fresh: bool):
         if fresh:
             form.department.data = 0
     elif name in ("implement", "just_do_it") and fresh:
-        form.implemented_on.data = now().date()
+        form.implemented_on.data = today()
     if fresh:
         form.revision.data = str(idea.revision)
     return form
@@ -206,6 +215,8 @@ def act(idea_id: int, action: str):
         if repeat := first_result(current_user, key):
             flash(_("You had sent this already: here it is."), "success")
             return redirect(repeat)
+        # Not ``web.forms.attempt``: a refusal rolls back first, and when the idea changed
+        # meanwhile (or no longer offers the action) the page has no such form to show it on.
         try:
             spec.perform(idea, current_user, form)
         except DomainError as error:
@@ -213,7 +224,7 @@ def act(idea_id: int, action: str):
             if isinstance(error, lifecycle.IdeaChanged) or not offered:
                 flash(error.message, "error")  # the page no longer offers this form
                 return back
-            form.form_errors.append(error.message)
+            refused(form, error)
         else:
             remember(current_user, key, url_for("ideas.show", idea_id=idea.id))
             db.session.commit()
@@ -230,25 +241,20 @@ def act(idea_id: int, action: str):
 
 @bp.post("/commitments/<int:commitment_id>/updates")
 def post_update(commitment_id: int):
-    commitment = queries.get_commitment_or_404(commitment_id)
+    commitment = db.get_or_404(Commitment, commitment_id)
     form = forms.CommitmentUpdateForm(prefix="update")
+    back = url_for("ideas.show", idea_id=commitment.idea_id) + "#commitments"
     if form.validate_on_submit():
-        if repeat := first_result(current_user, form.form_key.data):
-            flash(_("You had sent this already: here it is."), "success")
-            return redirect(repeat)
-        try:
-            lifecycle.post_commitment_update(commitment, current_user, form.body.data)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            at = url_for("ideas.show", idea_id=commitment.idea_id) + "#commitments"
-            remember(current_user, form.form_key.data, at)
-            db.session.commit()
-            flash(_("Your update is posted."), "success")
-    else:
-        require(current_user, "commitment.update", commitment)
-        flash(_("Please write the update."), "error")
-    return redirect(url_for("ideas.show", idea_id=commitment.idea_id) + "#commitments")
+        # A refusal is flashed: the update form lives on the idea page, not on a page of its own.
+        done = attempt(
+            None,
+            lambda: lifecycle.post_commitment_update(commitment, current_user, form.body.data),
+            done=_("Your update is posted."), then=back, once=form.form_key.data,
+        )  # fmt: skip
+        return done or redirect(back)
+    require(current_user, "commitment.update", commitment)
+    flash(_("Please write the update."), "error")
+    return redirect(back)
 
 
 # -- queues ------------------------------------------------------------------------------------
@@ -257,19 +263,17 @@ def post_update(commitment_id: int):
 @bp.get("/queue")
 @requires("queue.department")
 def department_queue():
-    everyone = can(current_user, "queue.leadership")
-    own = [d.id for d in current_user.headed_departments]
+    allowed = visible_department_ids(current_user, "queue.leadership")
     chosen = request.args.get("department", type=bounded_int)
-    if everyone:
+    if allowed is None:
         ids = [chosen] if chosen else [d.id for d in departments()]
-        choices = department_choices()
     else:
-        ids = [chosen] if chosen in own else own
-        choices = [(d.id, d.name) for d in current_user.headed_departments]
+        ids = [chosen] if chosen in allowed else list(allowed)
     page = queries.department_queue(ids, _page())
     return render_template(
-        "workflow/queue.html", page=page, choices=choices, chosen=chosen, kind="department",
-        deliveries=queries.delivery_queue(None if everyone else own, current_user),
+        "workflow/queue.html", page=page, choices=department_choices_within(allowed),
+        chosen=chosen, kind="department",
+        deliveries=queries.delivery_queue(None if allowed is None else list(allowed), current_user),
         settings=org_settings(), page_url=_page_url,
     )  # fmt: skip
 
@@ -305,5 +309,5 @@ def commitments():
     return render_template(
         "workflow/commitments.html", current=current, summary=summary,
         page=queries.list_commitments(current, summary), departments=department_choices(),
-        owners=queries.owner_choices(), today=now().date(), view_labels=VIEW_LABELS,
+        owners=queries.owner_choices(), today=today(), view_labels=VIEW_LABELS,
     )  # fmt: skip

@@ -8,6 +8,8 @@ import email
 import json
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import timedelta
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -134,15 +136,18 @@ def webhook_receiver():
 
 
 class Clock:
-    def __init__(self, monkeypatch):
-        # The application's one clock (suggestions.core.clock); restored after the test.
-        monkeypatch.setattr(app_clock, "_offset", app_clock._offset)
+    """Moves the application's one clock (suggestions.core.clock) forward, step by step."""
+
+    def __init__(self):
+        self._steps = ExitStack()
 
     def advance(self, **delta) -> None:
-        app_clock._offset += timedelta(**delta)
+        self._steps.enter_context(app_clock.travel_to(app_clock.now() + timedelta(**delta)))
 
 
 @pytest.fixture
-def clock(monkeypatch) -> Clock:
+def clock() -> Iterator[Clock]:
     """Moves the time seen by the outbox and the digest (``suggestions.core.clock.now``)."""
-    return Clock(monkeypatch)
+    moved = Clock()
+    with moved._steps:  # back to the real time after the test
+        yield moved

@@ -1,0 +1,153 @@
+"""Snippets for a result page: the title with the matched words marked, and a short passage
+around the first match (in the text, else in a comment). Every piece of user text is escaped
+before the marks are added."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+
+from ...core.extensions import db
+from .. import words as w
+from ..models import Comment, Idea
+from .query import SearchQuery, language
+
+
+@dataclass
+class Snippet:
+    title: Markup  # the title with the matched words marked
+    text: Markup | None  # a passage around the first match, or None
+    in_comment: bool = False
+
+
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+# Markup that would only distract in a snippet: emphasis, code ticks, and the markers that
+# start a heading, quote or list item. Anything else the person wrote is kept (and escaped).
+_MARKDOWN_MARKS = re.compile(r"\*\*|__|~~|`+|(?m:^[ \t]*(?:#{1,6}|>+|[-*+]|\d+[.)])[ \t]+)")
+_SPACE = re.compile(r"\s+")
+SNIPPET_CHARS = 220
+SNIPPET_LEAD = 60
+SNIPPET_COMMENTS = 50  # per idea, read to find the comment that matched
+
+
+def _plain(source: str) -> str:
+    """Markdown source as readable plain text (a snippet shows words, not markup)."""
+    source = _MARKDOWN_LINK.sub(r"\1", source)
+    return _SPACE.sub(" ", _MARKDOWN_MARKS.sub(" ", source)).strip()
+
+
+def _marked_spans(
+    source: str, stems: frozenset[str], lang: str, *, after: int | None = None
+) -> list[tuple[int, int]]:
+    """Where the matched words are. With ``after``: stop once a match was found and the text
+    has gone ``after`` characters beyond it (a snippet needs no more)."""
+    spans: list[tuple[int, int]] = []
+    for match in w._WORD.finditer(source):
+        if spans and after is not None and match.start() > spans[0][0] + after:
+            break
+        if not stems.isdisjoint(w.token_stems(match.group(), lang)):
+            spans.append(match.span())
+    return spans
+
+
+def _render(source: str, spans: list[tuple[int, int]], start: int, end: int) -> Markup:
+    """Escape the text first, then add the marks around the matched words."""
+    # Plain strings joined once (Markup's own % and join escape again, at a cost per piece):
+    # every piece of the text goes through escape(), the marks and ellipses are ours.
+    out = ["…" if start > 0 else ""]
+    cursor = start
+    for a, b in spans:
+        if b <= start or a >= end:
+            continue
+        a, b = max(a, start), min(b, end)
+        out += (escape(source[cursor:a]), "<mark>", escape(source[a:b]), "</mark>")
+        cursor = b
+    out.append(escape(source[cursor:end]))
+    if end < len(source):
+        out.append("…")
+    return Markup("".join(out))
+
+
+def highlight(source: str, stems: Iterable[str], lang: str | None = None) -> Markup:
+    """The whole text, escaped, with every matched word in <mark>."""
+    return _highlight(source, frozenset(stems), lang or language())[0]
+
+
+def _highlight(source: str, stems: frozenset[str], lang: str) -> tuple[Markup, bool]:
+    """The text marked, and whether any word matched."""
+    spans = _marked_spans(source, stems, lang)
+    return _render(source, spans, 0, len(source)), bool(spans)
+
+
+def excerpt(source: str, stems: Iterable[str], lang: str | None = None) -> Markup | None:
+    """A short passage around the first matched word, escaped and marked; None if no match."""
+    lang = lang or language()
+    stems = frozenset(stems)
+    if not _could_match(source, stems):
+        return None
+    source = _plain(source)
+    spans = _marked_spans(source, stems, lang, after=SNIPPET_CHARS)
+    if not spans:
+        return None
+    first = spans[0][0]
+    start = 0 if first <= SNIPPET_LEAD else source.rfind(" ", 0, first - SNIPPET_LEAD) + 1
+    end = start + SNIPPET_CHARS
+    if end < len(source):
+        cut = source.rfind(" ", first, end)
+        end = cut if cut > first else end
+    else:
+        end = len(source)
+    return _render(source, spans, start, end)
+
+
+def _could_match(text_: str, stems: Iterable[str]) -> bool:
+    """A cheap test before stemming a whole comment: does it contain any stem's core?"""
+    folded = w.fold(w.normalise(text_))
+    return any(s[: max(3, len(s) - 1)] in folded for s in stems)
+
+
+def snippets(query: SearchQuery, ideas: Sequence[Idea]) -> dict[int, Snippet]:
+    """For each idea on a result page: the title marked, and where the words were found."""
+    lang = query.language
+    stems = frozenset(query.stems)
+    result: dict[int, Snippet] = {}
+    in_comments: list[int] = []
+    for idea in ideas:
+        passage = None
+        for field in (idea.problem, idea.proposal, idea.benefit):
+            passage = excerpt(field or "", stems, lang)
+            if passage:
+                break
+        title, title_matched = _highlight(idea.title, stems, lang)
+        result[idea.id] = Snippet(title, passage)
+        if passage is None and not title_matched:
+            in_comments.append(idea.id)
+    if in_comments:
+        # The first few comments of each such idea, in one bounded query.
+        numbered = (
+            select(
+                Comment.idea_id,
+                Comment.body,
+                func.row_number()
+                .over(partition_by=Comment.idea_id, order_by=Comment.id)
+                .label("n"),
+            )
+            .where(Comment.idea_id.in_(in_comments))
+            .subquery()
+        )
+        rows = db.session.execute(
+            select(numbered.c.idea_id, numbered.c.body)
+            .where(numbered.c.n <= SNIPPET_COMMENTS)
+            .order_by(numbered.c.idea_id, numbered.c.n)
+        )
+        for idea_id, body in rows:
+            snippet = result[idea_id]
+            if snippet.text is None:
+                passage = excerpt(body, stems, lang)
+                if passage:
+                    snippet.text, snippet.in_comment = passage, True
+    return result
