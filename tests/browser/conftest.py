@@ -46,8 +46,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 VERIFY = pytest.StashKey[Callable[[], None]]()
 VISITORS = pytest.StashKey[list]()
 
-# The login limits (5 per minute per account) are tested in tests/auth/test_sign_in.py; here the same
-# people sign in many times a minute on purpose.
+# The login limits (5 per minute per account) are tested in tests/auth/test_sign_in.py; here
+# the same people sign in many times a minute on purpose.
 SERVER_ENV = {
     "FREIRAUM_ENV": "testing",
     "SECRET_KEY": "browser-test-secret-key",
