@@ -52,7 +52,7 @@ SERVER_ENV = {
     "FREIRAUM_ENV": "testing",
     "SECRET_KEY": "browser-test-secret-key",
     "FREIRAUM_ARGON2_TIME_COST": "1",
-    "FREIRAUM_ARGON2_MEMORY_COST": "1024",
+    "FREIRAUM_ARGON2_MEMORY_COST": "32",
     "RATELIMIT_STORAGE_URI": "memory://",
     "FREIRAUM_RATELIMIT_LOGIN_PER_ADDRESS": "1000 per minute",
     "FREIRAUM_RATELIMIT_LOGIN_PER_ACCOUNT": "1000 per minute",
