@@ -1,15 +1,16 @@
 """The real app in a real browser.
 
-One gunicorn process serves the app on 127.0.0.1 (a free port) for the whole session, against
-its own fresh database: a SQLite file in a temporary folder, or a new PostgreSQL database when
-TEST_DATABASE_URL is set. The schema comes from the migrations. Before every journey the tables
-are emptied and the known data set (``dataset.seed``) is built again, in this process, while
-the server waits: journeys never see each other's traces.
+One gunicorn process serves the app on 127.0.0.1 (a free port) for the whole session (of each
+xdist worker: ``make test`` runs the journeys two at a time), against its own fresh database:
+a SQLite file in a temporary folder, or a new PostgreSQL database when TEST_DATABASE_URL is
+set. The schema comes from the migrations. Before every journey the tables are emptied and the
+known data set (``dataset.seed``) is built again, in this process, while the server waits:
+journeys never see each other's traces.
 
-One headless Chromium serves the session; every person in a journey gets a fresh browser
-context (own cookies). After each test, every page is checked for console errors (CSP
-violations are console errors), uncaught exceptions and failed asset or htmx requests, and the
-server's log for errors.
+One headless Chromium serves the session (of each worker); every person in a journey gets a
+fresh browser context (own cookies). After each test, every page is checked for console errors
+(CSP violations are console errors), uncaught exceptions and failed asset or htmx requests,
+and the server's log for errors.
 
 Adding a journey: write ``test_<what>.py`` here, ask for ``data`` (the data set) and ``browse``
 (opens a page as someone, see ``visitor.Visitor``), and request ``device`` to run it on the
