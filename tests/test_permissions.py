@@ -569,6 +569,19 @@ def test_every_route_is_in_the_matrix(world):
 
 @pytest.mark.parametrize("method, url, data, role, expected", CASES)
 def test_permission_matrix(world, method, url, data, role, expected):
+    visit(world, method, url, data, role, expected)
+
+
+def test_a_redirect_that_refuses_is_no_success(world):
+    """Acknowledging an accepted idea is not possible: the redirect back carries the error,
+    which is what tells it from the redirect after a decision."""
+    with pytest.raises(AssertionError, match="not possible"):
+        visit(world, "POST", "/ideas/{accepted}/acknowledge", lambda c: {}, "head", 302)
+    visit(world, "POST", "/ideas/{idea}/acknowledge", lambda c: {}, "head", 302)
+
+
+def visit(world, method, url, data, role, expected) -> None:
+    """One row's request as one role, its status and its outcome."""
     browser = world.browser(role)
     with browser.client.session_transaction() as session:
         session.pop("_flashes", None)  # a message from an earlier test's redirect
