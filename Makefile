@@ -41,9 +41,10 @@ test: install
 	@[ -x /usr/sbin/slapd ] || command -v slapd >/dev/null || \
 	  echo "NOTE: no slapd found: the LDAP sign-in tests will be skipped (apt-get install slapd ldap-utils)."
 	@# The browser-free tests on every core (each worker has its own database), then the
-	@# browser journeys one at a time. Exit code 5 is "nothing selected" (e.g. PYTEST_ARGS).
+	@# browser journeys two at a time (each worker has its own server, database and Chromium).
+	@# Exit code 5 is "nothing selected" (e.g. PYTEST_ARGS).
 	$(BIN)/python -m pytest -n auto --dist loadgroup -m "not browser" $(PYTEST_ARGS) || [ $$? -eq 5 ]
-	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Everything, dev extras included (tests, lint); `make install-run` only what serving needs.
 install: $(STAMP_DEV) $(COMPILED)

@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
-from suggestions import create_app
 from suggestions.auth import tokens
 from suggestions.core.clock import now
 from suggestions.core.extensions import db
@@ -30,7 +29,7 @@ from suggestions.notify.models import Notification, OutboxMessage, Webhook
 from suggestions.workflow import lifecycle
 
 from . import factories
-from .conftest import Browser, _empty_tables, _test_config
+from .conftest import Browser, _empty_tables, make_app
 from .test_permissions import MATRIX
 
 # One worker runs the whole module in a row (make test: --dist loadgroup): its data, kept for
@@ -164,7 +163,7 @@ class World:
 def world(database_url):
     # Rate limits stay on (a 429 is an answer too); disabling them here would disable them
     # for every later app of this process (Flask-Limiter keeps the flag).
-    app = create_app(_test_config(database_url))
+    app = make_app(database_url)
     with app.app_context():
         try:
             yield World(app)

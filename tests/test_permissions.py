@@ -1,21 +1,30 @@
-"""The permission matrix: every route x every role x the expected status.
+"""The permission matrix: every route x every role x the expected status, and the outcome
+behind the status: a redirect that stands for success carries no error and does not lead to
+the login page, and a refusal (401, 403, 404, 410) changes nothing in the database.
 
 ``test_every_route_is_in_the_matrix`` fails when a route is added without a row here.
+
+The data and a signed-in browser per role are built once for the module and reused while a
+test leaves the database as it found it; a test that changed it (a successful post) has the
+data, the app and the browsers built again for the next one. Limits are reset before each
+request (``tests/auth`` tests them), so no test sees another's traces.
 """
 
 import pytest
-from sqlalchemy import select
+from flask import Flask
+from sqlalchemy import select, text
 
 from suggestions.auth import tokens
 from suggestions.core.clock import now
-from suggestions.core.extensions import db
+from suggestions.core.extensions import db, limiter
 from suggestions.ideas import rules
 from suggestions.notify.models import Notification, OutboxMessage, Webhook
 from suggestions.notify.rules import PREFERENCES
 from suggestions.workflow import lifecycle
 from suggestions.workflow.views import ACTIONS
 
-from .factories import make_idea
+from .conftest import Browser, _empty_tables, make_app
+from .factories import make_idea, make_org
 
 ROLES = ["anonymous", "author", "employee", "head", "other_head", "leader", "admin"]
 SIGNED_IN = ROLES[1:]
@@ -430,19 +439,16 @@ CASES = [
 ]
 
 
-def test_every_route_is_in_the_matrix(app):
-    served = {
-        (method, rule.rule)
-        for rule in app.url_map.iter_rules()
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-        if not rule.rule.startswith("/api/v1")  # its own matrix: tests/api
-    }
-    covered = {(method, rule) for method, rule, *_ in MATRIX}
-    assert served == covered
+# One worker runs the module in a row (make test: --dist loadgroup): its data, kept between
+# tests, must not meet another module's test, which expects an empty database.
+pytestmark = pytest.mark.xdist_group("permission_matrix")
+
+REFUSALS = {401, 403, 404, 410}
 
 
-@pytest.mark.parametrize("method, url, data, role, expected", CASES)
-def test_permission_matrix(browser, org, method, url, data, role, expected):
+def build_data() -> tuple[dict, dict]:
+    """The matrix's data: the ids its urls and forms use, and a person for each role."""
+    org = make_org()
     idea = make_idea(org.employee, department=org.service, category=org.red_tape)
     comment = rules.add_comment(idea, org.other_employee, "A colleague's comment")
     other_idea = make_idea(org.other_employee, department=org.service, category=org.red_tape)
@@ -476,14 +482,132 @@ def test_permission_matrix(browser, org, method, url, data, role, expected):
     }  # fmt: skip
     people = {"author": org.employee, "employee": org.other_employee, "head": org.head,
               "other_head": org.other_head, "leader": org.leader, "admin": org.admin}  # fmt: skip
-    if role != "anonymous":
-        browser.login(people[role])
-    else:
-        browser.get("/login")
-    target = url.format(**ctx)
-    response = browser.get(target) if method == "GET" else browser.post(target, data(ctx))
+    return ctx, people
+
+
+def fingerprint() -> list:
+    """Every row of every table: what "nothing changed" means."""
+    db.session.commit()
+    with db.engine.connect() as conn:
+        return [
+            (table.name, sorted(map(repr, conn.execute(text(f"SELECT * FROM {table.name}")))))
+            for table in db.metadata.sorted_tables
+        ]
+
+
+class World:
+    """The module's app, its data, a signed-in browser per role (signed in when first asked
+    for) and the fingerprint of the database as the data left it."""
+
+    def __init__(self, database_url: str):
+        self.database_url = database_url
+        self.app: Flask | None = None
+        self._context = None
+        self.build()
+
+    def build(self) -> None:
+        self.close()
+        self.app = make_app(self.database_url)
+        self._context = self.app.app_context()
+        self._context.push()
+        self.ctx, self.people = build_data()
+        self.browsers: dict[str, Browser] = {}
+        self.state = fingerprint()
+
+    def browser(self, role: str) -> Browser:
+        """A fresh browser for anonymous visitors (a language chosen before stays with no
+        one); for everyone else the one that signed in for the module."""
+        if role == "anonymous":
+            browser = Browser(self.app)
+            browser.get("/login")
+            return browser
+        if role not in self.browsers:
+            browser = Browser(self.app)
+            browser.login(self.people[role])
+            self.browsers[role] = browser
+            self.state = fingerprint()  # signing in may note the time, say
+        return self.browsers[role]
+
+    def close(self) -> None:
+        if self._context is not None:
+            db.session.remove()
+            _empty_tables()
+            db.engine.dispose()
+            self._context.pop()
+            self._context = None
+
+
+@pytest.fixture(scope="module")
+def world(database_url):
+    world = World(database_url)
+    try:
+        yield world
+    finally:
+        world.close()
+
+
+def flashed(browser: Browser) -> list[tuple[str, str]]:
+    with browser.client.session_transaction() as session:
+        return list(session.get("_flashes", []))
+
+
+def signed_in(browser: Browser) -> bool:
+    with browser.client.session_transaction() as session:
+        return "_user_id" in session
+
+
+def test_every_route_is_in_the_matrix(world):
+    served = {
+        (method, rule.rule)
+        for rule in world.app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+        if not rule.rule.startswith("/api/v1")  # its own matrix: tests/api
+    }
+    covered = {(method, rule) for method, rule, *_ in MATRIX}
+    assert served == covered
+
+
+@pytest.mark.parametrize("method, url, data, role, expected", CASES)
+def test_permission_matrix(world, method, url, data, role, expected):
+    visit(world, method, url, data, role, expected)
+
+
+def test_a_redirect_that_refuses_is_no_success(world):
+    """Acknowledging an accepted idea is not possible: the redirect back carries the error,
+    which is what tells it from the redirect after a decision."""
+    with pytest.raises(AssertionError, match="not possible"):
+        visit(world, "POST", "/ideas/{accepted}/acknowledge", lambda c: {}, "head", 302)
+    visit(world, "POST", "/ideas/{idea}/acknowledge", lambda c: {}, "head", 302)
+
+
+def visit(world, method, url, data, role, expected) -> None:
+    """One row's request as one role, its status and its outcome."""
+    browser = world.browser(role)
+    with browser.client.session_transaction() as session:
+        session.pop("_flashes", None)  # a message from an earlier test's redirect
+    limiter.reset()
+    target = url.format(**world.ctx)
+    form = data(world.ctx) if method != "GET" else None
+    response = browser.get(target) if method == "GET" else browser.post(target, form)
     body = response.get_data(as_text=True)
     assert response.status_code == expected, body[:600]
-    if role == "anonymous" and expected == 302 and not target.startswith(("/language", "/logout")):
-        assert response.location.startswith("/login")
     assert "Traceback" not in body
+    changed = fingerprint() != world.state
+
+    if expected in REFUSALS:
+        assert not changed, f"{method} {target} was refused to {role} but changed the data"
+    if expected == 302 and role == "anonymous":
+        if not target.startswith(("/language", "/logout")):
+            assert response.location.startswith("/login")
+    elif expected == 302 and target == "/logout":
+        assert not signed_in(browser)
+    elif expected == 302 and method == "POST":
+        # Success, not a refusal that redirects: no error on the way, not sent to sign in.
+        errors = [message for category, message in flashed(browser) if category == "error"]
+        assert not errors, f"{method} {target} as {role}: {errors}"
+        assert not response.location.startswith("/login"), response.location
+
+    if changed:
+        world.build()  # the next test starts from the data as built
+    elif role in world.browsers and not signed_in(browser):
+        del world.browsers[role]  # signed out (or its session ended): sign in again

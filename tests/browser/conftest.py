@@ -1,15 +1,16 @@
 """The real app in a real browser.
 
-One gunicorn process serves the app on 127.0.0.1 (a free port) for the whole session, against
-its own fresh database: a SQLite file in a temporary folder, or a new PostgreSQL database when
-TEST_DATABASE_URL is set. The schema comes from the migrations. Before every journey the tables
-are emptied and the known data set (``dataset.seed``) is built again, in this process, while
-the server waits: journeys never see each other's traces.
+One gunicorn process serves the app on 127.0.0.1 (a free port) for the whole session (of each
+xdist worker: ``make test`` runs the journeys two at a time), against its own fresh database:
+a SQLite file in a temporary folder, or a new PostgreSQL database when TEST_DATABASE_URL is
+set. The schema comes from the migrations. Before every journey the tables are emptied and the
+known data set (``dataset.seed``) is built again, in this process, while the server waits:
+journeys never see each other's traces.
 
-One headless Chromium serves the session; every person in a journey gets a fresh browser
-context (own cookies). After each test, every page is checked for console errors (CSP
-violations are console errors), uncaught exceptions and failed asset or htmx requests, and the
-server's log for errors.
+One headless Chromium serves the session (of each worker); every person in a journey gets a
+fresh browser context (own cookies). After each test, every page is checked for console errors
+(CSP violations are console errors), uncaught exceptions and failed asset or htmx requests,
+and the server's log for errors.
 
 Adding a journey: write ``test_<what>.py`` here, ask for ``data`` (the data set) and ``browse``
 (opens a page as someone, see ``visitor.Visitor``), and request ``device`` to run it on the
@@ -46,13 +47,13 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
 VERIFY = pytest.StashKey[Callable[[], None]]()
 VISITORS = pytest.StashKey[list]()
 
-# The login limits (5 per minute per account) are tested in tests/test_auth.py; here the same
-# people sign in many times a minute on purpose.
+# The login limits (5 per minute per account) are tested in tests/auth/test_sign_in.py; here
+# the same people sign in many times a minute on purpose.
 SERVER_ENV = {
     "FREIRAUM_ENV": "testing",
     "SECRET_KEY": "browser-test-secret-key",
     "FREIRAUM_ARGON2_TIME_COST": "1",
-    "FREIRAUM_ARGON2_MEMORY_COST": "1024",
+    "FREIRAUM_ARGON2_MEMORY_COST": "32",
     "RATELIMIT_STORAGE_URI": "memory://",
     "FREIRAUM_RATELIMIT_LOGIN_PER_ADDRESS": "1000 per minute",
     "FREIRAUM_RATELIMIT_LOGIN_PER_ACCOUNT": "1000 per minute",

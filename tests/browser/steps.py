@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import expect
 
 from .visitor import Visitor
 
+PROBLEM = "Three signatures for a stapler."
+
 
 def fill_idea_form(
-    v: Visitor, *, title: str, problem: str = "Three signatures for a stapler.",
+    v: Visitor, *, title: str, problem: str = PROBLEM,
     proposal: str = "Team leads approve small purchases.",
     benefit: str = "An hour a week for every team.", category: str | None = None,
     also_affects: tuple[str, ...] = (), anonymous: bool = False,
@@ -32,11 +34,20 @@ def fill_idea_form(
 def submit_idea(v: Visitor, title: str, **fields) -> int:
     """From any page: the "New idea" button, the form, the idea page. Returns the idea's id."""
     v.page.locator(".topbar").get_by_role("link", name="New idea").click()
-    fill_idea_form(v, title=title, **fields)
     # Typing asks for similar ideas after a pause; leaving the page while that request is on
-    # its way would abort it (htmx logs that as an error). Let it arrive first, as a person would.
-    v.page.wait_for_timeout(700)
-    v.page.wait_for_function("!document.querySelector('.htmx-request')")
+    # its way would abort it (htmx logs that as an error). Let the answer to what was typed
+    # arrive first, as a person would.
+    typed = {"title": [title], "problem": [fields.get("problem", PROBLEM)]}
+
+    def asks_about_what_was_typed(response) -> bool:
+        url = urlsplit(response.url)
+        asked = parse_qs(url.query, keep_blank_values=True)
+        same = all(asked.get(key) == want for key, want in typed.items())
+        return url.path == "/ideas/similar" and same
+
+    with v.page.expect_response(asks_about_what_was_typed):
+        fill_idea_form(v, title=title, **fields)
+    expect(v.page.locator(".htmx-request")).to_have_count(0)  # swapped in, nothing on its way
     v.page.locator("main form.idea-form button[type=submit]").click()
     v.page.wait_for_url(re.compile(r"/ideas/\d+$"))
     expect(v.page.locator("h1")).to_have_text(title)

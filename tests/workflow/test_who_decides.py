@@ -12,7 +12,7 @@ from suggestions.core.extensions import db
 from suggestions.notify.models import Notification
 from suggestions.workflow import lifecycle, queries
 
-from .factories import make_department, make_idea, make_user
+from ..factories import make_department, make_idea, make_user
 
 
 def _notified(user, idea) -> list[str]:

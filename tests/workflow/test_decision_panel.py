@@ -7,7 +7,7 @@ from decimal import Decimal
 from suggestions.core.extensions import db
 from suggestions.workflow import lifecycle
 
-from .factories import make_idea
+from ..factories import make_idea
 
 
 def _panel(page: str) -> str:

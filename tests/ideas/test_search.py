@@ -21,7 +21,7 @@ from suggestions.ideas.models import Idea, IdeaStatus, Vote
 from suggestions.ideas.queries import IdeaFilter, list_ideas
 from suggestions.workflow.lifecycle import transition
 
-from .factories import make_idea
+from ..factories import make_idea
 
 GERMAN = {"SEARCH_LANGUAGE": "de"}
 

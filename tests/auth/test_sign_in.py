@@ -6,7 +6,7 @@ from werkzeug.security import generate_password_hash
 from suggestions.auth import passwords
 from suggestions.core.extensions import db
 
-from .factories import PASSWORD
+from ..factories import PASSWORD
 
 
 def test_every_page_but_login_needs_a_signed_in_user(browser, org):

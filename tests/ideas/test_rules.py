@@ -10,7 +10,7 @@ from suggestions.ideas.models import IdeaEvent, IdeaStatus, IdeaVersion
 from suggestions.policy import can
 from suggestions.workflow.lifecycle import transition
 
-from .factories import make_category, make_idea
+from ..factories import make_category, make_idea
 
 
 def text_for(org, **changes):

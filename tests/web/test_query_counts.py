@@ -170,7 +170,7 @@ def test_the_header_counts_each_statement_of_the_request(app, browser, org):
 def test_without_the_bench_setting_there_is_no_header_and_no_ceiling(database_url):
     from suggestions import create_app
 
-    from .conftest import _test_config
+    from ..conftest import _test_config
 
     plain = create_app(_test_config(database_url))
     assert "/bench/ceiling" not in {rule.rule for rule in plain.url_map.iter_rules()}

@@ -12,7 +12,7 @@ from suggestions.core import clock
 from suggestions.core.extensions import db
 from suggestions.notify.models import OutboxMessage
 
-from .factories import PASSWORD
+from ..factories import PASSWORD
 
 NEW = "a fresh long secret"
 

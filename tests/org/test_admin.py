@@ -8,7 +8,7 @@ from suggestions.auth.models import Role, User
 from suggestions.core.extensions import db
 from suggestions.org.models import Category, Department
 
-from .factories import PASSWORD
+from ..factories import PASSWORD
 
 
 def test_admin_creates_a_user_who_can_sign_in_with_the_generated_password(

@@ -17,9 +17,9 @@ from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.web.templating import asset_version, format_moment, format_number, locale
 
-from .factories import make_idea
+from ..factories import make_idea
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_versioned_static_files_are_cached_for_a_year(app, browser):

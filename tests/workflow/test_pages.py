@@ -13,7 +13,7 @@ from suggestions.org.queries import org_settings
 from suggestions.workflow import lifecycle
 from suggestions.workflow.models import Commitment, CommitmentState
 
-from .factories import make_idea
+from ..factories import make_idea
 
 
 def _revision(page: str, action: str) -> str:

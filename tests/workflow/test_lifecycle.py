@@ -21,7 +21,7 @@ from suggestions.workflow import lifecycle, queries
 from suggestions.workflow.clocks import clock, overdue_clause
 from suggestions.workflow.models import Commitment, CommitmentState
 
-from .factories import make_idea, make_user
+from ..factories import make_idea, make_user
 
 S = IdeaStatus
 ROLES = ["author", "employee", "head", "other_head", "leader", "admin"]

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from suggestions.core.extensions import db
 from suggestions.ideas.models import Idea, IdeaVersion, Vote
 
-from .factories import make_category, make_idea
+from ..factories import make_category, make_idea
 
 
 def form_for(org, **changes):

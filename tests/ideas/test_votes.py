@@ -11,7 +11,7 @@ from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea, IdeaStatus, Vote
 
-from .factories import make_idea, make_user
+from ..factories import make_idea, make_user
 
 
 def votes_in_table(idea) -> int:

@@ -5,7 +5,7 @@ from suggestions.core.extensions import db
 from suggestions.ideas import search
 from suggestions.workflow import lifecycle
 
-from .factories import make_idea
+from ..factories import make_idea
 
 MEETING = ("Stop the weekly status meeting",
            "The weekly status meeting takes two hours and nobody reads the minutes.")  # fmt: skip
