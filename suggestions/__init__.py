@@ -57,6 +57,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import workflow
 
     workflow.init_app(app)  # its parts of the ideas' pages
+    from . import people
+
+    people.init_app(app)  # CSV import, personal data, erasure
 
     from .auth import oidc
 
@@ -91,6 +94,7 @@ def _import_models() -> None:
     from .insights import models as _insights  # noqa: F401
     from .notify import models as _notify  # noqa: F401
     from .org import models as _org  # noqa: F401
+    from .people import models as _people  # noqa: F401
     from .workflow import models as _workflow  # noqa: F401
 
 
