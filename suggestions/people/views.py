@@ -68,6 +68,8 @@ def import_upload():
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
+            if not plan.ok:  # nothing to confirm: nothing kept
+                return _preview(plan, None)
             upload = uploads.keep(
                 current_user, filename=form.file.data.filename or "", text=text,
                 deactivate_missing=form.deactivate_missing.data,
@@ -78,10 +80,11 @@ def import_upload():
 
 
 def _preview(plan: importer.Plan, upload, status: int | None = None):
-    confirm = ConfirmImportForm(formdata=None, token=upload.token)
+    confirm = ConfirmImportForm(formdata=None, token=upload.token if upload else "")
     status = status or (200 if plan.ok else 422)
     return render_template(
-        "people/preview.html", plan=plan, upload=upload, confirm_form=confirm,
+        "people/preview.html", plan=plan, filename=upload.filename if upload else
+        request.files["file"].filename, confirm_form=confirm,
         shown=importer.SHOWN,
     ), status  # fmt: skip
 
