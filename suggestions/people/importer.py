@@ -204,7 +204,8 @@ def _check_line(values: dict[str, str], departments: dict[str, int]) -> tuple[di
     email = normalise_email(values.get("email", ""))
     if not email:
         return None, str(_l("The email address is missing."))
-    if len(email) > 254 or not _EMAIL.match(email):
+    # The tombstones' domain (people.erasure) is no one's address.
+    if len(email) > 254 or not _EMAIL.match(email) or email.endswith(".invalid"):
         return None, str(_l("“%(value)s” is not an email address.", value=email[:100]))
     name = values.get("name", "")
     if not name:

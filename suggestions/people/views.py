@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
 from ..core.errors import DomainError
@@ -104,14 +105,16 @@ def import_confirm():
         plan = importer.apply_import(
             current_user, upload.content, deactivate_missing=upload.deactivate_missing
         )
-    except DomainError as error:
-        # The people changed since the preview: show what the file would do now.
+    except (DomainError, IntegrityError) as error:
+        # The people changed since the preview (or while it was written, by a sign-in with one
+        # of the new addresses): show what the file would do now.
         db.session.rollback()
         upload = uploads.load(current_user, form.token.data)
         plan = importer.plan_import(
             current_user, upload.content, deactivate_missing=upload.deactivate_missing
         )
-        flash(error.message, "error")
+        flash(getattr(error, "message", None) or _("The people changed meanwhile. Please check "
+              "the preview again."), "error")  # fmt: skip
         return _preview(plan, upload, 422)
     uploads.forget(upload)
     db.session.commit()

@@ -62,18 +62,20 @@ def test_every_bad_line_gets_its_own_error(org):
         "role@example.org;Bad Role;;boss;",
         "lang@example.org;Bad Language;;;fr",
         "noname@example.org;;;;",
+        "erased-3@erased.invalid;Tomb;;;",
         "long@example.org;Too;Many;fields;en;x",
     )
     plan = importer.plan_import(org.admin, text)
     messages = {error.line: error.message for error in plan.errors}
-    assert sorted(messages) == [3, 4, 5, 6, 7, 8, 9]
+    assert sorted(messages) == [3, 4, 5, 6, 7, 8, 9, 10]
     assert "not an email address" in messages[3]
     assert "There is no department “Marketing”" in messages[4]
     assert "same address as line 2" in messages[5]
     assert "Unknown role" in messages[6]
     assert "Unknown language" in messages[7]
     assert "name is missing" in messages[8]
-    assert "more fields" in messages[9]
+    assert "not an email address" in messages[9]
+    assert "more fields" in messages[10]
     with pytest.raises(ImportRefused):
         importer.apply_import(org.admin, text)
     assert person("good@example.org") is None  # all or nothing
