@@ -10,6 +10,11 @@ The points in use (the reader is named; see DESIGN.md "Architecture"):
 - ``idea_list.filters``: ``(name, condition factory)`` pairs for list filters whose rule lives
   in a higher package (ideas.queries).
 - ``engine.created``: callables ``engine -> None`` told of every extra engine a package opens.
+- ``person.erase``: callables ``(user) -> None`` run by people.erasure inside the erasing
+  transaction, before the account row is wiped (``user`` still has its name and email): a
+  package that keeps its own rows about people (an audit log, notes) removes or unnames them.
+- ``person.export``: callables ``user -> dict[str, object]`` (file name -> JSON content) that
+  add a package's own rows about the person to their personal-data download (people).
 """
 
 from __future__ import annotations

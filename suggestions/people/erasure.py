@@ -27,6 +27,7 @@ from ..core.clock import now
 from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.onetime import FormKey
+from ..core.registry import contributions
 from ..ideas.authorship import FORMER_EMPLOYEE
 from ..ideas.models import Comment, Idea, IdeaEvent
 from ..notify.models import (
@@ -98,6 +99,8 @@ def erase(admin: User, user: User, *, confirm_email: str) -> None:
     if normalise_email(confirm_email) != user.email:
         raise DomainError(_l("Type the person's email address exactly to confirm."))
     uid = user.id
+    for erase_own_rows in contributions("person.erase"):  # packages that keep their own rows
+        erase_own_rows(user)
     _scrub_outbox(user)
     for column in (
         Idea.author_id, Comment.author_id, Comment.official_marked_by_id, IdeaEvent.actor_id,

@@ -21,6 +21,7 @@ from ..auth.models import User
 from ..auth.tokens import ApiToken
 from ..core.clock import now
 from ..core.extensions import db
+from ..core.registry import contributions
 from ..ideas.models import Comment, Idea, IdeaVersion, Vote
 from ..notify.models import Follow, Notification, NotificationPreference
 from ..workflow.models import Commitment, CommitmentUpdate
@@ -137,8 +138,11 @@ def data_of(user: User) -> dict[str, object]:
 
 def export_zip(user: User) -> bytes:
     buffer = io.BytesIO()
+    files = data_of(user)
+    for more in contributions("person.export"):  # packages with their own rows about people
+        files |= {name: content for name, content in more(user).items() if name not in files}
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in data_of(user).items():
+        for name, content in files.items():
             archive.writestr(name, json.dumps(content, ensure_ascii=False, indent=2))
         archive.writestr(
             "README.txt",

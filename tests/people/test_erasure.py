@@ -155,3 +155,26 @@ def test_an_admin_cannot_erase_themselves_and_others_cannot_erase(browser, new_b
     refused = leader.post(f"/admin/users/{org.employee.id}/erase",
                           {"confirm_email": org.employee.email})  # fmt: skip
     assert refused.status_code == 403 and db.session.get(User, org.employee.id).erased_at is None
+
+
+def test_packages_with_their_own_rows_take_part(app, org):
+    """Through the extension points: an audit log, say, unnames the person in the same
+    transaction and adds its rows to their download."""
+    from suggestions.core.registry import contribute
+    from suggestions.people import personal_data
+
+    seen = []
+    contribute(app, "person.erase", lambda user: seen.append((user.id, user.email)))
+    contribute(app, "person.export", lambda user: {"audit.json": [{"who": user.id}]})
+    zora = make_user(name=NAME, email=EMAIL)
+    db.session.commit()
+    assert personal_data.data_of(zora) and "audit.json" in _names(personal_data.export_zip(zora))
+    erasure.erase(org.admin, zora, confirm_email=EMAIL)
+    assert seen == [(zora.id, EMAIL)]
+
+
+def _names(data: bytes) -> set[str]:
+    import io
+    import zipfile
+
+    return set(zipfile.ZipFile(io.BytesIO(data)).namelist())
