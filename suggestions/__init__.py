@@ -64,6 +64,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)  # the search index follows every change made through db.session
     workflow.init_app(app)  # its parts of the ideas' pages
     insights.init_app(app)
+    from . import people
+
+    people.init_app(app)  # CSV import, personal data, erasure
 
     from . import cli, notify
     from .web import pages, templating
@@ -94,6 +97,7 @@ def _import_models() -> None:
     from .insights import models as _insights  # noqa: F401
     from .notify import models as _notify  # noqa: F401
     from .org import models as _org  # noqa: F401
+    from .people import models as _people  # noqa: F401
     from .workflow import models as _workflow  # noqa: F401
 
 

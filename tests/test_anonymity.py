@@ -143,6 +143,11 @@ def test_no_page_reveals_the_anonymous_author(browser, org, anonymous_idea, role
     for url in (f"/ideas/{idea.id}?comments=1", f"/ideas?q={COMMENT_WORD}"):
         response = browser.get(url, headers={"HX-Request": "true"})
         _assert_nothing_secret(_text_of(response), f"{url} (htmx)")
+    # The viewer's own personal-data download (a ZIP of JSON files).
+    export = browser.post("/account/personal-data")
+    assert export.status_code == 200
+    _assert_nothing_secret(_text_of(export), "personal data")
+    assert "Anonymous proposal" not in _text_of(export)
     fragment = browser.post(f"/ideas/{named.id}/vote", {"vote": "add"},
                             headers={"HX-Request": "true"}).get_data(as_text=True)  # fmt: skip
     assert "Wilhelmine" not in fragment
@@ -184,7 +189,12 @@ def test_no_mail_or_webhook_call_names_the_anonymous_author(app, org, anonymous_
 def test_admin_user_directory_shows_no_link_between_person_and_idea(browser, org, anonymous_idea):
     author, idea, _ = anonymous_idea
     browser.login(org.admin)
-    for url in ("/admin/users", "/admin/users?q=wilhelmine", f"/admin/users/{author.id}"):
+    for url in (
+        "/admin/users",
+        "/admin/users?q=wilhelmine",
+        f"/admin/users/{author.id}",
+        f"/admin/users/{author.id}/erase",
+    ):
         body = browser.get(url).get_data(as_text=True)
         assert "Anonymous proposal" not in body and f"/ideas/{idea.id}" not in body
 
@@ -195,6 +205,9 @@ def test_the_author_sees_it_is_theirs(browser, org, anonymous_idea):
     page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert "only you see this" in page
     assert f"/ideas/{idea.id}" in browser.get("/ideas?mine=1").get_data(as_text=True)
+    # Their personal-data download has their anonymous ideas: it goes to them alone.
+    export = _text_of(browser.post("/account/personal-data"))
+    assert "Anonymous proposal, edited" in export and COMMENT_WORD in export
 
 
 def test_an_author_acting_in_another_role_is_not_called_the_author(browser, org):

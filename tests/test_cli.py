@@ -39,7 +39,8 @@ def test_seed_demo_fills_an_empty_database_once(app):
     first = runner.invoke(args=["seed-demo", "--if-empty"])
     assert first.exit_code == 0 and "admin@freiraum.example" in first.output
     ideas = db.session.scalar(select(func.count()).select_from(Idea))
-    assert ideas == len(demo.IDEAS) + len(demo.MORE_IDEAS)
+    # and the idea of the former colleague who was erased (people.erasure)
+    assert ideas == len(demo.IDEAS) + len(demo.MORE_IDEAS) + 1
     # Every stored count equals its rows, even in demo data.
     for idea in db.session.scalars(select(Idea)):
         rows = db.session.scalar(select(func.count()).where(Vote.idea_id == idea.id))

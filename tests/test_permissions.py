@@ -10,6 +10,8 @@ data, the app and the browsers built again for the next one. Limits are reset be
 request (``tests/auth`` tests them), so no test sees another's traces.
 """
 
+import io
+
 import pytest
 from flask import Flask
 from sqlalchemy import select, text
@@ -47,6 +49,17 @@ ACT = "/ideas/<int:idea_id>/<any(" + ", ".join(ACTIONS) + "):action>"
 ADMIN_ONLY_ACTION = only({"admin": 302})
 # Leadership and admins see every department; heads their own.
 INSIGHTS = only({"head": 200, "other_head": 200, "leader": 200, "admin": 200})
+
+
+class _Upload(io.BytesIO):
+    """A file a test can send again: the test client closes what it sent."""
+
+    def close(self):
+        self.seek(0)
+
+
+def csv_upload(text: str):
+    return (_Upload(text.encode("utf-8")), "people.csv")
 
 
 def idea_form(ctx):
@@ -386,6 +399,43 @@ MATRIX = [
         lambda c: {"follow": "add"},
         everyone(302),
     ),
+    # People (suggestions/people): the import, erasure, a person's own data.
+    ("GET", "/admin/people/import", "/admin/people/import", None, ADMIN_ONLY_PAGE),
+    (
+        "POST",
+        "/admin/people/import",
+        "/admin/people/import",
+        # A line with an error: the preview (422) keeps nothing, so nothing can change.
+        lambda c: {
+            "file": csv_upload("email;name;department\nx@example.org;X;Nowhere\n"),
+            "encoding": "utf-8",
+        },  # fmt: skip
+        only({"admin": 422}),
+    ),
+    (
+        "POST",
+        "/admin/people/import/confirm",
+        "/admin/people/import/confirm",
+        lambda c: {"token": "not-a-token"},
+        ADMIN_ONLY_ACTION,
+    ),
+    (
+        "GET",
+        "/admin/people/import/sample.csv",
+        "/admin/people/import/sample.csv",
+        None,
+        ADMIN_ONLY_PAGE,
+    ),  # fmt: skip
+    ("GET", "/admin/users/<int:user_id>/erase", "/admin/users/{user}/erase", None, ADMIN_ONLY_PAGE),
+    (
+        "POST",
+        "/admin/users/<int:user_id>/erase",
+        "/admin/users/{user}/erase",
+        # Not the person's address: refused (422), so no one is erased by the walk.
+        lambda c: {"confirm_email": "not-their-address@example.org"},
+        only({"admin": 422}),
+    ),
+    ("POST", "/account/personal-data", "/account/personal-data", lambda c: {}, everyone(200)),
     ("GET", "/admin/webhooks", "/admin/webhooks", None, ADMIN_ONLY_PAGE),
     ("GET", "/admin/webhooks/new", "/admin/webhooks/new", None, ADMIN_ONLY_PAGE),
     (
@@ -589,7 +639,7 @@ def visit(world, method, url, data, role, expected) -> None:
     target = url.format(**world.ctx)
     form = data(world.ctx) if method != "GET" else None
     response = browser.get(target) if method == "GET" else browser.post(target, form)
-    body = response.get_data(as_text=True)
+    body = response.get_data().decode("utf-8", "replace")  # a download (ZIP) is not text
     assert response.status_code == expected, body[:600]
     assert "Traceback" not in body
     changed = fingerprint() != world.state

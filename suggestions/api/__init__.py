@@ -15,7 +15,7 @@ pages_bp = Blueprint("api_tokens", __name__)
 
 def init_app(app: Flask) -> None:
     from ..core.extensions import csrf
-    from . import authn, openapi, token_views, views  # noqa: F401  (routes register on import)
+    from . import authn, insights, openapi, token_views, views  # noqa: F401  (routes register on import)
 
     if bp.name not in app.blueprints:
         # Cookies are never read for the API (authn), so there is no cross-site request to

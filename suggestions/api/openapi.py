@@ -16,6 +16,7 @@ from flask import current_app, jsonify, render_template, url_for
 
 from ..ideas.models import IdeaStatus
 from ..ideas.queries import RELEVANCE, SORTS
+from ..insights.forms import RANGES
 from ..notify.webhooks import EVENTS
 from ..workflow.queries import VIEWS
 from ..workflow.views import ACTIONS
@@ -287,6 +288,55 @@ SCHEMAS |= {
     "CategoryList": _list("Category"),
 }
 
+_COUNT = {"type": "integer"}
+_RATE = _nullable("number", description="0 to 1; null when there is nothing to divide by.")
+_SHARE = _object({"part": _COUNT, "whole": _COUNT, "rate": _RATE})
+_GROUP = {
+    "oneOf": [
+        {"type": "null"},
+        _object({
+            "department_id": _nullable("integer", description="null: the pooled or total row"),
+            "people": _COUNT,
+            "figures": {
+                "oneOf": [{"type": "null"}, {"type": "object", "additionalProperties": _SHARE}],
+                "description": "null: the group is smaller than min_group_size, so withheld.",
+            },
+        }),
+    ]
+}  # fmt: skip
+_GROUPED = _object({
+    "rows": {"type": "array", "items": _GROUP}, "pooled": _GROUP, "total": _GROUP,
+    "hidden_departments": _COUNT, "min_group_size": _COUNT,
+})  # fmt: skip
+_STAT = _object(
+    {"count": _COUNT, "median_days": _nullable("number"), "p90_days": _nullable("number")}
+)
+_COMPLIANCE = _object({"on_time": _COUNT, "late": _COUNT, "not_due": _COUNT, "rate": _RATE})
+_SAVINGS = _object({"ideas": _COUNT, "hours": _COUNT, "by_empowerment": _COUNT,
+                    "hours_by_empowerment": _COUNT})  # fmt: skip
+_OPEN_IDEA = _object({"id": _COUNT, "title": {"type": "string"}, "votes": _COUNT,
+                      "department": {"type": "string"}, "days_waiting": _COUNT})  # fmt: skip
+
+SCHEMAS["Figures"] = _object({
+    "as_of": STAMP, "start": DAY, "end": DAY,
+    "departments": {"type": "array", "items": _ref("Department")},
+    "submitted": _COUNT,
+    "funnel": {"type": "object", "additionalProperties": _COUNT,
+               "description": "Ideas submitted in the range, by their status now."},
+    "durations": {"type": "object", "additionalProperties": _STAT,
+                  "description": "first_response, decision, implementation: days."},
+    "sla": _object({"first_response_days": _COUNT, "decision_days": _COUNT,
+                    "first_response": _COMPLIANCE, "decision": _COMPLIANCE}),
+    "promises": _object({name: _COUNT for name in ("kept", "kept_late", "broken",
+                         "fell_due_open", "open_now", "overdue_now")}
+                        | {"kept_on_time_rate": _RATE}),
+    "participation": _GROUPED,
+    "cross_department": _GROUPED,
+    "hours_saved": _object({"in_range": _SAVINGS, "all_time": _SAVINGS}),
+    "most_voted": {"type": "array", "items": _OPEN_IDEA},
+    "longest_waiting": {"type": "array", "items": _OPEN_IDEA},
+})  # fmt: skip
+
 WEBHOOK_PAYLOAD = _object(
     {
         "text": {"type": "string", "description": "Slack: the sentence with a link."},
@@ -389,6 +439,17 @@ OPERATIONS: dict[str, dict[str, Any]] = {
     "api.post_commitment_update": {"summary": "Post progress on a commitment",
                                    "request": "CommitmentUpdateInput", "response": "Commitment",
                                    "status": 201, "errors": [404, 422], "tag": "commitments"},
+    "api.insights_figures": {
+        "summary": "Dashboard figures (leadership and admins: everything; heads: the "
+                   "departments they head)",
+        "response": "Figures", "tag": "insights", "errors": [422],
+        "parameters": [
+            _query("range", {"type": "string", "enum": list(RANGES)}, "Default: 90 (days)."),
+            _query("start", DAY, "First day, with range=custom."),
+            _query("end", DAY, "Last day, with range=custom."),
+            _query("department", {"type": "integer"}, "One department (heads: one they head)."),
+        ],
+    },
     "api.list_notifications": {
         "summary": "My notifications, newest first", "response": "NotificationList",
         "tag": "people", "parameters": [_query("before", {"type": "integer"})],

@@ -113,6 +113,7 @@ def update_user(
     language: str | None,
 ) -> None:
     require(admin, "admin.manage")
+    _refuse_erased(user)
     if user.id == admin.id and Role(role) != Role.ADMIN:
         raise DomainError(_("You cannot take away your own admin role."))
     user.display_name = display_name.strip()
@@ -125,8 +126,14 @@ def update_user(
         user.headed_departments = []
 
 
+def _refuse_erased(user: User) -> None:
+    if user.erased_at is not None:  # a tombstone stays one (people.erasure)
+        raise DomainError(_("This account is erased already."))
+
+
 def set_active(admin: User, user: User, active: bool) -> None:
     require(admin, "admin.manage")
+    _refuse_erased(user)
     if user.id == admin.id and not active:
         raise DomainError(_("You cannot deactivate your own account."))
     user.active = active

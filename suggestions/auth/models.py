@@ -47,6 +47,9 @@ class User(UserMixin, db.Model):
     # Created on the command line: may still sign in with a password when LOCAL_PASSWORDS is
     # off (the way in when the identity provider is down).
     break_glass: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Erased on request (GDPR art. 17): the row stays as a tombstone so votes stay counted
+    # and ids stay consistent; everything that named the person is gone (people.erasure).
+    erased_at: Mapped[datetime | None]
 
     department: Mapped[Department | None] = relationship()
     headed_departments: Mapped[list[Department]] = relationship(

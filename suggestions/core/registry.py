@@ -15,6 +15,11 @@ The points in use (the reader is named; see DESIGN.md "Architecture"):
 
 Permission rules are not an extension point here: a package registers them with
 ``policy.register`` (the policy is one table for all apps in the process, since rules are code).
+- ``person.erase``: callables ``(user) -> None`` run by people.erasure inside the erasing
+  transaction, before the account row is wiped (``user`` still has its name and email): a
+  package that keeps its own rows about people (an audit log, notes) removes or unnames them.
+- ``person.export``: callables ``user -> dict[str, object]`` (file name -> JSON content) that
+  add a package's own rows about the person to their personal-data download (people).
 """
 
 from __future__ import annotations

@@ -244,7 +244,30 @@ def load() -> None:
 
     _more_people(departments, people, rng)
     _more_ideas(departments, categories, people, rng)
+    _former_colleague(departments, categories, people, shared_hash)
     _settle_notifications()
+
+
+def _former_colleague(departments, categories, people, shared_hash) -> None:
+    """Someone who left and asked to be erased: their idea and comment stay, signed "Former
+    employee" (people.erasure)."""
+    from ..people import erasure
+
+    leaver = _person("leaver@freiraum.example", "Lena Leaving", Role.EMPLOYEE,
+                     departments["Customer Service"], None, shared_hash)  # fmt: skip
+    db.session.flush()
+    text = rules.IdeaText(
+        title="One login for the ticket system and the knowledge base",
+        problem="We sign in twice every morning and again after every timeout.",
+        proposal="Connect both tools to the company sign-in.",
+        benefit="Ten minutes a day for every agent.",
+        category=next(iter(categories.values())), owning_department=departments["IT"],
+        affected_departments=[departments["Customer Service"]], hours_lost_per_month=30,
+    )  # fmt: skip
+    with travel_to(now() - timedelta(days=40)):
+        idea = rules.submit_idea(leaver, text)
+        rules.add_comment(idea, leaver, "The knowledge base times out after 15 minutes.")
+    erasure.erase(people["admin@freiraum.example"], leaver, confirm_email=leaver.email)
 
 
 # What happened to each idea after it was submitted, so the demo shows every state, overdue

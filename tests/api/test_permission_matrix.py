@@ -27,6 +27,13 @@ OPERATIONS = {
     "notifications": ("GET", "/notifications", None, expect(200)),
     "commitments": ("GET", "/commitments", None, expect(200)),
     "departments": ("GET", "/departments", None, expect(200)),
+    # Dashboard figures: those who see the dashboard; a head only their own departments.
+    "figures": ("GET", "/insights/figures", None,
+                expect(403, head=200, other_head=200, leader=200, admin=200)),
+    "figures of sales": ("GET", "/insights/figures?department={sales}", None,
+                         expect(403, other_head=200, leader=200, admin=200)),
+    "figures, bad range": ("GET", "/insights/figures?range=forever", None,
+                           expect(403, head=422, other_head=422, leader=422, admin=422)),
     "edit": ("PATCH", "/ideas/{id}", {"title": "New title"}, expect(403, employee=200)),
     "withdraw": ("POST", "/ideas/{id}/withdraw", {}, expect(403, employee=200)),
     "vote": ("PUT", "/ideas/{id}/vote", None, expect(200)),

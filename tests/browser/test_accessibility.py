@@ -97,6 +97,8 @@ PAGES = [
     PageCheck("error-403", "erika", "/admin/users", status=403),
     PageCheck("admin-users", "adam", "/admin/users"),
     PageCheck("admin-user-new", "adam", "/admin/users/new"),
+    PageCheck("admin-people-import", "adam", "/admin/people/import"),
+    PageCheck("admin-erase", "adam", "/admin/users/{data.otto.id}/erase"),
     PageCheck("admin-departments", "adam", "/admin/departments"),
     PageCheck("admin-department-edit", "adam", "/admin/departments/{data.departments[Sales]}"),
     PageCheck("admin-categories", "adam", "/admin/categories"),

@@ -1,0 +1,28 @@
+"""People as a whole organisation: the CSV import, a person's own data (GDPR art. 15 and 20)
+and erasure (art. 17). Above every other domain, since erasing and exporting touch them all;
+nothing below imports it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("people", __name__)
+
+DEFAULTS = {
+    # Larger files are refused by their Content-Length, before anything is read.
+    "PEOPLE_IMPORT_MAX_MB": 10,
+    "PERSONAL_DATA_EXPORT_LIMIT": "5 per hour",
+}
+
+
+def init_app(app: Flask) -> None:
+    from ..policy import register
+    from . import cli, models, views  # noqa: F401  (routes register on import)
+    from .permissions import RULES
+
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    register(RULES)
+    if bp.name not in app.blueprints:
+        app.register_blueprint(bp)
+    app.cli.add_command(cli.import_users)
