@@ -10,10 +10,11 @@ bp = Blueprint("notify", __name__)
 def init_app(app: Flask) -> None:
     from flask_login import current_user
 
-    from . import cli, listeners, messages, queries, rules
+    from . import cli, listeners, messages, queries, rules, worker
 
     listeners.connect()
     cli.init_app(app)
+    worker.init_app(app)  # the worker command and its scheduled jobs
 
     def notification_badge():
         if not current_user or not current_user.is_authenticated:
