@@ -92,6 +92,7 @@ def _import_models() -> None:
     from .insights import models as _insights  # noqa: F401
     from .notify import models as _notify  # noqa: F401
     from .org import models as _org  # noqa: F401
+    from .workflow import fair_models as _fair  # noqa: F401
     from .workflow import models as _workflow  # noqa: F401
 
 

@@ -14,3 +14,23 @@ def init_app(app: Flask) -> None:
 
     contribute(app, "idea_page.context", decision_panel)
     contribute(app, "idea_list.filters", ("overdue", lambda: overdue_clause(org_settings())))
+    _init_fair_decisions(app)
+
+
+def _init_fair_decisions(app: Flask) -> None:
+    """Reasoned declines, revisit dates, breadth, scorecards, campaigns (issue "decisions that
+    hold"): their rules, pages, parts of the idea page and worker jobs."""
+    from datetime import timedelta
+
+    from ..core.jobs import Job
+    from ..policy import register
+    from . import decision_views, declines, fair
+    from .permissions_extra import RULES
+
+    register(RULES)
+    if decision_views.bp.name not in app.blueprints:
+        app.register_blueprint(decision_views.bp)
+    contribute(app, "idea_page.context", fair.idea_context)
+    contribute(app, "idea_page.main", "decisions/_idea_main.html")
+    contribute(app, "worker.jobs", Job("declines.revisit", timedelta(minutes=15),
+                                       declines.revisit_due))  # fmt: skip

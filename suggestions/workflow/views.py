@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -24,7 +25,7 @@ from ..org.models import Department
 from ..org.queries import department_choices, departments, departments_without_head, org_settings
 from ..policy import can, require, requires
 from ..web.safety import safe_next
-from . import bp, forms, lifecycle, queries
+from . import bp, declines, forms, lifecycle, queries
 from .clocks import clock
 from .labels import VIEW_LABELS
 
@@ -66,6 +67,14 @@ def _just_do_it(idea, actor, form):
     )  # fmt: skip
 
 
+def _decline(idea, actor, form):
+    declines.decline(
+        idea, actor, reason_id=form.reason.data or None, note=form.note.data,
+        change_our_mind=form.change_our_mind.data, revisit_on=form.revisit_on.data,
+        revision=form.revision_value(),
+    )  # fmt: skip
+
+
 def _duplicate(idea, actor, form):
     survivor = db.session.get(Idea, form.survivor.data)
     lifecycle.mark_duplicate(idea, actor, survivor, form.note.data, revision=form.revision_value())
@@ -102,7 +111,7 @@ ACTIONS: dict[str, Action] = {
                             _l("The estimate is recorded.")),
     "accept": Action(forms.AcceptForm, _accept, _l("Accept and commit"),
                      _l("Accepted. The commitment is public now.")),
-    "decline": Action(forms.ReasonForm, _simple("decline"), _l("Decline"),
+    "decline": Action(forms.DeclineForm, _decline, _l("Decline"),
                       _l("The idea is declined; the reason is public.")),
     "transfer": Action(forms.TransferForm, _transfer, _l("Hand over to another department"),
                        _l("The idea is handed over.")),
@@ -142,6 +151,8 @@ def _prepare(name: str, form, idea: Idea, *, fresh: bool):
         ]
         if fresh:
             form.department.data = 0
+    elif name == "decline":
+        form.reason.choices = declines.reason_choices(get_locale().language)
     elif name in ("implement", "just_do_it") and fresh:
         form.implemented_on.data = now().date()
     if fresh:

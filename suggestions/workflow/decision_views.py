@@ -1,0 +1,68 @@
+"""Pages of fair decisions: the admin's settings and decline reasons, scorecards, campaigns
+and the decisions dashboard."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.errors import DomainError
+from ..core.extensions import db
+from ..policy import requires
+from . import declines
+from .decision_forms import DecisionSettingsForm, DeclineReasonForm
+from .decision_settings import decision_settings, save_decision_settings
+
+bp = Blueprint("decisions", __name__)
+
+
+# -- administration ----------------------------------------------------------------------------
+
+
+@bp.route("/admin/decisions", methods=["GET", "POST"])
+@requires("decisions.settings")
+def admin_settings():
+    form = DecisionSettingsForm(obj=decision_settings())
+    if form.validate_on_submit():
+        try:
+            save_decision_settings(
+                supporters=form.breadth_supporters.data,
+                departments=form.breadth_departments.data,
+                only_decisions=form.only_decisions_respond.data,
+            )
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The settings are saved."), "success")
+            return redirect(url_for("decisions.admin_settings"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "decisions/admin_settings.html", form=form,
+        reasons=declines.reasons(include_retired=True),
+    ), status  # fmt: skip
+
+
+@bp.route("/admin/decline-reasons/new", methods=["GET", "POST"], defaults={"reason_id": None})
+@bp.route("/admin/decline-reasons/<int:reason_id>", methods=["GET", "POST"])
+@requires("decisions.settings")
+def edit_reason(reason_id: int | None):
+    reason = None
+    if reason_id is not None:
+        reason = db.session.get(declines.DeclineReason, reason_id) or abort(404)
+    form = DeclineReasonForm(obj=reason)
+    if form.validate_on_submit():
+        try:
+            declines.save_reason(
+                reason, name_en=form.name_en.data, name_de=form.name_de.data,
+                position=form.position.data or 0, active=form.active.data,
+            )  # fmt: skip
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The reason is saved."), "success")
+            return redirect(url_for("decisions.admin_settings"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("decisions/reason_form.html", form=form, reason=reason), status
