@@ -3,8 +3,6 @@ the paused clock, scorecards and the campaign (one context provider for ``idea_p
 
 from __future__ import annotations
 
-from flask_login import current_user
-
 from ..ideas.models import Idea
 from . import declines
 
