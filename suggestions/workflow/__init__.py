@@ -23,14 +23,19 @@ def _init_fair_decisions(app: Flask) -> None:
     from datetime import timedelta
 
     from ..core.jobs import Job
+    from ..core.signals import comment_posted, official_answer_marked
     from ..policy import register
     from . import decision_views, declines, fair
+    from .clocks import preload_pauses
     from .permissions_extra import RULES
 
     register(RULES)
     if decision_views.bp.name not in app.blueprints:
         app.register_blueprint(decision_views.bp)
     contribute(app, "idea_page.context", fair.idea_context)
+    contribute(app, "idea_list.page", preload_pauses)
+    official_answer_marked.connect(fair.official_answer_responds)
+    comment_posted.connect(fair.official_answer_responds)
     contribute(app, "idea_page.main", "decisions/_idea_main.html")
     contribute(app, "worker.jobs", Job("declines.revisit", timedelta(minutes=15),
                                        declines.revisit_due))  # fmt: skip

@@ -4,6 +4,7 @@ defaults apply."""
 
 from __future__ import annotations
 
+from flask import g, has_request_context
 from sqlalchemy import Boolean, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,10 +27,17 @@ class DecisionSettings(db.Model):
 
 
 def decision_settings() -> DecisionSettings:
-    """The settings row, or the defaults (not added to the session) when there is none."""
-    row = db.session.get(DecisionSettings, 1)
-    if row is not None:
-        return row
+    """The settings row, or the defaults (not added to the session) when there is none. Read
+    once per request: every clock on a page asks."""
+    if has_request_context() and "decision_settings" in g:
+        return g.decision_settings
+    row = db.session.get(DecisionSettings, 1) or _defaults()
+    if has_request_context():
+        g.decision_settings = row
+    return row
+
+
+def _defaults() -> DecisionSettings:
     return DecisionSettings(
         id=1,
         breadth_supporters=DEFAULT_SUPPORTERS,
@@ -53,3 +61,5 @@ def save_decision_settings(*, supporters: int, departments: int, only_decisions:
     row.breadth_departments = departments
     row.only_decisions_respond = only_decisions
     db.session.flush()
+    if has_request_context():
+        g.pop("decision_settings", None)

@@ -26,7 +26,7 @@ from ..org.queries import department_choices, departments, departments_without_h
 from ..policy import can, require, requires
 from ..web.safety import safe_next
 from . import bp, declines, forms, lifecycle, queries
-from .clocks import clock
+from .clocks import clock, preload_pauses
 from .labels import VIEW_LABELS
 
 
@@ -180,6 +180,7 @@ def decision_panel(idea: Idea, failed: tuple[str, object] | None = None) -> dict
                 name, ACTIONS[name].form(prefix=name, formdata=None), idea, fresh=True
             )
     commitments = queries.commitments_of(idea)
+    preload_pauses([idea])
     primary = next((name for name in PRIMARY_ACTIONS if name in names), None)
     return {
         "decision": {
@@ -277,6 +278,7 @@ def department_queue():
         ids = [chosen] if chosen in own else own
         choices = [(d.id, d.name) for d in current_user.headed_departments]
     page = queries.department_queue(ids, _page())
+    preload_pauses(page.items)
     return render_template(
         "workflow/queue.html", page=page, choices=choices, chosen=chosen, kind="department",
         deliveries=queries.delivery_queue(None if everyone else own, current_user),
@@ -291,8 +293,10 @@ def leadership_queue():
     fetch = queries.overdue_everywhere if tab == "overdue" else queries.leadership_queue
     # Ideas of a department without a head wait here too: say so on their row.
     headless = {d.id for d in departments_without_head()}
+    page = fetch(_page())
+    preload_pauses(page.items)
     return render_template(
-        "workflow/queue.html", page=fetch(_page()), kind="leadership", tab=tab,
+        "workflow/queue.html", page=page, kind="leadership", tab=tab,
         settings=org_settings(), page_url=_page_url, headless=headless,
     )  # fmt: skip
 
