@@ -23,9 +23,9 @@ def _init_fair_decisions(app: Flask) -> None:
     from datetime import timedelta
 
     from ..core.jobs import Job
-    from ..core.signals import comment_posted, official_answer_marked
+    from ..core.signals import comment_posted, official_answer_marked, vote_added
     from ..policy import register
-    from . import decision_views, declines, fair
+    from . import breadth, decision_views, declines, fair
     from .clocks import preload_pauses
     from .permissions_extra import RULES
 
@@ -36,6 +36,8 @@ def _init_fair_decisions(app: Flask) -> None:
     contribute(app, "idea_list.page", preload_pauses)
     official_answer_marked.connect(fair.official_answer_responds)
     comment_posted.connect(fair.official_answer_responds)
+    vote_added.connect(breadth.on_vote_added)
+    contribute(app, "idea_page.side", "decisions/_idea_side.html")
     contribute(app, "idea_page.main", "decisions/_idea_main.html")
     contribute(app, "worker.jobs", Job("declines.revisit", timedelta(minutes=15),
                                        declines.revisit_due))  # fmt: skip

@@ -4,14 +4,17 @@ the paused clock, scorecards and the campaign (one context provider for ``idea_p
 from __future__ import annotations
 
 from ..ideas.models import Idea
-from . import declines
+from . import breadth, declines
 
 
 def idea_context(idea: Idea) -> dict:
-    decline = declines.latest_decline(idea)
+    guarantee = breadth.guarantee_of(idea)
     return {
         "fair": {
-            "decline": decline,
+            "decline": declines.latest_decline(idea),
+            "guarantee": guarantee,
+            "support": breadth.support_of(idea.id) if guarantee else None,
+            "breached": breadth.is_breached(guarantee, idea) if guarantee else False,
         }
     }
 

@@ -121,10 +121,15 @@ def department_queue(department_ids: list[int], page: int = 1) -> QueuePage:
 
 
 def leadership_queue(page: int = 1) -> QueuePage:
-    """Ideas waiting for a leadership decision: handed on, or their department has no head."""
+    """Ideas waiting for a leadership decision: handed on, their department has no head, or
+    supported across enough departments (the breadth guarantee)."""
+    from .breadth import guaranteed_clause
     from .lifecycle import leadership_decides
 
-    query = select(Idea).where(Idea.status.in_(UNDECIDED), leadership_decides())
+    # And those whose support is broad enough that leadership owes them an answer.
+    query = select(Idea).where(
+        Idea.status.in_(UNDECIDED), leadership_decides() | guaranteed_clause()
+    )
     return _queue(query, page)
 
 

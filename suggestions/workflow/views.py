@@ -25,7 +25,7 @@ from ..org.models import Department
 from ..org.queries import department_choices, departments, departments_without_head, org_settings
 from ..policy import can, require, requires
 from ..web.safety import safe_next
-from . import bp, declines, forms, lifecycle, queries
+from . import bp, breadth, declines, forms, lifecycle, queries
 from .clocks import clock, preload_pauses
 from .labels import VIEW_LABELS
 
@@ -298,6 +298,7 @@ def leadership_queue():
     return render_template(
         "workflow/queue.html", page=page, kind="leadership", tab=tab,
         settings=org_settings(), page_url=_page_url, headless=headless,
+        guarantees=breadth.guarantees_for([idea.id for idea in page.items]),
     )  # fmt: skip
 
 
