@@ -4,12 +4,14 @@ and the decisions dashboard."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ..core.errors import DomainError
 from ..core.extensions import db
-from ..policy import requires
-from . import declines
+from ..policy import can, requires
+from . import breadth, declines
 from .decision_forms import DecisionSettingsForm, DeclineReasonForm
 from .decision_settings import decision_settings, save_decision_settings
 
@@ -65,3 +67,20 @@ def edit_reason(reason_id: int | None):
             return redirect(url_for("decisions.admin_settings"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("decisions/reason_form.html", form=form, reason=reason), status
+
+
+# -- the decisions dashboard -------------------------------------------------------------------
+
+
+@bp.get("/insights/decisions")
+@requires("insights.dashboard")
+def dashboard():
+    # Leadership and admins see every department, a head the departments they lead.
+    everywhere = can(current_user, "insights.all_departments")
+    scope = None if everywhere else [d.id for d in current_user.headed_departments]
+    return render_template(
+        "decisions/dashboard.html",
+        declines=declines.declines_by_reason(get_locale().language, scope),
+        breaches=breadth.breaches_by_department(scope),
+        settings=decision_settings(),
+    )

@@ -97,3 +97,22 @@ def test_the_idea_page_says_by_when_leadership_answers(app, org, rules_of_breadt
     assert "broad support: leadership answers by" in leader.get("/queue/leadership").get_data(
         as_text=True
     )
+
+
+def test_the_decisions_dashboard_shows_declines_by_reason_and_breaches(
+    app, org, rules_of_breadth, new_browser
+):
+    from suggestions.workflow import declines
+
+    declines.add_default_reasons()
+    idea = make_idea(org.employee)
+    reason = declines.reasons()[0]
+    declines.decline(idea, org.head, reason_id=reason.id, note="No.")
+    db.session.commit()
+    leader = new_browser()
+    leader.login(org.leader)
+    page = leader.get("/insights/decisions").get_data(as_text=True)
+    assert "Declines by reason" in page and reason.name_en in page
+    employee = new_browser()
+    employee.login(org.employee)
+    assert employee.get("/insights/decisions").status_code == 403
