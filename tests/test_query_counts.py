@@ -26,7 +26,8 @@ LARGE = benchdata.Plan(ideas=200, votes=2_000, comments=600, users=60, departmen
 # department) and the bell's unread count; lists and idea pages: the organisation's settings
 # (clocks). A head's idea page adds their departments and the decision panel's choices.
 # Lists and idea pages: +1 the decision settings (what counts as a first response), +1 the
-# pauses of the page's clocks in one query; the head's idea page +1 the decline reasons.
+# pauses of the page's clocks in one query; idea pages +1 the breadth guarantee; the head's
+# idea page +1 the decline reasons, +1 the scorecards; a vote +1 the breadth settings.
 BOUNDS = {
     "list top": 9,
     "list newest": 9,
@@ -40,14 +41,14 @@ BOUNDS = {
     "list next page (keyset)": 9,
     "search": 8,
     # Each idea page asks who decides it (does its department have an acting head?).
-    "idea with most comments": 13,
-    "idea, second comment page": 13,
-    "idea as the owning department's head": 18,
+    "idea with most comments": 14,
+    "idea, second comment page": 14,
+    "idea as the owning department's head": 20,
     "submit form": 4,
     "account": 2,
     "notifications": 3,
     "commitments": 6,
-    "vote (htmx)": 5,  # the voter now follows the idea (a savepoint, an insert)
+    "vote (htmx)": 6,  # the voter now follows the idea (a savepoint, an insert)
     "admin users": 4,
     "admin departments": 4,
     "admin categories": 3,

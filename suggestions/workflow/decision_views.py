@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..core.errors import DomainError
 from ..core.extensions import db
-from ..policy import can, requires
+from ..policy import can, require, requires
 from . import breadth, declines
 from .decision_forms import DecisionSettingsForm, DeclineReasonForm
 from .decision_settings import decision_settings, save_decision_settings
@@ -84,3 +84,32 @@ def dashboard():
         breaches=breadth.breaches_by_department(scope),
         settings=decision_settings(),
     )
+
+
+# -- scorecards --------------------------------------------------------------------------------
+
+
+@bp.post("/ideas/<int:idea_id>/scorecard")
+def score(idea_id: int):
+    from ..ideas.queries import get_idea_or_404
+    from ..ideas.views import render_idea
+    from . import fair, scorecards
+    from .decision_forms import ScorecardForm
+
+    idea = get_idea_or_404(idea_id)
+    require(current_user, "idea.score", idea)
+    form = ScorecardForm()
+    if form.validate_on_submit():
+        try:
+            scorecards.score(
+                idea, current_user, impact=form.impact.data, effort=form.effort.data,
+                cost=form.cost.data, risk=form.risk.data, comment=form.comment.data,
+            )  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your scorecard is saved."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id) + "#scorecard")
+    return render_idea(idea, status=422, **fair.idea_context(idea, score_form=form))

@@ -3,20 +3,32 @@ the paused clock, scorecards and the campaign (one context provider for ``idea_p
 
 from __future__ import annotations
 
+from flask_login import current_user
+
 from ..ideas.models import Idea
-from . import breadth, declines
+from ..policy import can
+from . import breadth, declines, scorecards
 
 
-def idea_context(idea: Idea) -> dict:
+def idea_context(idea: Idea, score_form=None) -> dict:
     guarantee = breadth.guarantee_of(idea)
-    return {
-        "fair": {
-            "decline": declines.latest_decline(idea),
-            "guarantee": guarantee,
-            "support": breadth.support_of(idea.id) if guarantee else None,
-            "breached": breadth.is_breached(guarantee, idea) if guarantee else False,
-        }
+    fair = {
+        "decline": declines.latest_decline(idea),
+        "guarantee": guarantee,
+        "support": breadth.support_of(idea.id) if guarantee else None,
+        "breached": breadth.is_breached(guarantee, idea) if guarantee else False,
+        "scores": None,
     }
+    # Scores are internal: only those who may score see them (never employees).
+    if can(current_user, "idea.see_scores", idea):
+        scores = scorecards.scores_of(idea, current_user)
+        if score_form is None:
+            from .decision_forms import ScorecardForm
+
+            score_form = ScorecardForm(obj=scores.own, formdata=None)
+        fair["scores"] = {"summary": scores.summary, "comments": scores.comments,
+                          "form": score_form}  # fmt: skip
+    return {"fair": fair}
 
 
 def official_answer_responds(sender, comment, idea, **_extra) -> None:

@@ -80,7 +80,7 @@ class QueuePage:
     capped: bool
 
 
-def _queue(query: Select, page: int) -> QueuePage:
+def _queue(query: Select, page: int, sort: str = "due") -> QueuePage:
     settings = org_settings()
     overdue = overdue_clause(settings)
     cap = 1000
@@ -89,6 +89,13 @@ def _queue(query: Select, page: int) -> QueuePage:
             query.where(overdue).with_only_columns(Idea.id).limit(cap + 1).subquery()
         )
     )
+    if sort == "score":  # the scorecards' average, best first; unscored last
+        from .scorecards import summary_subquery
+
+        scores = summary_subquery()
+        query = query.outerjoin(scores, scores.c.idea_id == Idea.id).order_by(
+            scores.c.average.desc().nulls_last()
+        )
     # Overdue first, then new ones waiting for a first response, each oldest first.
     ordered = query.order_by(
         case((overdue, 0), else_=1), case((Idea.status == "new", 0), else_=1), Idea.created_at,
@@ -110,17 +117,17 @@ def _queue(query: Select, page: int) -> QueuePage:
     )
 
 
-def department_queue(department_ids: list[int], page: int = 1) -> QueuePage:
+def department_queue(department_ids: list[int], page: int = 1, sort: str = "due") -> QueuePage:
     """Ideas of these departments that wait for the department: not handed to leadership."""
     query = select(Idea).where(
         Idea.owning_department_id.in_(department_ids or [-1]),
         Idea.status.in_(UNDECIDED),
         Idea.escalated_at.is_(None),
     )
-    return _queue(query, page)
+    return _queue(query, page, sort)
 
 
-def leadership_queue(page: int = 1) -> QueuePage:
+def leadership_queue(page: int = 1, sort: str = "due") -> QueuePage:
     """Ideas waiting for a leadership decision: handed on, their department has no head, or
     supported across enough departments (the breadth guarantee)."""
     from .breadth import guaranteed_clause
@@ -133,10 +140,10 @@ def leadership_queue(page: int = 1) -> QueuePage:
     return _queue(query, page)
 
 
-def overdue_everywhere(page: int = 1) -> QueuePage:
+def overdue_everywhere(page: int = 1, sort: str = "due") -> QueuePage:
     """Everything overdue across departments, for leadership."""
     query = select(Idea).where(overdue_clause(org_settings()))
-    return _queue(query, page)
+    return _queue(query, page, sort)
 
 
 def delivery_queue(department_ids: list[int] | None, owner: User | None) -> list[Commitment]:

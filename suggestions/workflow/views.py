@@ -25,7 +25,7 @@ from ..org.models import Department
 from ..org.queries import department_choices, departments, departments_without_head, org_settings
 from ..policy import can, require, requires
 from ..web.safety import safe_next
-from . import bp, breadth, declines, forms, lifecycle, queries
+from . import bp, breadth, declines, forms, lifecycle, queries, scorecards
 from .clocks import clock, preload_pauses
 from .labels import VIEW_LABELS
 
@@ -277,12 +277,13 @@ def department_queue():
     else:
         ids = [chosen] if chosen in own else own
         choices = [(d.id, d.name) for d in current_user.headed_departments]
-    page = queries.department_queue(ids, _page())
+    page = queries.department_queue(ids, _page(), _sort())
     preload_pauses(page.items)
     return render_template(
         "workflow/queue.html", page=page, choices=choices, chosen=chosen, kind="department",
         deliveries=queries.delivery_queue(None if everyone else own, current_user),
-        settings=org_settings(), page_url=_page_url,
+        settings=org_settings(), page_url=_page_url, sort=_sort(), sort_url=_sort_url,
+        scores=scorecards.summaries_for([idea.id for idea in page.items]),
     )  # fmt: skip
 
 
@@ -293,13 +294,24 @@ def leadership_queue():
     fetch = queries.overdue_everywhere if tab == "overdue" else queries.leadership_queue
     # Ideas of a department without a head wait here too: say so on their row.
     headless = {d.id for d in departments_without_head()}
-    page = fetch(_page())
+    page = fetch(_page(), _sort())
     preload_pauses(page.items)
     return render_template(
         "workflow/queue.html", page=page, kind="leadership", tab=tab,
         settings=org_settings(), page_url=_page_url, headless=headless,
-        guarantees=breadth.guarantees_for([idea.id for idea in page.items]),
+        guarantees=breadth.guarantees_for([idea.id for idea in page.items]), sort=_sort(),
+        sort_url=_sort_url,
+        scores=scorecards.summaries_for([idea.id for idea in page.items]),
     )  # fmt: skip
+
+
+def _sort() -> str:
+    """Due first (the default), or by the scorecards' average."""
+    return "score" if request.args.get("sort") == "score" else "due"
+
+
+def _sort_url(sort: str) -> str:
+    return url_for(request.endpoint, **(request.args.to_dict() | {"sort": sort, "page": 1}))
 
 
 def _page() -> int:
