@@ -3,7 +3,7 @@ and the decisions dashboard."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -113,3 +113,95 @@ def score(idea_id: int):
             flash(_("Your scorecard is saved."), "success")
             return redirect(url_for("ideas.show", idea_id=idea.id) + "#scorecard")
     return render_idea(idea, status=422, **fair.idea_context(idea, score_form=form))
+
+
+# -- campaigns ---------------------------------------------------------------------------------
+
+
+def _campaign_or_404(campaign_id: int):
+    from .campaigns import Campaign
+
+    return db.session.get(Campaign, campaign_id) or abort(404)
+
+
+@bp.get("/campaigns")
+@requires("campaign.view")
+def campaigns():
+    from .campaigns import list_campaigns
+
+    opened, closed = list_campaigns()
+    return render_template("decisions/campaigns.html", opened=opened, closed=closed)
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@requires("campaign.create")
+def new_campaign():
+    from ..org.models import Department
+    from ..org.queries import department_choices
+    from .campaigns import create_campaign
+    from .decision_forms import CampaignForm
+
+    form = CampaignForm()
+    form.departments.choices = department_choices()
+    if form.validate_on_submit():
+        chosen = [db.session.get(Department, i) for i in form.departments.data or []]
+        try:
+            campaign = create_campaign(
+                current_user, question=form.question.data, deadline=form.deadline.data,
+                description=form.description.data, departments=[d for d in chosen if d],
+            )  # fmt: skip
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The campaign is open. Everyone asked can answer it now."), "success")
+            return redirect(url_for("decisions.campaign", campaign_id=campaign.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("decisions/campaign_form.html", form=form), status
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+@requires("campaign.view")
+def campaign(campaign_id: int):
+    from .campaigns import campaign_page
+
+    found = _campaign_or_404(campaign_id)
+    return render_template(
+        "decisions/campaign.html", campaign=found, page=campaign_page(found),
+        may_file=can(current_user, "campaign.file_idea", found),
+    )  # fmt: skip
+
+
+@bp.route("/campaigns/<int:campaign_id>/ideas/new", methods=["GET", "POST"])
+def file_idea(campaign_id: int):
+    """The idea form, filing the new idea into the campaign."""
+    from ..core.onetime import first_result, remember
+    from ..ideas import rules as idea_rules
+    from ..ideas.forms import IdeaForm
+    from ..ideas.views import _idea_form, _idea_text
+    from .campaigns import file_idea as put_into
+
+    found = _campaign_or_404(campaign_id)
+    require(current_user, "campaign.file_idea", found)
+    form = _idea_form(IdeaForm())
+    if request.method == "GET" and current_user.department_id:
+        form.owning_department.data = current_user.department_id
+    if form.validate_on_submit():
+        if repeat := first_result(current_user, form.form_key.data):
+            flash(_("You had sent this already: here it is."), "success")
+            return redirect(repeat)
+        try:
+            idea = idea_rules.submit_idea(
+                current_user, _idea_text(form), anonymous=form.anonymous.data
+            )
+            put_into(found, idea, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            remember(current_user, form.form_key.data, url_for("ideas.show", idea_id=idea.id))
+            db.session.commit()
+            flash(_("Thank you! Your idea is filed into the campaign."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("ideas/form.html", form=form, idea=None, campaign=found), status
