@@ -16,13 +16,13 @@ COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: run reset-demo test install install-run lint messages bench bench-scale wrk clean
 
-# The web server and, beside it, the mail worker (every 5 s). Without MAIL_SERVER/MAIL_PORT
-# the worker prints each mail here; Ctrl+C stops both.
+# The web server and, beside it, the worker (outbox every 5 s, scheduled jobs). Without
+# MAIL_SERVER/MAIL_PORT the worker prints each mail here; Ctrl+C stops both.
 run: install-run
 	$(DEV) $(FLASK) init-db
 	$(DEV) $(FLASK) seed-demo --if-empty
-	@echo "Serving Freiraum on http://127.0.0.1:$(PORT) (Ctrl+C stops it and the mail worker)"
-	@$(DEV) $(FLASK) send-mail --loop --interval 5 & worker=$$!; \
+	@echo "Serving Freiraum on http://127.0.0.1:$(PORT) (Ctrl+C stops it and the worker)"
+	@$(DEV) $(FLASK) worker --interval 5 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(DEV) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 

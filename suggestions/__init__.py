@@ -92,12 +92,14 @@ def _import_models() -> None:
     """Every model must be known to SQLAlchemy (and Alembic) before the first query."""
     from .auth import models as _auth  # noqa: F401
     from .auth import tokens as _tokens  # noqa: F401
+    from .core import jobs as _jobs  # noqa: F401
     from .core import onetime as _onetime  # noqa: F401
     from .ideas import models as _ideas  # noqa: F401
     from .insights import models as _insights  # noqa: F401
     from .notify import models as _notify  # noqa: F401
     from .org import models as _org  # noqa: F401
     from .people import models as _people  # noqa: F401
+    from .workflow import fair_models as _fair  # noqa: F401
     from .workflow import models as _workflow  # noqa: F401
 
 

@@ -22,7 +22,7 @@ from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Comment
 from suggestions.notify.models import NotificationPreference, OutboxMessage, Webhook
-from suggestions.workflow import lifecycle
+from suggestions.workflow import campaigns, declines, lifecycle, scorecards
 from suggestions.workflow.lifecycle import transition
 
 from .factories import make_idea, make_user
@@ -64,9 +64,24 @@ def anonymous_idea(org):
     lifecycle.accept(promised, org.leader, owner=org.head, promise="We deliver.",
                      due_on=now().date() + timedelta(days=9))  # fmt: skip
     lifecycle.escalate(make_idea(author, department=org.service, anonymous=True), org.head)
+    # Fair decisions: a reasoned decline with a revisit date, an idea filed into a campaign,
+    # a scorecard (internal: employees never see scores).
+    declined = make_idea(author, department=org.service, anonymous=True, title="Anonymous no")
+    declines.add_default_reasons()
+    declines.decline(declined, org.head, reason_id=declines.reasons()[0].id, note="Not now.",
+                     change_our_mind="A cheaper way.",
+                     revisit_on=now().date() + timedelta(days=30))  # fmt: skip
+    campaign = campaigns.create_campaign(org.leader, question="Which form could go?",
+                                         deadline=now().date() + timedelta(days=9))  # fmt: skip
+    answer = make_idea(author, department=org.service, anonymous=True, title="Anonymous answer")
+    campaigns.file_idea(campaign, answer, author)
+    scorecards.score(answer, org.head, impact=5, effort=1, cost=1, risk=1, comment=SCORE_COMMENT)
     named = make_idea(org.other_employee, department=org.sales, title="Named proposal")
     db.session.commit()
     return author, idea, named
+
+
+SCORE_COMMENT = "Internal scoring remark"
 
 
 WEBHOOK_EVENTS = ["idea.submitted", "idea.status_changed", "idea.comment",
@@ -91,10 +106,13 @@ def pages(org, idea, named):
         yield f"/ideas/{other}"
     yield "/notifications"
     yield "/you-said-we-did"
+    yield "/campaigns"
+    for campaign_id in db.session.scalars(select(campaigns.Campaign.id)):
+        yield f"/campaigns/{campaign_id}"
 
 
-INSIGHTS = ["/insights", "/insights?range=365", "/insights/figures.csv", "/ideas/export.csv",
-            "/insights/figures.xlsx", "/ideas/export.xlsx"]  # fmt: skip
+INSIGHTS = ["/insights", "/insights?range=365", "/insights/decisions", "/insights/figures.csv",
+            "/ideas/export.csv", "/insights/figures.xlsx", "/ideas/export.xlsx"]  # fmt: skip
 
 
 def _text_of(response) -> str:
@@ -121,10 +139,22 @@ def _assert_nothing_secret(text: str, where: str) -> None:
 
 
 ROLE_PAGES = {
-    "admin": ["/admin/departments", "/admin/categories", "/admin/settings", *INSIGHTS],
-    "head": ["/queue", *INSIGHTS],
+    "admin": [
+        "/admin/departments",
+        "/admin/categories",
+        "/admin/settings",
+        "/admin/decisions",
+        *INSIGHTS,
+    ],
+    "head": ["/queue", "/queue?sort=score", *INSIGHTS],
     "other_head": ["/queue", *INSIGHTS],
-    "leader": ["/queue", "/queue/leadership", "/queue/leadership?tab=overdue", *INSIGHTS],
+    "leader": [
+        "/queue",
+        "/queue/leadership",
+        "/queue/leadership?tab=overdue",
+        "/queue/leadership?sort=score",
+        *INSIGHTS,
+    ],
 }
 
 
@@ -139,6 +169,9 @@ def test_no_page_reveals_the_anonymous_author(browser, org, anonymous_idea, role
         response = browser.get(url)
         assert response.status_code == 200, url
         _assert_nothing_secret(_text_of(response), url)
+        if role == "employee":  # scorecards are internal
+            assert SCORE_COMMENT not in _text_of(response), url
+            assert "Scorecard" not in _text_of(response), url
     # The same pages as htmx asks for them (the comment pages, the search results).
     for url in (f"/ideas/{idea.id}?comments=1", f"/ideas?q={COMMENT_WORD}"):
         response = browser.get(url, headers={"HX-Request": "true"})

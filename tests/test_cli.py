@@ -40,7 +40,7 @@ def test_seed_demo_fills_an_empty_database_once(app):
     assert first.exit_code == 0 and "admin@freiraum.example" in first.output
     ideas = db.session.scalar(select(func.count()).select_from(Idea))
     # and the idea of the former colleague who was erased (people.erasure)
-    assert ideas == len(demo.IDEAS) + len(demo.MORE_IDEAS) + 1
+    assert ideas == len(demo.IDEAS) + len(demo.MORE_IDEAS) + demo.CAMPAIGN_IDEAS + 1
     # Every stored count equals its rows, even in demo data.
     for idea in db.session.scalars(select(Idea)):
         rows = db.session.scalar(select(func.count()).where(Vote.idea_id == idea.id))
@@ -49,6 +49,21 @@ def test_seed_demo_fills_an_empty_database_once(app):
     assert second.exit_code == 0 and "not loaded" in second.output
     assert db.session.scalar(select(func.count()).select_from(Idea)) == ideas
     assert runner.invoke(args=["seed-demo"]).exit_code != 0
+
+
+def test_the_demo_shows_decisions_that_hold(app):
+    from suggestions.workflow import breadth, campaigns, declines
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    revisit = db.session.scalars(select(declines.Decline).where(
+        declines.Decline.revisit_on.is_not(None))).all()  # fmt: skip
+    assert revisit and all(d.reason_id for d in revisit)
+    counts = breadth.breaches_by_department()
+    assert sum(c.guaranteed for c in counts) >= 2 and sum(c.breached for c in counts) >= 1
+    opened, closed = campaigns.list_campaigns()
+    assert len(opened) == 1 and len(closed) == 1
+    results = campaigns.campaign_page(closed[0]).results
+    assert all(results[group] for group in ("implemented", "accepted", "declined"))
 
 
 def test_demo_logins_work(app, browser):

@@ -26,7 +26,8 @@ from suggestions.core.extensions import db
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea
 from suggestions.notify.models import Notification, OutboxMessage, Webhook
-from suggestions.workflow import lifecycle
+from suggestions.workflow import campaigns, lifecycle
+from suggestions.workflow.declines import DeclineReason
 
 from . import factories
 from .conftest import Browser, _empty_tables, make_app
@@ -125,6 +126,11 @@ class World:
         token, _secret = tokens.create_token(
             org.employee, name="Bot", scope="read", expires_in_days=9
         )
+        reason = DeclineReason(name_en="Hostile reason", name_de="Feindlicher Grund", position=1)
+        db.session.add(reason)
+        campaign = campaigns.create_campaign(
+            org.leader, question="Which form could go?", deadline=now().date()
+        )
         db.session.commit()
         notification = db.session.scalars(
             select(Notification).where(Notification.user_id == org.employee.id)
@@ -136,7 +142,7 @@ class World:
             "accepted": accepted.id, "commitment": commitment.id, "head": str(org.head.id),
             "other_department": str(org.sales.id), "today": now().date().isoformat(),
             "notification": notification.id, "webhook": hook.id, "message": failed.id,
-            "token": token.id,
+            "token": token.id, "reason": reason.id, "campaign": campaign.id,
         }  # fmt: skip
         people = {
             "author": org.employee, "employee": org.other_employee, "head": org.head,

@@ -22,7 +22,8 @@ from suggestions.core.extensions import db, limiter
 from suggestions.ideas import rules
 from suggestions.notify.models import Notification, OutboxMessage, Webhook
 from suggestions.notify.rules import PREFERENCES
-from suggestions.workflow import lifecycle
+from suggestions.workflow import campaigns, lifecycle
+from suggestions.workflow.declines import DeclineReason
 from suggestions.workflow.views import ACTIONS
 
 from .conftest import Browser, _empty_tables, make_app
@@ -480,6 +481,70 @@ MATRIX = [
         lambda c: {},
         ADMIN_ONLY_ACTION,
     ),
+    # Fair decisions (workflow.decision_views): settings and reasons for admins, scorecards for
+    # heads and leadership (never employees), campaigns asked by leadership, answered by all.
+    ("GET", "/admin/decisions", "/admin/decisions", None, ADMIN_ONLY_PAGE),
+    (
+        "POST",
+        "/admin/decisions",
+        "/admin/decisions",
+        lambda c: {"breadth_supporters": "20", "breadth_departments": "2"},
+        ADMIN_ONLY_ACTION,
+    ),
+    ("GET", "/admin/decline-reasons/new", "/admin/decline-reasons/new", None, ADMIN_ONLY_PAGE),
+    (
+        "POST",
+        "/admin/decline-reasons/new",
+        "/admin/decline-reasons/new",
+        lambda c: {"name_en": "Budget frozen", "name_de": "Budgetstopp", "position": "5"},
+        ADMIN_ONLY_ACTION,
+    ),
+    (
+        "GET",
+        "/admin/decline-reasons/<int:reason_id>",
+        "/admin/decline-reasons/{reason}",
+        None,
+        ADMIN_ONLY_PAGE,
+    ),
+    (
+        "POST",
+        "/admin/decline-reasons/<int:reason_id>",
+        "/admin/decline-reasons/{reason}",
+        lambda c: {"name_en": "Law", "name_de": "Gesetz", "position": "1", "active": "y"},
+        ADMIN_ONLY_ACTION,
+    ),
+    ("GET", "/insights/decisions", "/insights/decisions", None, INSIGHTS),
+    (
+        "POST",
+        "/ideas/<int:idea_id>/scorecard",
+        "/ideas/{idea}/scorecard",
+        lambda c: {"impact": "4", "effort": "2", "cost": "2", "risk": "1"},
+        only({"head": 302, "other_head": 302, "leader": 302}),
+    ),
+    ("GET", "/campaigns", "/campaigns", None, everyone(200)),
+    ("GET", "/campaigns/new", "/campaigns/new", None, only({"leader": 200})),
+    (
+        "POST",
+        "/campaigns/new",
+        "/campaigns/new",
+        lambda c: {"question": "Which form could go?", "deadline": c["today"]},
+        only({"leader": 302}),
+    ),
+    ("GET", "/campaigns/<int:campaign_id>", "/campaigns/{campaign}", None, everyone(200)),
+    (
+        "GET",
+        "/campaigns/<int:campaign_id>/ideas/new",
+        "/campaigns/{campaign}/ideas/new",
+        None,
+        everyone(200),
+    ),
+    (
+        "POST",
+        "/campaigns/<int:campaign_id>/ideas/new",
+        "/campaigns/{campaign}/ideas/new",
+        idea_form,
+        everyone(302),
+    ),
 ]
 
 CASES = [
@@ -517,6 +582,11 @@ def build_data() -> tuple[dict, dict]:
                            recipient="someone@example.org", subject="s", body_text="b")  # fmt: skip
     db.session.add_all([hook, failed])
     token, _secret = tokens.create_token(org.employee, name="Bot", scope="read", expires_in_days=9)
+    reason = DeclineReason(name_en="Matrix reason", name_de="Matrixgrund", position=1)
+    db.session.add(reason)
+    campaign = campaigns.create_campaign(
+        org.leader, question="Which approval step could we drop?", deadline=now().date()
+    )
     db.session.commit()
     notification = db.session.scalars(
         select(Notification).where(Notification.user_id == org.employee.id)
@@ -528,7 +598,7 @@ def build_data() -> tuple[dict, dict]:
         "accepted": accepted.id, "commitment": commitment.id, "head": str(org.head.id),
         "other_department": str(org.sales.id), "today": now().date().isoformat(),
         "notification": notification.id, "webhook": hook.id, "message": failed.id,
-        "token": token.id,
+        "token": token.id, "reason": reason.id, "campaign": campaign.id,
     }  # fmt: skip
     people = {"author": org.employee, "employee": org.other_employee, "head": org.head,
               "other_head": org.other_head, "leader": org.leader, "admin": org.admin}  # fmt: skip

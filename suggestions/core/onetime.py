@@ -12,9 +12,9 @@ the write lock) and then sees its result.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, ForeignKey, String, select
+from sqlalchemy import DateTime, ForeignKey, String, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 
@@ -82,3 +82,9 @@ def remember(user, key: str | None, url: str) -> None:
         .where(FormKey.user_id == user.id, FormKey.key == key)
         .values(result_url=url[:500])
     )
+
+
+def purge_old_keys(moment: datetime, older_than: timedelta = timedelta(days=1)) -> int:
+    """Forget form keys older than a day: a repeat comes within minutes, not days."""
+    result = db.session.execute(delete(FormKey).where(FormKey.created_at < moment - older_than))
+    return result.rowcount or 0

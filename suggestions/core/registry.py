@@ -9,6 +9,10 @@ The points in use (the reader is named; see DESIGN.md "Architecture"):
 - ``idea_page.main``: template names included under the idea's text, before the discussion.
 - ``idea_list.filters``: ``(name, condition factory)`` pairs for list filters whose rule lives
   in a higher package (ideas.queries).
+- ``idea_list.page``: callables ``ideas -> None`` told of the ideas of a list page before it
+  is drawn, to read what their rows need in one query (ideas.views).
+- ``worker.jobs``: ``core.jobs.Job`` items (name, how often, ``run(now)``) the worker runs
+  on their schedule, each turn once however many workers run (notify.worker).
 - ``engine.created``: callables ``engine -> None`` told of every extra engine a package opens.
 - ``readiness.checks``: ``(name, check)`` pairs, ``check() -> dict`` with an ``"ok"`` key, run by
   ``/readyz`` after the database answered (web.pages).

@@ -186,7 +186,10 @@ COMMENTS = [
 
 def load() -> None:
     """Fill an empty database with the demo organisation."""
+    from ..workflow.declines import add_default_reasons
+
     rng = random.Random(2026)
+    add_default_reasons()  # the migration's list, again after ``seed-demo --reset``
     departments = {name: Department(name=name) for name in DEPARTMENTS}
     db.session.add_all(departments.values())
     categories = {}
@@ -245,6 +248,7 @@ def load() -> None:
     _more_people(departments, people, rng)
     _more_ideas(departments, categories, people, rng)
     _former_colleague(departments, categories, people, shared_hash)
+    _fair_decisions(departments, categories, people, ideas, rng)
     _settle_notifications()
 
 
@@ -283,7 +287,9 @@ STORIES = {
          {"note": "Welche Formulare sind gemeint: Urlaub, Gleitzeit oder beide?"})],
     4: [(2, "acknowledge", "head.it@freiraum.example", {"note": "We check the licence."})],
     5: [(2, "decline", "head.it@freiraum.example",
-         {"note": "The second floor is being rebuilt this year; we take it into the plans."})],
+         {"note": "The second floor is being rebuilt this year; we take it into the plans.",
+          "reason": "Already planned", "revisit": 45,
+          "change": "If the rebuilding slips to next year, we fix it now."})],
     6: [(1, "acknowledge", "leader@freiraum.example", {}),
         (4, "accept", "leader@freiraum.example",
          {"promise": "Legal publishes five templates for standard contracts.", "due": 24,
@@ -336,8 +342,137 @@ def _act(idea: Idea, action: str, actor: User, details: dict, ideas: list[Idea])
         lifecycle.mark_duplicate(idea, actor, ideas[details["survivor"]], note)
     elif action == "break_commitment":
         lifecycle.break_commitment(idea, actor, note)
+    elif action == "decline" and "reason" in details:
+        _decline(idea, actor, details)
     else:
         lifecycle.transition(idea, action, actor, note)
+
+
+def _decline(idea: Idea, actor: User, details: dict) -> None:
+    """A reasoned decline; ``revisit``: days from today (the real one) until it comes back."""
+    from ..core.clock import _real_now
+    from ..workflow import declines
+
+    reason = next(r for r in declines.reasons() if r.name_en == details["reason"])
+    revisit = details.get("revisit")
+    declines.decline(
+        idea, actor, reason_id=reason.id, note=details["note"],
+        change_our_mind=details.get("change"),
+        revisit_on=(_real_now() + timedelta(days=revisit)).date() if revisit else None,
+    )  # fmt: skip
+
+
+CAMPAIGN_IDEAS = 4  # the ideas filed into the demo's campaigns
+
+
+def _fair_decisions(departments, categories, people, ideas, rng: random.Random) -> None:
+    """Issue "decisions that hold": a broadly supported idea with its leadership date, one
+    whose date was missed, scorecards, and a campaign from question to results (plus an open
+    one)."""
+    from ..workflow import campaigns, lifecycle, scorecards
+
+    moment = now()
+    leader, service_head = (
+        people["leader@freiraum.example"],
+        people["head.service@freiraum.example"],
+    )
+    it_head, finance_head = (
+        people["head.it@freiraum.example"],
+        people["head.finance@freiraum.example"],
+    )
+    everyone = [p for p in people.values() if p.department_id is not None]
+    # Broad support: idea 4 (in review) reaches 25 supporters from many departments 6 days
+    # ago; idea 2 (never answered) reached it 40 days ago and leadership missed its date.
+    for index, days_ago in ((4, 6), (2, 40)):
+        idea = ideas[index]
+        when = max(idea.created_at + timedelta(hours=6), moment - timedelta(days=days_ago))
+        with travel_to(when):
+            for voter in rng.sample(everyone, min(40, len(everyone))):
+                rules.set_vote(idea, voter, True)
+    # Scorecards on the ideas waiting for a decision.
+    for index in (0, 1, 4):
+        for scorer, base in ((leader, 4), (service_head, 3), (it_head, 2)):
+            scorecards.score(
+                ideas[index], scorer, impact=base + index % 2, effort=2 + index % 3,
+                cost=1 + index % 4, risk=2,
+                comment="Clear win for customers." if scorer is leader and index == 0 else None,
+            )  # fmt: skip
+
+    def answer(campaign, author, title, problem, proposal, category, owner):
+        text = rules.IdeaText(
+            title=title, problem=problem, proposal=proposal,
+            benefit="Less waiting for customers and colleagues.",
+            category=categories[category], owning_department=departments[owner],
+            affected_departments=[],
+        )  # fmt: skip
+        idea = rules.submit_idea(people[author], text)
+        campaigns.file_idea(campaign, idea, people[author])
+        return idea
+
+    # A campaign that ran from question to results: asked 40 days ago, closed 10 days ago.
+    with travel_to(moment - timedelta(days=40)):
+        closed = campaigns.create_campaign(
+            leader, question="Which approval step could we drop?",
+            description="Name one signature, sign-off or approval that protects nobody.",
+            deadline=(moment - timedelta(days=10)).date(),
+        )  # fmt: skip
+    with travel_to(moment - timedelta(days=38)):
+        drop_travel = answer(
+            closed,
+            "paul@freiraum.example",
+            "No second signature on travel under 300",
+            "Every train ticket needs two signatures.",
+            "Team leads sign travel under 300 alone.",
+            "Red tape",
+            "Finance",
+        )
+        drop_forms = answer(
+            closed,
+            "jonas@freiraum.example",
+            "Stop printing the delivery approval",
+            "Each delivery note is printed, signed and scanned.",
+            "Approve in the logistics system.",
+            "Process",
+            "Operations",
+        )
+        keep_legal = answer(
+            closed,
+            "mia@freiraum.example",
+            "Skip the legal check on standard offers",
+            "Legal reviews every offer, even standard ones.",
+            "Standard offers go out without a legal check.",
+            "Red tape",
+            "Legal",
+        )
+    with travel_to(moment - timedelta(days=30)):
+        lifecycle.accept(
+            drop_travel, finance_head, owner=finance_head,
+            promise="Team leads approve travel under 300 alone.",
+            due_on=(moment - timedelta(days=12)).date(), estimated_cost=Decimal(0),
+        )  # fmt: skip
+        lifecycle.accept(
+            drop_forms, it_head, owner=it_head, promise="Delivery approval in the system.",
+            due_on=(moment + timedelta(days=20)).date(), estimated_cost=Decimal(1500),
+        )  # fmt: skip
+        _decline(keep_legal, leader, {
+            "reason": "Legal requirement",
+            "note": "Offers above 10,000 must be checked by law; we shorten the check instead.",
+            "change": "A template approved once by Legal would make this possible.",
+        })  # fmt: skip
+    with travel_to(moment - timedelta(days=14)):
+        lifecycle.implement(drop_travel, finance_head,
+                            change_summary="One signature for travel under 300.")  # fmt: skip
+    # An open campaign, asked of two departments.
+    with travel_to(moment - timedelta(days=5)):
+        portal = campaigns.create_campaign(
+            leader, question="Ideas for the new customer portal",
+            deadline=(moment + timedelta(days=21)).date(),
+            departments=[departments["Customer Service"], departments["Sales"]],
+        )  # fmt: skip
+        answer(portal, "employee@freiraum.example", "Let customers fix typos in their order",
+               "Nobody may correct an order once the process has started.",
+               "An edit button for the first ten minutes.", "Customer service",
+               "Customer Service")  # fmt: skip
 
 
 def _settle_notifications() -> None:

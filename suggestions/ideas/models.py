@@ -170,6 +170,10 @@ class Vote(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # The voter's department when they voted: breadth counts where support came from then.
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("departments.id", ondelete="SET NULL")
+    )
 
 
 class Comment(db.Model):

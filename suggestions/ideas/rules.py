@@ -148,7 +148,7 @@ def set_vote(idea: Idea, voter: User, wanted: bool) -> bool:
     if wanted:
         require(voter, "idea.vote", idea)
         statement = insert_ignoring_duplicates(Vote.__table__).values(
-            idea_id=idea.id, user_id=voter.id, created_at=now()
+            idea_id=idea.id, user_id=voter.id, created_at=now(), department_id=voter.department_id
         )
         delta = 1
     else:

@@ -14,12 +14,13 @@ def init_app(app: Flask) -> None:
 
     from ..core.registry import contribute
     from ..policy import register
-    from . import cli, listeners, messages, outbox, permissions, queries, rules
+    from . import cli, listeners, messages, outbox, permissions, queries, rules, worker
 
     register(permissions.RULES)
     contribute(app, "readiness.checks", ("outbox", outbox.readiness_check))
     listeners.connect()
     cli.init_app(app)
+    worker.init_app(app)  # the worker command and its scheduled jobs
 
     def notification_badge():
         if not current_user or not current_user.is_authenticated:

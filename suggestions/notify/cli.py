@@ -16,7 +16,7 @@ import click
 from flask import Flask, current_app
 
 from ..core.extensions import db
-from . import outbox, reminders, worker
+from . import outbox, reminders, sending
 from .digest import send_digests
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def send_mail(loop: bool, interval: float, batch_size: int | None) -> None:
     """Send the mails and webhook calls waiting in the outbox (with retries)."""
     if not loop:
         outbox.purge_sent()
-        stats = worker.run_once(batch_size=batch_size)
+        stats = sending.run_once(batch_size=batch_size)
         click.echo(f"Outbox: {stats}.")
         return
 
@@ -50,7 +50,7 @@ def send_mail(loop: bool, interval: float, batch_size: int | None) -> None:
             if time.monotonic() - last_purge > 3600:
                 outbox.purge_sent()
                 last_purge = time.monotonic()
-            stats = worker.run_once(batch_size=batch_size)
+            stats = sending.run_once(batch_size=batch_size)
             if stats.sent or stats.retrying or stats.failed:
                 click.echo(f"Outbox: {stats}.")
         except Exception:  # the database may be away for a moment: keep the worker alive

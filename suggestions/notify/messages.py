@@ -47,6 +47,11 @@ MESSAGES: dict[str, Wording] = {
         _l("“%(title)s” is now %(status)s."),
         _l("Status “%(status)s”: %(title)s"),
     ),
+    "revisited": Wording(
+        _l("“%(title)s” is back in the queue of %(department)s: its revisit date has come."),
+        _l("“%(title)s” is back in the queue of %(department)s: its revisit date has come."),
+        _l("Back for a new decision: %(title)s"),
+    ),
     "info_provided": Wording(
         _l("%(actor)s answered the question on “%(title)s”."),
         _l("The question on “%(title)s” is answered."),

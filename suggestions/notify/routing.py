@@ -81,6 +81,11 @@ RULES: dict[tuple[str, str | None], tuple[Rule, ...]] = {
     ("status_changed", ANY): (
         Rule("status_changed", "status", (Audience.AUTHOR, Audience.FOLLOWERS)),
     ),
+    # A declined idea's revisit date came (workflow.declines): it is back in the queue.
+    ("revisited", ANY): (
+        Rule("status_changed", "status", (Audience.AUTHOR, Audience.FOLLOWERS)),
+        Rule("revisited", "queue", (Audience.HEADS,)),
+    ),
     ("info_provided", ANY): (
         Rule("info_provided", "queue", (Audience.HEADS,)),
         Rule("status_changed", "status", (Audience.FOLLOWERS,)),

@@ -1,65 +1,98 @@
-"""The sending side of the outbox: claim what is due, hand mails to the mailer and webhook
-calls to ``webhooks``, record each outcome (``flask send-mail``)."""
+"""The one background process: ``flask --app suggestions worker``.
+
+Every few seconds it sends what waits in the outbox and runs the scheduled jobs whose turn
+has come (``core.jobs``; packages add theirs to the ``worker.jobs`` point). Several workers may
+run side by side: the outbox claims each message once, and each job's turn goes to one worker.
+"""
 
 from __future__ import annotations
 
-import logging
-from datetime import timedelta
+import signal
+import threading
+from datetime import datetime, timedelta
 
-from flask import current_app
+import click
+from flask import Flask, current_app
 
-from . import mailer, webhooks
-from .models import Channel, OutboxStatus
-from .outbox import (
-    Claimed,
-    DeliveryError,
-    RunStats,
-    claim,
-    message_lease,
-    record_failure,
-    record_sent,
-)
-
-log = logging.getLogger(__name__)
+from ..core import jobs, onetime
+from ..core.extensions import db
+from ..core.registry import contribute
 
 
-def run_once(*, batch_size: int | None = None, max_batches: int = 1000) -> RunStats:
-    """Send everything that is due now, batch by batch, recording each message as it goes."""
-    batch_size = batch_size or current_app.config["OUTBOX_BATCH_SIZE"]
-    lease = message_lease()
-    stats = RunStats()
-    for _ in range(max_batches):
-        batch = claim(batch_size, lease)
-        if not batch:
-            break
-        mails = [m for m in batch if m.channel == Channel.EMAIL]
-        calls = [m for m in batch if m.channel == Channel.WEBHOOK]
-        # The mailer gives each outcome as soon as it is known (a list works too).
-        for message, error in mailer.send_batch(mails) if mails else ():
-            _record(message, error, stats, lease)
-        for message in calls:
-            try:
-                error = webhooks.send(message)
-            except Exception as unexpected:  # never leave the rest of the batch claimed
-                log.exception("Unexpected error while calling webhook message %s", message.id)
-                error = DeliveryError(f"Unexpected error: {unexpected!r}")
-            _record(message, error, stats, lease)
-        if len(batch) < batch_size:
-            break
-    return stats
+def init_app(app: Flask) -> None:
+    """The notification jobs and the housekeeping every installation needs."""
+    for job in (
+        jobs.Job("digest", timedelta(days=1), _digest),
+        jobs.Job("reminders", timedelta(hours=1), _reminders),
+        jobs.Job("outbox.purge", timedelta(days=1), _purge_outbox),
+        jobs.Job("form_keys.purge", timedelta(days=1), _purge_form_keys),
+        jobs.Job("job_runs.purge", timedelta(days=1), jobs.purge_runs),
+    ):
+        contribute(app, "worker.jobs", job)
+    if worker.name not in app.cli.commands:
+        app.cli.add_command(worker)
 
 
-def _record(message: Claimed, error: DeliveryError | None, stats: RunStats, lease: timedelta):
-    """Record one outcome and renew the lease of what this worker still holds, in one short
-    transaction, before the next message is sent."""
-    if error is None:
-        record_sent(message, renew=lease)
-        stats.sent += 1
+def _digest(moment: datetime) -> int:
+    from .digest import send_digests
+
+    # Daily is fine: the digest skips people who got one in the last six days.
+    return send_digests(moment=moment)
+
+
+def _reminders(moment: datetime) -> int:
+    from .reminders import send_reminders
+
+    return send_reminders(moment)
+
+
+def _purge_outbox(moment: datetime) -> int:
+    from . import outbox
+
+    return outbox.purge_sent()
+
+
+def _purge_form_keys(moment: datetime) -> int:
+    return onetime.purge_old_keys(moment)
+
+
+def tick(worker_name: str) -> dict[str, int]:
+    """One round: the outbox, then the due jobs. Returns what happened, for the console."""
+    from . import sending
+
+    stats = sending.run_once()
+    runs = jobs.run_due_jobs(worker_name)
+    return {
+        "sent": stats.sent,
+        "retrying": stats.retrying,
+        "failed": stats.failed,
+        "jobs": len(runs),
+    }
+
+
+@click.command("worker")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds.")
+@click.option("--once", is_flag=True, help="One round, then stop (for cron or a test).")
+def worker(interval: float, once: bool) -> None:
+    """Send the outbox and run scheduled jobs (digests, reminders, revisit dates, purges)."""
+    name = jobs.new_worker_name()
+    if once:
+        click.echo(f"Worker round: {tick(name)}.")
         return
-    status = record_failure(message, error, renew=lease)
-    if status == OutboxStatus.FAILED:
-        stats.failed += 1
-        log.warning("Outbox message %s failed for good: %s", message.id, error)
-    else:
-        stats.retrying += 1
-        log.info("Outbox message %s will be retried: %s", message.id, error)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    names = ", ".join(job.name for job in jobs.jobs())
+    click.echo(f"Worker {name}: outbox every {interval:g} s; jobs: {names} (Ctrl+C stops).")
+    while not stop.is_set():
+        try:
+            done = tick(name)
+            if any(done.values()):
+                click.echo(f"Worker round: {done}.")
+        except Exception:  # the database may be away for a moment: keep the worker alive
+            current_app.logger.exception("A worker round failed; trying again shortly.")
+            db.session.rollback()
+        finally:
+            db.session.remove()
+        stop.wait(interval)
+    click.echo("Stopped.")

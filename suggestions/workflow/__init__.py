@@ -24,3 +24,30 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["idea_clock"] = lambda idea: clock(idea, org_settings())
     contribute(app, "idea_page.context", decision_panel)
     contribute(app, "idea_list.filters", ("overdue", lambda: overdue_clause(org_settings())))
+    _init_fair_decisions(app)
+
+
+def _init_fair_decisions(app: Flask) -> None:
+    """Reasoned declines, revisit dates, breadth, scorecards, campaigns (issue "decisions that
+    hold"): their rules, pages, parts of the idea page and worker jobs."""
+    from datetime import timedelta
+
+    from ..core.jobs import Job
+    from ..core.signals import comment_posted, official_answer_marked, vote_added
+    from ..policy import register
+    from . import breadth, decision_views, declines, fair
+    from .clocks import preload_pauses
+    from .permissions_extra import RULES
+
+    register(RULES)
+    if decision_views.bp.name not in app.blueprints:
+        app.register_blueprint(decision_views.bp)
+    contribute(app, "idea_page.context", fair.idea_context)
+    contribute(app, "idea_list.page", preload_pauses)
+    official_answer_marked.connect(fair.official_answer_responds)
+    comment_posted.connect(fair.official_answer_responds)
+    vote_added.connect(breadth.on_vote_added)
+    contribute(app, "idea_page.side", "decisions/_idea_side.html")
+    contribute(app, "idea_page.main", "decisions/_idea_main.html")
+    contribute(app, "worker.jobs", Job("declines.revisit", timedelta(minutes=15),
+                                       declines.revisit_due))  # fmt: skip

@@ -143,3 +143,20 @@ class CommitmentUpdateForm(FlaskForm):
 
 class BreakForm(_RevisionForm):
     note = _text(_l("Why it will not be delivered (shown to everyone)"), required=True)
+
+
+class DeclineForm(_RevisionForm):
+    # The choices are the active reasons (views); an old form without one is declined as
+    # "no reason given" rather than refused, so the reason is checked by the domain.
+    reason = SelectField(_l("Reason"), coerce=int, validate_choice=False,
+                         validators=[Optional()])  # fmt: skip
+    note = _text(_l("Why (shown to everyone)"), required=True)
+    change_our_mind = _text(
+        _l("What would change our mind (optional)"), required=False,
+        description=_l("What would have to be different for a yes: shown with the decision."),
+    )  # fmt: skip
+    revisit_on = DateField(
+        _l("Revisit on (optional)"),
+        validators=[Optional(), DayWithinReach()],
+        description=_l("On this day the idea comes back to the department's queue by itself."),
+    )

@@ -480,10 +480,10 @@ def mark_duplicate(
     moved = db.session.execute(
         insert_ignoring_duplicates(Vote.__table__)
         .from_select(
-            ["idea_id", "user_id", "created_at"],
-            select(db.literal(survivor.id), Vote.user_id, Vote.created_at).where(
-                Vote.idea_id == idea.id
-            ),
+            ["idea_id", "user_id", "created_at", "department_id"],
+            select(
+                db.literal(survivor.id), Vote.user_id, Vote.created_at, Vote.department_id
+            ).where(Vote.idea_id == idea.id),
         )
         .returning(Vote.__table__.c.user_id)
     ).all()

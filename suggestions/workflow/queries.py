@@ -16,6 +16,7 @@ from ..core.inputs import bounded_int
 from ..ideas.models import Idea, IdeaStatus
 from ..org.models import Department
 from ..org.queries import has_acting_head, org_settings
+from .breadth import guaranteed_clause
 from .clocks import overdue_clause
 from .models import Commitment, CommitmentState, CommitmentUpdate
 
@@ -78,7 +79,7 @@ class QueuePage:
     capped: bool
 
 
-def _queue(query: Select, page: int) -> QueuePage:
+def _queue(query: Select, page: int, sort: str = "due") -> QueuePage:
     settings = org_settings()
     overdue = overdue_clause(settings)
     cap = 1000
@@ -87,6 +88,13 @@ def _queue(query: Select, page: int) -> QueuePage:
             query.where(overdue).with_only_columns(Idea.id).limit(cap + 1).subquery()
         )
     )
+    if sort == "score":  # the scorecards' average, best first; unscored last
+        from .scorecards import summary_subquery
+
+        scores = summary_subquery()
+        query = query.outerjoin(scores, scores.c.idea_id == Idea.id).order_by(
+            scores.c.average.desc().nulls_last()
+        )
     # Overdue first, then new ones waiting for a first response, each oldest first.
     ordered = query.order_by(
         case((overdue, 0), else_=1), case((Idea.status == "new", 0), else_=1), Idea.created_at,
@@ -108,26 +116,30 @@ def _queue(query: Select, page: int) -> QueuePage:
     )
 
 
-def department_queue(department_ids: list[int], page: int = 1) -> QueuePage:
+def department_queue(department_ids: list[int], page: int = 1, sort: str = "due") -> QueuePage:
     """Ideas of these departments that wait for the department: not handed to leadership."""
     query = select(Idea).where(
         Idea.owning_department_id.in_(department_ids or [-1]),
         Idea.status.in_(IdeaStatus.UNDECIDED),
         Idea.escalated_at.is_(None),
     )
+    return _queue(query, page, sort)
+
+
+def leadership_queue(page: int = 1, sort: str = "due") -> QueuePage:
+    """Ideas waiting for a leadership decision: handed on, their department has no head, or
+    supported across enough departments (the breadth guarantee)."""
+    # And those whose support is broad enough that leadership owes them an answer.
+    query = select(Idea).where(
+        Idea.status.in_(IdeaStatus.UNDECIDED), leadership_decides() | guaranteed_clause()
+    )
     return _queue(query, page)
 
 
-def leadership_queue(page: int = 1) -> QueuePage:
-    """Ideas waiting for a leadership decision: handed on, or their department has no head."""
-    query = select(Idea).where(Idea.status.in_(IdeaStatus.UNDECIDED), leadership_decides())
-    return _queue(query, page)
-
-
-def overdue_everywhere(page: int = 1) -> QueuePage:
+def overdue_everywhere(page: int = 1, sort: str = "due") -> QueuePage:
     """Everything overdue across departments, for leadership."""
     query = select(Idea).where(overdue_clause(org_settings()))
-    return _queue(query, page)
+    return _queue(query, page, sort)
 
 
 def delivery_queue(department_ids: list[int] | None, owner: User | None) -> list[Commitment]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -31,8 +32,8 @@ from ..org.queries import (
 from ..policy import require, requires
 from ..web.forms import attempt, refused
 from ..web.safety import safe_next
-from . import bp, forms, lifecycle, queries
-from .clocks import clock
+from . import bp, breadth, declines, forms, lifecycle, queries, scorecards
+from .clocks import clock, preload_pauses
 from .labels import VIEW_LABELS
 from .models import Commitment
 
@@ -88,6 +89,14 @@ def _just_do_it(idea, actor, form):
     )  # fmt: skip
 
 
+def _decline(idea, actor, form):
+    declines.decline(
+        idea, actor, reason_id=form.reason.data or None, note=form.note.data,
+        change_our_mind=form.change_our_mind.data, revisit_on=form.revisit_on.data,
+        revision=form.revision_value(),
+    )  # fmt: skip
+
+
 def _duplicate(idea, actor, form):
     survivor = db.session.get(Idea, form.survivor.data)
     lifecycle.mark_duplicate(idea, actor, survivor, form.note.data, revision=form.revision_value())
@@ -119,6 +128,7 @@ _SPECIAL: dict[lifecycle.Action, tuple[type, Callable | None]] = {
     _A.PROVIDE_INFO: (forms.AnswerForm, None),
     _A.ESTIMATE_COST: (forms.EstimateForm, _estimate),
     _A.ACCEPT: (forms.AcceptForm, _accept),
+    _A.DECLINE: (forms.DeclineForm, _decline),
     _A.TRANSFER: (forms.TransferForm, _transfer),
     _A.ESCALATE: (forms.NoteForm, _escalate),
     _A.MARK_DUPLICATE: (forms.DuplicateForm, _duplicate),
@@ -128,14 +138,14 @@ _SPECIAL: dict[lifecycle.Action, tuple[type, Callable | None]] = {
 }
 
 
-def _page(action: lifecycle.Action, step: lifecycle.Step) -> ActionPage:
+def _action_page(action: lifecycle.Action, step: lifecycle.Step) -> ActionPage:
     default_form = forms.ReasonForm if step.note_required else forms.NoteForm
     form, perform = _SPECIAL.get(action, (default_form, None))
     return ActionPage(form, perform or _simple(action), step)
 
 
 # Every action of the lifecycle, in its order.
-ACTIONS: dict[str, ActionPage] = {a: _page(a, step) for a, step in lifecycle.STEPS.items()}
+ACTIONS: dict[str, ActionPage] = {a: _action_page(a, step) for a, step in lifecycle.STEPS.items()}
 
 
 def _prepare(name: str, form, idea: Idea, *, fresh: bool):
@@ -154,6 +164,8 @@ def _prepare(name: str, form, idea: Idea, *, fresh: bool):
         ]
         if fresh:
             form.department.data = 0
+    elif name == "decline":
+        form.reason.choices = declines.reason_choices(get_locale().language)
     elif name in ("implement", "just_do_it") and fresh:
         form.implemented_on.data = today()
     if fresh:
@@ -179,6 +191,7 @@ def decision_panel(idea: Idea, failed: tuple[str, object] | None = None) -> dict
                 name, ACTIONS[name].form(prefix=name, formdata=None), idea, fresh=True
             )
     commitments = queries.commitments_of(idea)
+    preload_pauses([idea])
     primary = lifecycle.primary_action(names)
     return {
         "decision": {
@@ -269,12 +282,14 @@ def department_queue():
         ids = [chosen] if chosen else [d.id for d in departments()]
     else:
         ids = [chosen] if chosen in allowed else list(allowed)
-    page = queries.department_queue(ids, _page())
+    page = queries.department_queue(ids, _page(), _sort())
+    preload_pauses(page.items)
     return render_template(
         "workflow/queue.html", page=page, choices=department_choices_within(allowed),
         chosen=chosen, kind="department",
         deliveries=queries.delivery_queue(None if allowed is None else list(allowed), current_user),
-        settings=org_settings(), page_url=_page_url,
+        settings=org_settings(), page_url=_page_url, sort=_sort(), sort_url=_sort_url,
+        scores=scorecards.summaries_for([idea.id for idea in page.items]),
     )  # fmt: skip
 
 
@@ -285,10 +300,24 @@ def leadership_queue():
     fetch = queries.overdue_everywhere if tab == "overdue" else queries.leadership_queue
     # Ideas of a department without a head wait here too: say so on their row.
     headless = {d.id for d in departments_without_head()}
+    page = fetch(_page(), _sort())
+    preload_pauses(page.items)
     return render_template(
-        "workflow/queue.html", page=fetch(_page()), kind="leadership", tab=tab,
+        "workflow/queue.html", page=page, kind="leadership", tab=tab,
         settings=org_settings(), page_url=_page_url, headless=headless,
+        guarantees=breadth.guarantees_for([idea.id for idea in page.items]), sort=_sort(),
+        sort_url=_sort_url,
+        scores=scorecards.summaries_for([idea.id for idea in page.items]),
     )  # fmt: skip
+
+
+def _sort() -> str:
+    """Due first (the default), or by the scorecards' average."""
+    return "score" if request.args.get("sort") == "score" else "due"
+
+
+def _sort_url(sort: str) -> str:
+    return url_for(request.endpoint, **(request.args.to_dict() | {"sort": sort, "page": 1}))
 
 
 def _page() -> int:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from suggestions.core.extensions import db
 from suggestions.ideas import rules as idea_rules
 from suggestions.ideas.models import EventKind, IdeaStatus
-from suggestions.notify import outbox, rules, worker
+from suggestions.notify import outbox, rules, sending
 from suggestions.notify.models import OutboxMessage, OutboxStatus
 from suggestions.workflow.lifecycle import transition
 
@@ -213,7 +213,7 @@ def test_two_workers_never_send_the_same_mail_twice(app, org, smtp_server):
 
     def send():
         with app.app_context():
-            results.append(worker.run_once(batch_size=3))
+            results.append(sending.run_once(batch_size=3))
             db.session.remove()
 
     threads = [threading.Thread(target=send) for _ in range(2)]
@@ -317,7 +317,7 @@ def test_a_worker_killed_mid_batch_repeats_at_most_one_mail_and_the_rest_go_soon
     monkeypatch.setattr(mailer, "_send_one", killed_after_the_third)
     with app.app_context():
         with pytest.raises(WorkerKilled):
-            worker.run_once(batch_size=20)
+            sending.run_once(batch_size=20)
         db.session.remove()
     monkeypatch.setattr(mailer, "_send_one", really_send)
     assert len(smtp_server.received) == 3

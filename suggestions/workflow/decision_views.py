@@ -1,0 +1,207 @@
+"""Pages of fair decisions: the admin's settings and decline reasons, scorecards, campaigns
+and the decisions dashboard."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.errors import DomainError
+from ..core.extensions import db
+from ..policy import can, require, requires
+from . import breadth, declines
+from .decision_forms import DecisionSettingsForm, DeclineReasonForm
+from .decision_settings import decision_settings, save_decision_settings
+
+bp = Blueprint("decisions", __name__)
+
+
+# -- administration ----------------------------------------------------------------------------
+
+
+@bp.route("/admin/decisions", methods=["GET", "POST"])
+@requires("decisions.settings")
+def admin_settings():
+    form = DecisionSettingsForm(obj=decision_settings())
+    if form.validate_on_submit():
+        try:
+            save_decision_settings(
+                supporters=form.breadth_supporters.data,
+                departments=form.breadth_departments.data,
+                only_decisions=form.only_decisions_respond.data,
+            )
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The settings are saved."), "success")
+            return redirect(url_for("decisions.admin_settings"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "decisions/admin_settings.html", form=form,
+        reasons=declines.reasons(include_retired=True),
+    ), status  # fmt: skip
+
+
+@bp.route("/admin/decline-reasons/new", methods=["GET", "POST"], defaults={"reason_id": None})
+@bp.route("/admin/decline-reasons/<int:reason_id>", methods=["GET", "POST"])
+@requires("decisions.settings")
+def edit_reason(reason_id: int | None):
+    reason = None
+    if reason_id is not None:
+        reason = db.session.get(declines.DeclineReason, reason_id) or abort(404)
+    form = DeclineReasonForm(obj=reason)
+    if form.validate_on_submit():
+        try:
+            declines.save_reason(
+                reason, name_en=form.name_en.data, name_de=form.name_de.data,
+                position=form.position.data or 0, active=form.active.data,
+            )  # fmt: skip
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The reason is saved."), "success")
+            return redirect(url_for("decisions.admin_settings"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("decisions/reason_form.html", form=form, reason=reason), status
+
+
+# -- the decisions dashboard -------------------------------------------------------------------
+
+
+@bp.get("/insights/decisions")
+@requires("insights.dashboard")
+def dashboard():
+    # Leadership and admins see every department, a head the departments they lead.
+    everywhere = can(current_user, "insights.all_departments")
+    scope = None if everywhere else [d.id for d in current_user.headed_departments]
+    return render_template(
+        "decisions/dashboard.html",
+        declines=declines.declines_by_reason(get_locale().language, scope),
+        breaches=breadth.breaches_by_department(scope),
+        settings=decision_settings(),
+    )
+
+
+# -- scorecards --------------------------------------------------------------------------------
+
+
+@bp.post("/ideas/<int:idea_id>/scorecard")
+def score(idea_id: int):
+    from ..ideas.queries import get_idea_or_404
+    from ..ideas.views import render_idea
+    from . import fair, scorecards
+    from .decision_forms import ScorecardForm
+
+    idea = get_idea_or_404(idea_id)
+    require(current_user, "idea.score", idea)
+    form = ScorecardForm()
+    if form.validate_on_submit():
+        try:
+            scorecards.score(
+                idea, current_user, impact=form.impact.data, effort=form.effort.data,
+                cost=form.cost.data, risk=form.risk.data, comment=form.comment.data,
+            )  # fmt: skip
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your scorecard is saved."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id) + "#scorecard")
+    return render_idea(idea, status=422, **fair.idea_context(idea, score_form=form))
+
+
+# -- campaigns ---------------------------------------------------------------------------------
+
+
+def _campaign_or_404(campaign_id: int):
+    from .campaigns import Campaign
+
+    return db.session.get(Campaign, campaign_id) or abort(404)
+
+
+@bp.get("/campaigns")
+@requires("campaign.view")
+def campaigns():
+    from .campaigns import list_campaigns
+
+    opened, closed = list_campaigns()
+    return render_template("decisions/campaigns.html", opened=opened, closed=closed)
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@requires("campaign.create")
+def new_campaign():
+    from ..org.models import Department
+    from ..org.queries import department_choices
+    from .campaigns import create_campaign
+    from .decision_forms import CampaignForm
+
+    form = CampaignForm()
+    form.departments.choices = department_choices()
+    if form.validate_on_submit():
+        chosen = [db.session.get(Department, i) for i in form.departments.data or []]
+        try:
+            campaign = create_campaign(
+                current_user, question=form.question.data, deadline=form.deadline.data,
+                description=form.description.data, departments=[d for d in chosen if d],
+            )  # fmt: skip
+        except DomainError as error:
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The campaign is open. Everyone asked can answer it now."), "success")
+            return redirect(url_for("decisions.campaign", campaign_id=campaign.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("decisions/campaign_form.html", form=form), status
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+@requires("campaign.view")
+def campaign(campaign_id: int):
+    from .campaigns import campaign_page
+
+    found = _campaign_or_404(campaign_id)
+    return render_template(
+        "decisions/campaign.html", campaign=found, page=campaign_page(found),
+        may_file=can(current_user, "campaign.file_idea", found),
+    )  # fmt: skip
+
+
+@bp.route("/campaigns/<int:campaign_id>/ideas/new", methods=["GET", "POST"])
+def file_idea(campaign_id: int):
+    """The idea form, filing the new idea into the campaign."""
+    from ..core.onetime import first_result, remember
+    from ..ideas import rules as idea_rules
+    from ..ideas.forms import IdeaForm
+    from ..ideas.views import _idea_form, _idea_text
+    from .campaigns import file_idea as put_into
+
+    found = _campaign_or_404(campaign_id)
+    require(current_user, "campaign.file_idea", found)
+    form = _idea_form(IdeaForm())
+    if request.method == "GET" and current_user.department_id:
+        form.owning_department.data = current_user.department_id
+    if form.validate_on_submit():
+        if repeat := first_result(current_user, form.form_key.data):
+            flash(_("You had sent this already: here it is."), "success")
+            return redirect(repeat)
+        try:
+            idea = idea_rules.submit_idea(
+                current_user, _idea_text(form), anonymous=form.anonymous.data
+            )
+            put_into(found, idea, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            remember(current_user, form.form_key.data, url_for("ideas.show", idea_id=idea.id))
+            db.session.commit()
+            flash(_("Thank you! Your idea is filed into the campaign."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("ideas/form.html", form=form, idea=None, campaign=found), status
