@@ -9,6 +9,11 @@ The points in use (the reader is named; see DESIGN.md "Architecture"):
 - ``idea_page.main``: template names included under the idea's text, before the discussion.
 - ``idea_list.filters``: ``(name, condition factory)`` pairs for list filters whose rule lives
   in a higher package (ideas.queries).
+- ``idea_form.fields``: template names included in the idea form, after the departments.
+- ``idea_form.saved``: callables ``(idea, form) -> None`` run after an idea is submitted or
+  edited, in its transaction; may raise ``DomainError`` (shown on the form) (ideas.views).
+- ``dashboard.sections``: callables ``scope -> (template name, dict)`` of parts drawn under
+  the dashboard's figures (insights.views).
 - ``engine.created``: callables ``engine -> None`` told of every extra engine a package opens.
 """
 

@@ -59,6 +59,12 @@ def _idea_text(form: IdeaForm) -> rules.IdeaText:
     )
 
 
+def _form_saved(idea: Idea, form: IdeaForm) -> None:
+    """Higher packages save their fields of the idea form (the ledger's items it touches)."""
+    for saved in contributions("idea_form.saved"):
+        saved(idea, form)
+
+
 @bp.route("/ideas/new", methods=["GET", "POST"])
 def submit():
     form = _idea_form(IdeaForm())
@@ -70,6 +76,7 @@ def submit():
             return redirect(repeat)
         try:
             idea = rules.submit_idea(current_user, _idea_text(form), anonymous=form.anonymous.data)
+            _form_saved(idea, form)
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
@@ -133,6 +140,7 @@ def edit(idea_id: int):
     if form.validate_on_submit():
         try:
             rules.edit_idea(idea, current_user, _idea_text(form))
+            _form_saved(idea, form)
         except DomainError as error:
             form.form_errors.append(error.message)
         else:
