@@ -16,7 +16,16 @@ from dataclasses import asdict
 from datetime import date, datetime, timedelta
 
 import click
-from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    make_response,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -233,11 +242,12 @@ def make_pack(first: date, actor: User | None = None, at: datetime | None = None
     at = at or now()
     if first >= month_start(at.date()):
         raise DomainError(_("A review pack covers a month that is over."))
+    figures = json.dumps(build_figures(first, at))
     pack = db.session.scalar(select(ReviewPack).where(ReviewPack.month == first))
     if pack is None:
         pack = ReviewPack(month=first)
         db.session.add(pack)
-    pack.figures = json.dumps(build_figures(first, at))
+    pack.figures = figures
     pack.made_at = at
     pack.made_by_id = actor.id if actor else None
     return pack
@@ -255,7 +265,10 @@ def get_pack_or_404(year: int, month: int) -> ReviewPack:
 def render_pack(pack: ReviewPack, template: str, **extra) -> str:
     figures = json.loads(pack.figures)
     rows = [(r["department"], r["projected"], r["measured"]) for r in figures["hours"]]
-    return render_template(template, pack=pack, f=figures, hours_rows=rows, **extra)
+    context = dict(pack=pack, f=figures, hours_rows=rows, **extra)
+    if not has_request_context():  # the worker mails the PDF: no request, no page context
+        return current_app.jinja_env.get_template(template).render(**context)
+    return render_template(template, **context)
 
 
 def render_pdf(pack: ReviewPack, language: str) -> bytes:
