@@ -5,6 +5,7 @@ attached, through the outbox and a real SMTP server."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,8 @@ def _weasyprint_missing() -> str | None:
     return None
 
 
+if _weasyprint_missing() and os.environ.get("REQUIRE_PDF"):
+    raise RuntimeError(f"REQUIRE_PDF is set but {_weasyprint_missing()}")
 needs_pdf = pytest.mark.skipif(
     _weasyprint_missing() is not None,
     reason=f"PDF tests SKIPPED: {_weasyprint_missing()} (CI installs them)",
