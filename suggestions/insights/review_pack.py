@@ -106,8 +106,8 @@ def build_figures(first: date, at: datetime | None = None) -> dict:
         "implemented": _implemented(first, next_month(first), names),
         "red_tape": asdict(ledger_queries.red_tape_removed(since=start, until=end)),
         "hours": [
-            {"department": names.get(dept, "?"), "projected": round(p, 1), "measured": round(m, 1)}
-            for dept, p, m in impact.hours_by_department(
+            {"department": name, "projected": round(p, 1), "measured": round(m, 1)}
+            for name, p, m in impact.hours_by_department(
                 until=next_month(first) - timedelta(days=1)
             )
         ],
@@ -354,11 +354,7 @@ def month_label(first: date, language: str | None = None) -> str:
 
 def dashboard_section(scope: metrics.Scope) -> tuple[str, dict]:
     """The dashboard's part on measured impact and red tape removed, in the person's view."""
-    names = dict(db.session.execute(select(Department.id, Department.name).limit(10000)).all())
-    rows = [
-        (names.get(d, "?"), p, m)
-        for d, p, m in impact.hours_by_department(scope.department_ids, until=scope.end.date())
-    ]
+    rows = impact.hours_by_department(scope.department_ids, until=scope.end.date())
     removed = ledger_queries.red_tape_removed(scope.department_ids, scope.start, scope.end)
     return "ledger/_dashboard.html", {"rows": rows, "removed": removed}
 

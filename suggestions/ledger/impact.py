@@ -20,6 +20,7 @@ from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.signals import measurement_requested
 from ..ideas.models import Idea, IdeaStatus
+from ..org.models import Department
 from ..policy import require
 from ..workflow.models import Commitment
 from .models import ImpactPlan, LedgerItem, Measurement
@@ -240,8 +241,8 @@ def hours_by_department(
     *,
     until: date | None = None,
     since: date | None = None,
-) -> list[tuple[int, float, float]]:
-    """(department id, projected, measured) hours per year of implemented ideas, by the idea's
+) -> list[tuple[str, float, float]]:
+    """(department name, projected, measured) hours per year of implemented ideas, by the idea's
     owning department; measured counts only plans with a recorded figure. One query,
     grouped in the database."""
     latest = _latest_measurement()
@@ -249,12 +250,13 @@ def hours_by_department(
     projected = func.sum(base - ImpactPlan.target_minutes * ImpactPlan.target_cases)
     measured = func.sum(base - latest.c.minutes_per_case * latest.c.cases_per_month)
     query = (
-        select(Idea.owning_department_id, projected, measured)
+        select(Department.name, projected, measured)
         .join(Idea, Idea.id == ImpactPlan.idea_id)
+        .join(Department, Department.id == Idea.owning_department_id)
         .outerjoin(latest, latest.c.plan_id == ImpactPlan.id)
         .where(Idea.status == IdeaStatus.IMPLEMENTED)
-        .group_by(Idea.owning_department_id)
-        .order_by(Idea.owning_department_id)
+        .group_by(Department.id, Department.name)
+        .order_by(Department.name)
     )
     if departments is not None:
         query = query.where(Idea.owning_department_id.in_(tuple(departments) or (-1,)))

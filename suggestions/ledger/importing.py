@@ -85,9 +85,8 @@ def read(text: str, actor: User) -> Preview:
             [], [str(_("The header line lacks the columns: %(names)s.", names=", ".join(missing)))]
         )
     departments = {
-        name.lower(): dept for dept in db.session.scalars(select(Department).limit(10000))
-        for name in [dept.name]
-    }  # fmt: skip
+        dept.name.lower(): dept for dept in db.session.scalars(select(Department).limit(10000))
+    }
     existing = {
         (title.lower(), dept_id)
         for title, dept_id in db.session.execute(

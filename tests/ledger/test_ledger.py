@@ -161,7 +161,7 @@ def test_projected_and_measured_hours_of_an_idea(org):
     db.session.commit()
     # The later figure wins: (6000 - 12 x 190) x 12 / 60 = 3720 x 0.2 = 744 h a year.
     assert impact.plans_of(idea)[0].measured == 744
-    assert impact.hours_by_department() == [(org.service.id, 1000, 744)]
+    assert impact.hours_by_department() == [("Customer Service", 1000, 744)]
     assert impact.hours_by_department([org.sales.id]) == []
 
 
