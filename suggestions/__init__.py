@@ -64,7 +64,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)  # the search index follows every change made through db.session
     workflow.init_app(app)  # its parts of the ideas' pages
     insights.init_app(app)
-    from . import people
+    from . import ledger, people
+
+    ledger.init_app(app)  # rules/forms/approvals inventory, measured impact
 
     people.init_app(app)  # CSV import, personal data, erasure
 
@@ -78,6 +80,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     cli.init_app(app)
     notify.init_app(app)  # signal listeners, worker commands, the bell
+    from . import insights
+
+    insights.init_app(app)  # the review pack's command and dashboard parts
     from . import api
 
     api.init_app(app)  # after pages: its routing errors fall back to the error pages
@@ -96,6 +101,7 @@ def _import_models() -> None:
     from .core import onetime as _onetime  # noqa: F401
     from .ideas import models as _ideas  # noqa: F401
     from .insights import models as _insights  # noqa: F401
+    from .ledger import models as _ledger  # noqa: F401
     from .notify import models as _notify  # noqa: F401
     from .org import models as _org  # noqa: F401
     from .people import models as _people  # noqa: F401
@@ -115,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
         if module.bp.name not in app.blueprints:
             app.register_blueprint(module.bp)
 
+    from .insights import review_pack  # noqa: F401  (its routes, on the insights blueprint)
     from .insights import views as insights_views
 
     if insights_views.bp.name not in app.blueprints:

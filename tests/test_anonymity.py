@@ -10,6 +10,8 @@ by design, so the check there is that it shows nothing that ties a person to an 
 
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from datetime import timedelta
 from decimal import Decimal
@@ -77,11 +79,28 @@ def anonymous_idea(org):
     campaigns.file_idea(campaign, answer, author)
     scorecards.score(answer, org.head, impact=5, effort=1, cost=1, risk=1, comment=SCORE_COMMENT)
     named = make_idea(org.other_employee, department=org.sales, title="Named proposal")
+    _through_the_ledger(org, done, promised)
     db.session.commit()
     return author, idea, named
 
 
 SCORE_COMMENT = "Internal scoring remark"
+def _through_the_ledger(org, done, promised):
+    """The anonymous ideas name a ledger item; one changed it, one has baseline and target;
+    this month's review pack is made (as if it were next month)."""
+    from suggestions.insights.review_pack import make_pack
+    from suggestions.ledger import impact
+    from suggestions.ledger import rules as ledger_rules
+
+    item = ledger_rules.create_item(org.head, ledger_rules.ItemFields(
+        "form", "Form T-12", "", org.service, None, 100, 20, 2, 1))  # fmt: skip
+    for anonymous in (done, promised):
+        ledger_rules.link_items(anonymous, [item.id])
+    ledger_rules.record_change(
+        done, org.head, ledger_rules.ChangeFields(item, "simplified", signatures_removed=1)
+    )
+    impact.record_plan(promised, org.leader, impact.Figures(20, 100), impact.Figures(5, 100))
+    make_pack(now().date().replace(day=1), at=now() + timedelta(days=32))
 
 
 WEBHOOK_EVENTS = ["idea.submitted", "idea.status_changed", "idea.comment",
@@ -109,6 +128,9 @@ def pages(org, idea, named):
     yield "/campaigns"
     for campaign_id in db.session.scalars(select(campaigns.Campaign.id)):
         yield f"/campaigns/{campaign_id}"
+    yield "/ledger"
+    yield "/ledger/1"  # the form the anonymous ideas name, with its history
+    yield "/measurements"
 
 
 INSIGHTS = ["/insights", "/insights?range=365", "/insights/decisions", "/insights/figures.csv",
@@ -118,6 +140,9 @@ INSIGHTS = ["/insights", "/insights?range=365", "/insights/decisions", "/insight
 def _text_of(response) -> str:
     """The readable text of a page, a CSV, or an XLSX (its XML parts, unzipped)."""
     data = response.get_data()
+    if data[:4] == b"%PDF":  # the review pack: its text, as pdftotext reads it
+        found = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+        return found.stdout.decode("utf-8", "replace")
     if data[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
@@ -138,6 +163,16 @@ def _assert_nothing_secret(text: str, where: str) -> None:
     assert "wilhelmine" not in text.lower(), where
 
 
+def _review_pack_pages() -> list[str]:
+    month = f"/insights/review-packs/{now():%Y-%m}"
+    pages = ["/insights/review-packs", month]
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):  # tests/ledger say plainly that the PDF was skipped
+        return pages
+    return pages + [f"{month}.pdf"] if shutil.which("pdftotext") else pages
+
+
 ROLE_PAGES = {
     "admin": [
         "/admin/departments",
@@ -145,7 +180,8 @@ ROLE_PAGES = {
         "/admin/settings",
         "/admin/decisions",
         *INSIGHTS,
-    ],
+        *_review_pack_pages(),
+    ],  # fmt: skip
     "head": ["/queue", "/queue?sort=score", *INSIGHTS],
     "other_head": ["/queue", *INSIGHTS],
     "leader": [
@@ -154,7 +190,8 @@ ROLE_PAGES = {
         "/queue/leadership?tab=overdue",
         "/queue/leadership?sort=score",
         *INSIGHTS,
-    ],
+        *_review_pack_pages(),
+    ],  # fmt: skip
 }
 
 

@@ -31,7 +31,7 @@ from suggestions.workflow.declines import DeclineReason
 
 from . import factories
 from .conftest import Browser, _empty_tables, make_app
-from .test_permissions import MATRIX
+from .test_permissions import MATRIX, _ledger_setup
 
 # One worker runs the whole module in a row (make test: --dist loadgroup): its data, kept for
 # the module, must not meet another module's test, which expects an empty database.
@@ -123,6 +123,7 @@ class World:
             recipient="someone@example.org", subject="s", body_text="b",
         )  # fmt: skip
         db.session.add_all([hook, failed])
+        ledger_item, implemented, measurement = _ledger_setup(org)
         token, _secret = tokens.create_token(
             org.employee, name="Bot", scope="read", expires_in_days=9
         )
@@ -142,7 +143,8 @@ class World:
             "accepted": accepted.id, "commitment": commitment.id, "head": str(org.head.id),
             "other_department": str(org.sales.id), "today": now().date().isoformat(),
             "notification": notification.id, "webhook": hook.id, "message": failed.id,
-            "token": token.id, "reason": reason.id, "campaign": campaign.id,
+        "token": token.id, "reason": reason.id, "campaign": campaign.id, "item": ledger_item.id,
+        "implemented": implemented.id, "measurement": measurement.id,
         }  # fmt: skip
         people = {
             "author": org.employee, "employee": org.other_employee, "head": org.head,

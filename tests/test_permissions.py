@@ -11,6 +11,7 @@ request (``tests/auth`` tests them), so no test sees another's traces.
 """
 
 import io
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -20,6 +21,7 @@ from suggestions.auth import tokens
 from suggestions.core.clock import now
 from suggestions.core.extensions import db, limiter
 from suggestions.ideas import rules
+from suggestions.ledger.models import Measurement
 from suggestions.notify.models import Notification, OutboxMessage, Webhook
 from suggestions.notify.rules import PREFERENCES
 from suggestions.workflow import campaigns, lifecycle
@@ -50,6 +52,19 @@ ACT = "/ideas/<int:idea_id>/<any(" + ", ".join(ACTIONS) + "):action>"
 ADMIN_ONLY_ACTION = only({"admin": 302})
 # Leadership and admins see every department; heads their own.
 INSIGHTS = only({"head": 200, "other_head": 200, "leader": 200, "admin": 200})
+LEDGER_MAINTAINERS = only({"head": 200, "other_head": 200, "admin": 200})
+REVIEW_READERS = only({"leader": 200, "admin": 200})
+
+
+def _pdf_status() -> int:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return 503  # the page that says WeasyPrint is missing (CI installs it)
+    return 200
+
+
+PDF_STATUS = _pdf_status()
 
 
 class _Upload(io.BytesIO):
@@ -357,6 +372,113 @@ MATRIX = [
         lambda c: {"name_en": "Red tape!", "name_de": "Bürokratie!", "position": "1"},
         ADMIN_ONLY_ACTION,
     ),
+    # The bureaucracy ledger: everyone reads it; admins and heads (their departments) maintain.
+    ("GET", "/ledger", "/ledger", None, everyone(200)),
+    ("GET", "/ledger/search", "/ledger/search?ledger_q=travel", None, everyone(200)),
+    ("GET", "/ledger/new", "/ledger/new", None, LEDGER_MAINTAINERS),
+    (
+        "POST",
+        "/ledger/new",
+        "/ledger/new",
+        lambda c: {
+            "kind": "form",
+            "title": "A new form",
+            "department": c["department"],
+            "owner": "0",
+        },  # fmt: skip
+        # The other head may not choose a department they do not lead.
+        only({"head": 302, "admin": 302, "other_head": 422}),
+    ),
+    ("GET", "/ledger/<int:item_id>", "/ledger/{item}", None, everyone(200)),
+    (
+        "GET",
+        "/ledger/<int:item_id>/edit",
+        "/ledger/{item}/edit",
+        None,
+        only({"head": 200, "admin": 200}),
+    ),
+    (
+        "POST",
+        "/ledger/<int:item_id>/edit",
+        "/ledger/{item}/edit",
+        lambda c: {
+            "kind": "form",
+            "title": "Travel form, renamed",
+            "department": c["department"],
+            "owner": "0",
+        },  # fmt: skip
+        only({"head": 302, "admin": 302}),
+    ),
+    ("GET", "/ledger/import", "/ledger/import", None, LEDGER_MAINTAINERS),
+    # No file: the form again, with the error.
+    (
+        "POST",
+        "/ledger/import",
+        "/ledger/import",
+        lambda c: {},
+        only({"head": 422, "other_head": 422, "admin": 422}),
+    ),
+    (
+        "POST",
+        "/ledger/import/confirm",
+        "/ledger/import/confirm",
+        lambda c: {"content": "kind;title;department\nform;Imported form;Customer Service\n"},
+        only({"head": 302, "admin": 302, "other_head": 422}),
+    ),
+    (
+        "POST",
+        "/ideas/<int:idea_id>/ledger-changes",
+        "/ideas/{implemented}/ledger-changes",
+        lambda c: {"item": c["item"], "kind": "digitised"},
+        DELIVERERS,
+    ),
+    (
+        "POST",
+        "/ideas/<int:idea_id>/impact",
+        "/ideas/{accepted}/impact",
+        lambda c: {
+            "item": "0",
+            "baseline_minutes": "30",
+            "baseline_cases": "10",
+            "target_minutes": "5",
+            "target_cases": "10",
+        },  # fmt: skip
+        DECIDERS,
+    ),
+    (
+        "POST",
+        "/ideas/<int:idea_id>/measurements/<int:measurement_id>",
+        "/ideas/{implemented}/measurements/{measurement}",
+        lambda c: {
+            f"m{c['measurement']}-minutes_per_case": "10",
+            f"m{c['measurement']}-cases_per_month": "10",
+        },  # fmt: skip
+        DELIVERERS,
+    ),
+    ("GET", "/measurements", "/measurements", None, everyone(200)),
+    # The review pack: leadership and admins read it, leaders make one.
+    ("GET", "/insights/review-packs", "/insights/review-packs", None, REVIEW_READERS),
+    (
+        "POST",
+        "/insights/review-packs",
+        "/insights/review-packs",
+        lambda c: {"month": "2026-01"},
+        only({"leader": 302}),
+    ),
+    (
+        "GET",
+        "/insights/review-packs/<int:year>-<int:month>",
+        "/insights/review-packs/2026-01",
+        None,
+        REVIEW_READERS,
+    ),
+    (
+        "GET",
+        "/insights/review-packs/<int:year>-<int:month>.pdf",
+        "/insights/review-packs/2026-01.pdf",
+        None,
+        only({"leader": PDF_STATUS, "admin": PDF_STATUS}),
+    ),
     ("GET", "/insights", "/insights", None, INSIGHTS),
     ("GET", "/insights/figures.<any(csv, xlsx):fmt>", "/insights/figures.csv", None, INSIGHTS),
     ("GET", "/ideas/export.<any(csv, xlsx):fmt>", "/ideas/export.csv", None, INSIGHTS),
@@ -547,6 +669,33 @@ MATRIX = [
     ),
 ]
 
+
+def _ledger_setup(org):
+    """A form of the service department, an implemented idea that names it (delivered by the
+    colleague from sales), its baseline and target and the 30-day measurement it asks for, and
+    the review pack of January 2026."""
+    from datetime import date, datetime
+
+    from suggestions.insights.review_pack import make_pack
+    from suggestions.ledger import impact
+    from suggestions.ledger import rules as ledger_rules
+
+    item = ledger_rules.create_item(org.head, ledger_rules.ItemFields(
+        "form", "Travel request form", "", org.service, None, 100, 20, 2, 1))  # fmt: skip
+    idea = make_idea(org.employee, department=org.service, category=org.red_tape)
+    ledger_rules.link_items(idea, [item.id])
+    lifecycle.accept(idea, org.head, owner=org.other_employee, promise="Gone.",
+                     due_on=now().date(), estimated_cost=Decimal(10))  # fmt: skip
+    lifecycle.implement(idea, org.head, change_summary="Gone.")
+    impact.record_plan(idea, org.head, impact.Figures(20, 100), impact.Figures(0, 0), item)
+    impact.ask_for_measurements(datetime.combine(now().date(), datetime.min.time()).replace(
+        year=now().year + 1))  # fmt: skip
+    make_pack(date(2026, 1, 1))
+    db.session.commit()
+    measurement = db.session.scalars(select(Measurement)).first()
+    return item, idea, measurement
+
+
 CASES = [
     pytest.param(method, url, data, role, expected[role], id=f"{method} {url} as {role}")
     for method, _rule, url, data, expected in MATRIX
@@ -576,6 +725,7 @@ def build_data() -> tuple[dict, dict]:
         accepted, org.leader, owner=org.other_employee, promise="We fix it.",
         due_on=now().date().replace(year=now().year + 1),
     )  # fmt: skip
+    ledger_item, implemented, measurement = _ledger_setup(org)
     hook = Webhook(name="Teams", url="https://hooks.example.com/x", secret="s" * 32,
                    events="idea.submitted", active=True)  # fmt: skip
     failed = OutboxMessage(channel="email", status="failed", kind="comment",
@@ -598,7 +748,8 @@ def build_data() -> tuple[dict, dict]:
         "accepted": accepted.id, "commitment": commitment.id, "head": str(org.head.id),
         "other_department": str(org.sales.id), "today": now().date().isoformat(),
         "notification": notification.id, "webhook": hook.id, "message": failed.id,
-        "token": token.id, "reason": reason.id, "campaign": campaign.id,
+        "token": token.id, "reason": reason.id, "campaign": campaign.id, "item": ledger_item.id,
+        "implemented": implemented.id, "measurement": measurement.id,
     }  # fmt: skip
     people = {"author": org.employee, "employee": org.other_employee, "head": org.head,
               "other_head": org.other_head, "leader": org.leader, "admin": org.admin}  # fmt: skip

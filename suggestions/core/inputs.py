@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
-from wtforms import DecimalField, IntegerField
+from wtforms import DecimalField, Field, IntegerField
 from wtforms.validators import StopValidation, ValidationError
 
 # Ids are ``int4`` on PostgreSQL: the smallest integer column we look up by.
@@ -142,3 +142,32 @@ def format_money(amount, currency: str) -> str:
         return format_currency(value, currency)
     except (InvalidOperation, ValueError, ArithmeticError):
         return "?"
+
+
+class IdListField(Field):
+    """Several record numbers sent under one name (checkboxes filled by a search while
+    typing): whole numbers a column can hold, at most ``limit``; what they name is checked by
+    the domain that reads them."""
+
+    def __init__(self, label=None, validators=None, limit: int = 50, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.limit = limit
+
+    def process_formdata(self, valuelist) -> None:
+        ids: list[int] = []
+        for value in valuelist:
+            text = (value or "").strip()
+            if not text:
+                continue
+            if not text.isdigit() or not in_db_range(int(text)):
+                self.data = []
+                raise ValueError(_l("Please choose from the list."))
+            if int(text) not in ids:
+                ids.append(int(text))
+        if len(ids) > self.limit:
+            self.data = ids[: self.limit]
+            raise ValueError(_l("Please choose at most %(n)s.", n=self.limit))
+        self.data = ids
+
+    def _value(self) -> str:
+        return ""

@@ -13,6 +13,11 @@ The points in use (the reader is named; see DESIGN.md "Architecture"):
   is drawn, to read what their rows need in one query (ideas.views).
 - ``worker.jobs``: ``core.jobs.Job`` items (name, how often, ``run(now)``) the worker runs
   on their schedule, each turn once however many workers run (notify.worker).
+- ``idea_form.fields``: template names included in the idea form, after the departments.
+- ``idea_form.saved``: callables ``(idea, form) -> None`` run after an idea is submitted or
+  edited, in its transaction; may raise ``DomainError`` (shown on the form) (ideas.views).
+- ``dashboard.sections``: callables ``scope -> (template name, dict)`` of parts drawn under
+  the dashboard's figures (insights.views).
 - ``engine.created``: callables ``engine -> None`` told of every extra engine a package opens.
 - ``readiness.checks``: ``(name, check)`` pairs, ``check() -> dict`` with an ``"ok"`` key, run by
   ``/readyz`` after the database answered (web.pages).

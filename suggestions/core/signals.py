@@ -23,3 +23,7 @@ vote_added = _signals.signal("vote-added")
 # Sent when a person asked for a password reset link (user=User, token=str, language=str,
 # valid_minutes=int): notify mails the link through the outbox, in the same transaction.
 password_reset_requested = _signals.signal("password-reset-requested")
+
+# Sent when the actual figures of an implemented idea are due from the commitment's owner
+# (idea=Idea, owner_id=int, after_days=int), by ledger.impact.ask_for_measurements.
+measurement_requested = _signals.signal("measurement-requested")

@@ -249,6 +249,7 @@ def load() -> None:
     _more_ideas(departments, categories, people, rng)
     _former_colleague(departments, categories, people, shared_hash)
     _fair_decisions(departments, categories, people, ideas, rng)
+    _ledger(departments, people, ideas)
     _settle_notifications()
 
 
@@ -272,6 +273,92 @@ def _former_colleague(departments, categories, people, shared_hash) -> None:
         idea = rules.submit_idea(leaver, text)
         rules.add_comment(idea, leaver, "The knowledge base times out after 15 minutes.")
     erasure.erase(people["admin@freiraum.example"], leaver, confirm_email=leaver.email)
+
+
+# The bureaucracy ledger: kind, name, department, owner, cases per month, minutes per case,
+# signatures, hand-offs, and the demo ideas (by index) that name it.
+LEDGER = [
+    ("report", "Monthly controlling report (40 pages)", "Finance", "head.finance", 4, 480, 0, 3,
+     [8]),
+    ("form", "Address change by signed letter", "Customer Service", "head.service", 300, 12, 1,
+     2, [13]),
+    ("form", "Travel request form", "Finance", "head.finance", 300, 15, 2, 1, [2]),
+    ("form", "Travel booking form", "Finance", "head.finance", 300, 10, 1, 1, [2]),
+    ("form", "Expense report form", "Finance", "head.finance", 300, 20, 2, 2, [2]),
+    ("approval", "Sign-off chain for purchases under 200", "Finance", "head.finance", 150, 20,
+     3, 3, [12]),
+    ("approval", "Legal review of every standard contract", "Legal", None, 80, 90, 1, 2, [6]),
+    ("form", "Paper leave request", "Human Resources", None, 120, 10, 2, 2, [3]),
+    ("approval", "Refund sign-off by headquarters", "Customer Service", "head.service", 60, 30,
+     1, 3, [0, 11]),
+    ("rule", "Password changes only through a ticket", "IT", "head.it", 400, 15, 0, 1, [4]),
+    ("report", "Weekly roster printout", "Operations", "head.it", 4, 60, 0, 1, [14]),
+    ("tool", "Meeting room spreadsheet", "Operations", None, 200, 3, 0, 0, [10]),
+    ("approval", "Supervisor approval of address changes", "Customer Service", "head.service",
+     300, 5, 1, 1, [13]),
+]  # fmt: skip
+
+
+def _ledger(departments: dict, people: dict, ideas: list[Idea]) -> None:
+    """The demo's ledger: two items abolished through implemented ideas (one measured, one
+    waiting for its figures), baselines and targets on accepted ideas, last month's review
+    pack."""
+    from ..insights.review_pack import make_pack, month_start, previous_month
+    from ..ledger import impact
+    from ..ledger import rules as ledger_rules
+
+    admin = people["admin@freiraum.example"]
+    items = []
+    named: dict[int, list[int]] = {}
+    for kind, title, department, owner, cases, minutes, signatures, handoffs, linked in LEDGER:
+        fields = ledger_rules.ItemFields(
+            kind=kind, title=title, description="", department=departments[department],
+            owner=people[f"{owner}@freiraum.example"] if owner else None,
+            cases_per_month=cases, minutes_per_case=minutes, signatures=signatures,
+            handoffs=handoffs,
+        )  # fmt: skip
+        with travel_to(now() - timedelta(days=75)):
+            item = ledger_rules.create_item(admin, fields, imported=True)
+        items.append(item)
+        for index in linked:
+            named.setdefault(index, []).append(item.id)
+    for index, item_ids in named.items():
+        ledger_rules.link_items(ideas[index], item_ids)
+    db.session.flush()
+    finance, service = (
+        people["head.finance@freiraum.example"],
+        people["head.service@freiraum.example"],
+    )
+    report, letter = items[0], items[1]
+    plans = {
+        8: (finance, report, (480, 4), (0, 0), "abolished"),
+        13: (service, letter, (12, 300), (4, 300), "abolished"),
+        12: (finance, items[5], (20, 150), (5, 150), None),
+    }
+    for index, (head, item, before, after, change) in plans.items():
+        idea = ideas[index]
+        with travel_to((idea.decided_at or now()) + timedelta(hours=1)):
+            impact.record_plan(idea, head, impact.Figures(*before), impact.Figures(*after), item)
+        if change:
+            with travel_to(idea.implemented_at + timedelta(hours=1)):
+                ledger_rules.record_change(idea, head, ledger_rules.ChangeFields(item, change))
+    with travel_to(ideas[13].implemented_at + timedelta(hours=2)):  # and its approval step
+        ledger_rules.record_change(
+            ideas[13], service, ledger_rules.ChangeFields(items[-1], "abolished")
+        )
+    db.session.flush()
+    impact.ask_for_measurements(now())
+    db.session.flush()
+    from sqlalchemy import select
+
+    from ..ledger.models import Measurement
+
+    asked = db.session.scalars(
+        select(Measurement).where(Measurement.idea_id == ideas[8].id)
+    ).first()
+    if asked is not None:  # nobody missed the report: nothing left of its cost
+        impact.record_measurement(asked, finance, impact.Figures(0, 0))
+    make_pack(previous_month(month_start(now().date())))
 
 
 # What happened to each idea after it was submitted, so the demo shows every state, overdue

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.inputs import BoundedIntegerField, SingleLine
+from ..core.inputs import BoundedIntegerField, IdListField, SingleLine
 from ..core.onetime import OneTimeKeyField
 from ..web.forms import LONG_TEXT, ActionForm  # noqa: F401  (the idea page's buttons use it)
 
@@ -77,6 +77,8 @@ class IdeaForm(FlaskForm):
         description=_l("Across everyone affected. Leave empty if you cannot say."),
     )
     customer_facing = BooleanField(_l("Customers notice this"))
+    # Rules, forms and approvals of the bureaucracy ledger this idea touches (ledger package).
+    ledger_items = IdListField(_l("Rules, forms or approvals this touches"), limit=20)
     anonymous = BooleanField(
         _l("Submit anonymously"),
         description=_l(

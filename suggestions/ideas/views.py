@@ -60,17 +60,27 @@ def _idea_text(form: IdeaForm) -> rules.IdeaText:
     )
 
 
+def _form_saved(idea: Idea, form: IdeaForm) -> None:
+    """Higher packages save their fields of the idea form (the ledger's items it touches)."""
+    for saved in contributions("idea_form.saved"):
+        saved(idea, form)
+
+
 @bp.route("/ideas/new", methods=["GET", "POST"])
 def submit():
     form = _idea_form(IdeaForm())
     if request.method == "GET" and current_user.department_id:
         form.owning_department.data = current_user.department_id
     if form.validate_on_submit():
+
+        def submit_and_save():
+            idea = rules.submit_idea(current_user, _idea_text(form), anonymous=form.anonymous.data)
+            _form_saved(idea, form)
+            return idea
+
         done = attempt(
             form,
-            lambda: rules.submit_idea(
-                current_user, _idea_text(form), anonymous=form.anonymous.data
-            ),
+            submit_and_save,
             done=_("Thank you! Your idea is now visible to everyone."),
             then=lambda idea: url_for("ideas.show", idea_id=idea.id),
             once=form.form_key.data,
@@ -131,9 +141,14 @@ def edit(idea_id: int):
         form.owning_department.data = idea.owning_department_id
         form.affected_departments.data = [d.id for d in idea.affected_departments]
     if form.validate_on_submit():
+
+        def edit_and_save():
+            rules.edit_idea(idea, current_user, _idea_text(form))
+            _form_saved(idea, form)
+
         done = attempt(
             form,
-            lambda: rules.edit_idea(idea, current_user, _idea_text(form)),
+            edit_and_save,
             done=_("Your changes are saved. The previous version is kept."),
             then=url_for("ideas.show", idea_id=idea.id),
         )

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.extensions import db
@@ -24,3 +24,17 @@ class FiguresSnapshot(db.Model):
     figures: Mapped[str | None] = mapped_column(Text)
     computed_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     refreshing_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ReviewPack(db.Model):
+    """The leadership review pack of one month, kept in the archive: its figures frozen as JSON
+    when it was made, so the pack reads the same next year. ``sent_at``: mailed to leadership."""
+
+    __tablename__ = "review_packs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date, unique=True)  # the first day of the month
+    figures: Mapped[str] = mapped_column(Text)
+    made_at: Mapped[datetime] = mapped_column(DateTime)
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from ..core.clock import local_date, now
 from ..core.inputs import bounded_int
+from ..core.registry import contributions
 from ..ideas import queries as idea_queries
 from ..ideas.labels import STATUS_LABELS
 from ..ideas.models import Idea
@@ -65,6 +66,7 @@ def dashboard():
         "insights/dashboard.html", form=form, d=figures.dashboard, view=view,
         figures_html=_figures_html(figures, view), export_args=_filter_args(),
         cache_minutes=_cache_minutes(),
+        sections=[part(scope) for part in contributions("dashboard.sections")],
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from ..core.extensions import db
 from ..core.signals import (
     comment_posted,
     idea_event_recorded,
+    measurement_requested,
     official_answer_marked,
     password_reset_requested,
     vote_added,
@@ -34,6 +35,7 @@ def connect() -> None:
     official_answer_marked.connect(on_official_answer_marked)
     vote_added.connect(on_vote_added)
     password_reset_requested.connect(on_password_reset_requested)
+    measurement_requested.connect(on_measurement_requested)
 
 
 def _guarded(work: Callable[[], None], what: str) -> None:
@@ -121,3 +123,8 @@ def on_password_reset_requested(sender, user, token, language, valid_minutes, **
     # Guarded like the others: a failure must not change the page's answer (which would tell
     # that the address has an account).
     _guarded(work, f"user {user.id} (password reset)")
+
+
+def on_measurement_requested(sender, idea, owner_id, after_days, **_extra) -> None:
+    occurrence = Occurrence(kind="measurement_due", idea=idea, owner_id=owner_id)
+    _guarded(lambda: _notify(occurrence), f"idea {idea.id} (measurement after {after_days} days)")

@@ -29,6 +29,8 @@ class RenderedMail:
     body_text: str
     body_html: str
     discreet: bool = False
+    attachment_name: str | None = None
+    attachment: bytes | None = None
 
 
 def absolute_url(endpoint: str, _anchor: str | None = None, **values) -> str:

@@ -33,6 +33,11 @@ def build_message(message: Claimed) -> EmailMessage:
     mail.set_content(message.body_text or "", cte="quoted-printable")
     if message.body_html:
         mail.add_alternative(message.body_html, subtype="html", cte="quoted-printable")
+    if message.attachment and message.attachment_name:  # only PDFs are attached (review pack)
+        mail.add_attachment(
+            message.attachment, maintype="application", subtype="pdf",
+            filename=message.attachment_name,
+        )  # fmt: skip
     if message.language:  # after the parts: set_content moves Content-* headers into them
         mail["Content-Language"] = message.language
     return mail

@@ -102,6 +102,11 @@ MESSAGES: dict[str, Wording] = {
         _l("“%(title)s” has waited longer than promised for an answer from %(department)s."),
         _l("Waiting too long: %(title)s"),
     ),
+    "measurement_due": Wording(
+        _l("Please record the measured figures of “%(title)s”: what does it cost now?"),
+        _l("Please record the measured figures of “%(title)s”: what does it cost now?"),
+        _l("Measured figures due: %(title)s"),
+    ),
 }
 
 FALLBACK = Wording(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
@@ -155,6 +155,9 @@ class OutboxMessage(db.Model):
     # A mail to the anonymous author of the idea it is about: the admin pages show neither
     # its address nor its subject, so the outbox cannot tie the person to the idea.
     discreet: Mapped[bool] = mapped_column(Boolean, default=False)
+    # One file sent with the mail (the monthly review pack's PDF), stored with the message.
+    attachment_name: Mapped[str | None] = mapped_column(String(120))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=now)
     claim_token: Mapped[str | None] = mapped_column(String(32))

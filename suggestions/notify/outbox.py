@@ -61,6 +61,8 @@ def enqueue_mails(mails: Iterable) -> int:
             "language": mail.language,
             "payload": None,
             "discreet": mail.discreet,
+            "attachment_name": getattr(mail, "attachment_name", None),
+            "attachment": getattr(mail, "attachment", None),
             "attempts": 0,
             "next_attempt_at": moment,
             "created_at": moment,
@@ -112,6 +114,8 @@ class Claimed:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     webhook_active: bool = False
+    attachment_name: str | None = None
+    attachment: bytes | None = None
 
 
 def _due(moment: datetime):
@@ -182,6 +186,8 @@ def claim(batch_size: int, lease: timedelta) -> list[Claimed]:
             webhook_url=hook.url if hook else None,
             webhook_secret=hook.secret if hook else None,
             webhook_active=bool(hook and hook.active),
+            attachment_name=m.attachment_name,
+            attachment=m.attachment,
         )  # fmt: skip
         for m, hook in rows
     ]

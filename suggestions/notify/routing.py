@@ -105,6 +105,10 @@ RULES: dict[tuple[str, str | None], tuple[Rule, ...]] = {
         Rule("commitment_overdue", "commitment", (Audience.OWNER, Audience.LEADERSHIP)),
     ),
     ("sla_overdue", ANY): (Rule("sla_overdue", "overdue", (Audience.HEADS,)),),
+    # Measured impact (ledger.impact): the owner is asked for the actual figures.
+    ("measurement_due", ANY): (
+        Rule("measurement_due", "commitment", (Audience.OWNER,), respect_unfollow=False),
+    ),
     ("sla_overdue_escalated", ANY): (
         Rule("sla_overdue", "overdue", (Audience.HEADS, Audience.LEADERSHIP)),
     ),
