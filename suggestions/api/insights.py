@@ -11,21 +11,20 @@ from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..core.clock import now
+from ..core.clock import local_date, now
 from ..core.errors import NotAllowed
 from ..insights import metrics, snapshots
 from ..insights.forms import DashboardForm, quarter_start
-from ..insights.views import _department_choices, visible_department_ids
-from ..org.queries import org_settings
+from ..org.queries import department_choices_within, org_settings, visible_department_ids
 from ..policy import require
 from . import bp
 from .views import Invalid
 
 
 def _scope() -> metrics.Scope:
-    allowed = visible_department_ids(current_user)
+    allowed = visible_department_ids(current_user, "insights.all_departments")
     form = DashboardForm(formdata=request.args)
-    form.department.choices = [(None, "")] + _department_choices(allowed)
+    form.department.choices = [(None, "")] + department_choices_within(allowed)
     raw = request.args.get("department") or ""
     if raw.isdigit() and allowed is not None and int(raw) not in allowed:
         # A head asking for a department they do not head: not theirs to see.
@@ -40,7 +39,9 @@ def _scope() -> metrics.Scope:
     if form.range.data == "custom":
         return metrics.scope_for_dates(form.start.data, form.end.data, at, departments)
     if form.range.data == "quarter":
-        return metrics.scope_for_dates(quarter_start(at.date()), at.date(), at, departments)
+        return metrics.scope_for_dates(
+            quarter_start(local_date(at)), local_date(at), at, departments
+        )
     return metrics.scope_for_days(int(form.range.data), at, departments)
 
 
