@@ -57,6 +57,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import workflow
 
     workflow.init_app(app)  # its parts of the ideas' pages
+    from . import governance
+
+    governance.init_app(app)  # moderation, audit log, internal notes, privacy page
 
     from .auth import oidc
 
@@ -87,6 +90,7 @@ def _import_models() -> None:
     from .auth import models as _auth  # noqa: F401
     from .auth import tokens as _tokens  # noqa: F401
     from .core import onetime as _onetime  # noqa: F401
+    from .governance import models as _governance  # noqa: F401
     from .ideas import models as _ideas  # noqa: F401
     from .insights import models as _insights  # noqa: F401
     from .notify import models as _notify  # noqa: F401
@@ -97,12 +101,16 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from .auth import admin_views
     from .auth import views as auth_views
+    from .governance import views as governance_views
     from .ideas import views as idea_views
     from .notify import views as notify_views
     from .org import views as org_views
     from .workflow import views as workflow_views
 
-    for module in (auth_views, admin_views, idea_views, workflow_views, org_views, notify_views):
+    for module in (
+        auth_views, admin_views, idea_views, workflow_views, org_views, notify_views,
+        governance_views,
+    ):  # fmt: skip
         if module.bp.name not in app.blueprints:
             app.register_blueprint(module.bp)
 

@@ -167,6 +167,11 @@ DEFAULTS: dict[str, Any] = {
     # department (by name) for people whose department claim names no known department.
     "SSO_UPDATE_FROM_DIRECTORY": True,
     "SSO_DEFAULT_DEPARTMENT": None,
+    # Governance: audit entries older than this many days are removed by `flask prune-audit`
+    # (run it daily, e.g. from cron); new ideas of these departments (names) wait for a
+    # moderator's approval before anyone else sees them ("*": every department; []: none).
+    "AUDIT_RETENTION_DAYS": 730,
+    "HOLD_NEW_IDEAS": [],
     # Benchmark instruments (suggestions/bench.py): never on in normal production.
     "BENCH": False,
 }

@@ -104,7 +104,7 @@ OPEN_STATUSES = (
 SUGGESTABLE_STATUSES = tuple(s for s in IdeaStatus if s not in {"withdrawn", "duplicate"})
 # Comment attributes that do not change what is indexed (no reindex when only they change).
 _COMMENT_ATTRS_NOT_INDEXED = frozenset({"is_official", "official_marked_by_id", "author_id"})
-_IDEA_ATTRS_INDEXED = ("title", "problem", "proposal", "benefit")
+_IDEA_ATTRS_INDEXED = ("title", "problem", "proposal", "benefit", "hidden_reason")
 
 
 def language() -> str:
@@ -647,7 +647,7 @@ def snippets(query: SearchQuery, ideas: Sequence[Idea]) -> dict[int, Snippet]:
                 .over(partition_by=Comment.idea_id, order_by=Comment.id)
                 .label("n"),
             )
-            .where(Comment.idea_id.in_(in_comments))
+            .where(Comment.idea_id.in_(in_comments), Comment.hidden_reason.is_(None))
             .subquery()
         )
         rows = db.session.execute(
@@ -673,14 +673,14 @@ def _rows(conn: Connection, idea_ids: Sequence[int]) -> list[_Row]:
         return []
     ideas = conn.execute(
         select(Idea.id, Idea.title, Idea.problem, Idea.proposal, Idea.benefit)
-        .where(Idea.id.in_(idea_ids))
+        .where(Idea.id.in_(idea_ids), Idea.hidden_reason.is_(None))  # hidden: not indexed
         .order_by(Idea.id)
     ).all()
     comments: dict[int, list[str]] = {i.id: [] for i in ideas}
     used: dict[int, int] = dict.fromkeys(comments, 0)
     stream = conn.execute(
         select(Comment.idea_id, Comment.body)
-        .where(Comment.idea_id.in_(list(comments)))
+        .where(Comment.idea_id.in_(list(comments)), Comment.hidden_reason.is_(None))
         .order_by(Comment.idea_id, Comment.id)
         .execution_options(yield_per=500)
     )

@@ -14,7 +14,7 @@ from ..auth.models import User
 from ..core.clock import now
 from ..core.extensions import db
 from ..core.inputs import bounded_int
-from ..ideas.models import Idea
+from ..ideas.models import Idea, publicly_visible
 from ..org.models import Department
 from ..org.queries import org_settings
 from .clocks import UNDECIDED, overdue_clause
@@ -116,6 +116,7 @@ def department_queue(department_ids: list[int], page: int = 1) -> QueuePage:
         Idea.owning_department_id.in_(department_ids or [-1]),
         Idea.status.in_(UNDECIDED),
         Idea.escalated_at.is_(None),
+        publicly_visible(),  # held for approval or hidden: nobody's to answer yet
     )
     return _queue(query, page)
 
@@ -124,13 +125,13 @@ def leadership_queue(page: int = 1) -> QueuePage:
     """Ideas waiting for a leadership decision: handed on, or their department has no head."""
     from .lifecycle import leadership_decides
 
-    query = select(Idea).where(Idea.status.in_(UNDECIDED), leadership_decides())
+    query = select(Idea).where(Idea.status.in_(UNDECIDED), leadership_decides(), publicly_visible())
     return _queue(query, page)
 
 
 def overdue_everywhere(page: int = 1) -> QueuePage:
     """Everything overdue across departments, for leadership."""
-    query = select(Idea).where(overdue_clause(org_settings()))
+    query = select(Idea).where(overdue_clause(org_settings()), publicly_visible())
     return _queue(query, page)
 
 
