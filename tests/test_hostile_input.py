@@ -24,6 +24,7 @@ from suggestions import create_app
 from suggestions.auth import tokens
 from suggestions.core.clock import now
 from suggestions.core.extensions import db
+from suggestions.governance import moderation
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea
 from suggestions.notify.models import Notification, OutboxMessage, Webhook
@@ -126,6 +127,11 @@ class World:
         token, _secret = tokens.create_token(
             org.employee, name="Bot", scope="read", expires_in_days=9
         )
+        # Moderation: a comment already hidden, another one reported.
+        hidden_comment = rules.add_comment(idea, org.other_employee, "A name to hide")
+        moderation.hide(org.admin, idea, hidden_comment, "personal_data")
+        reported = rules.add_comment(idea, org.other_employee, "Reported by a colleague")
+        moderation.report(org.head, idea, reported, "offensive", "")
         db.session.commit()
         notification = db.session.scalars(
             select(Notification).where(Notification.user_id == org.employee.id)
@@ -137,7 +143,7 @@ class World:
             "accepted": accepted.id, "commitment": commitment.id, "head": str(org.head.id),
             "other_department": str(org.sales.id), "today": now().date().isoformat(),
             "notification": notification.id, "webhook": hook.id, "message": failed.id,
-            "token": token.id,
+            "token": token.id, "hidden_comment": hidden_comment.id, "reported": reported.id,
         }  # fmt: skip
         people = {
             "author": org.employee, "employee": org.other_employee, "head": org.head,

@@ -61,7 +61,7 @@ def upgrade():
         batch_op.create_index('ix_audit_entries_kind_id', ['kind', 'id'], unique=False)
         batch_op.create_index('ix_audit_entries_actor_id', ['actor_id', 'id'], unique=False)
         batch_op.create_index('ix_audit_entries_target', ['target_kind', 'target_id', 'id'], unique=False)
-        batch_op.create_index('ix_audit_entries_created_at', ['created_at'], unique=False)
+        batch_op.create_index('ix_audit_entries_created_at', ['created_at', 'id'], unique=False)
     op.create_table(
         'audit_prune_permits',
         sa.Column('id', sa.Integer(), nullable=False),

@@ -26,7 +26,7 @@ class AuditEntry(db.Model):
         Index("ix_audit_entries_kind_id", "kind", "id"),
         Index("ix_audit_entries_actor_id", "actor_id", "id"),
         Index("ix_audit_entries_target", "target_kind", "target_id", "id"),
-        Index("ix_audit_entries_created_at", "created_at"),
+        Index("ix_audit_entries_created_at", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
