@@ -453,7 +453,7 @@ MATRIX = [
      lambda c: {"moderator": "1"}, ADMIN_ONLY_ACTION),
     # Internal notes: heads of the owning (and affected) departments and leadership.
     ("POST", "/ideas/<int:idea_id>/notes", "/ideas/{idea}/notes",
-     lambda c: {"body": "Legal says yes."}, only({"head": 302, "leader": 302})),
+     lambda c: {"note-body": "Legal says yes."}, only({"head": 302, "leader": 302})),
     ("GET", "/ideas/<int:idea_id>/notes/people", "/ideas/{idea}/notes/people?q=@Lea", None,
      only({"head": 200, "leader": 200})),
     ("GET", "/admin/audit", "/admin/audit", None, ADMIN_ONLY_PAGE),

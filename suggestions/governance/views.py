@@ -46,7 +46,7 @@ def idea_page_parts(idea: Idea) -> dict:
     parts: dict = {}
     if can(current_user, "note.read", idea):
         parts["internal_notes"] = notes.notes_of(idea)
-        parts["note_form"] = NoteForm()
+        parts["note_form"] = NoteForm(prefix="note")
     return parts
 
 
@@ -199,7 +199,7 @@ def set_moderator(user_id: int):
 def write_note(idea_id: int):
     idea = idea_queries.get_idea_or_404(idea_id)
     require(current_user, "note.write", idea)
-    form = NoteForm()
+    form = NoteForm(prefix="note")
     if form.validate_on_submit():
         try:
             written = notes.write_note(current_user, idea, form.body.data)
@@ -221,7 +221,7 @@ def write_note(idea_id: int):
 def mention_suggestions(idea_id: int):
     idea = idea_queries.get_idea_or_404(idea_id)
     require(current_user, "note.read", idea)
-    typed = request.args.get("q") or request.args.get("body") or ""
+    typed = request.args.get("q") or request.args.get("note-body") or ""
     # What follows the last "@" (the textarea sends its whole text while one types).
     fragment = typed.rsplit("@", 1)[-1] if "@" in typed else ""
     people = notes.suggest(idea, fragment if "\n" not in fragment else "")

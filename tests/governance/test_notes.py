@@ -31,7 +31,7 @@ def test_heads_of_owning_and_affected_departments_and_leadership_write_notes(app
 
 def test_an_employee_posting_a_note_gets_403(browser, org, idea):
     browser.login(org.other_employee)
-    response = browser.post(f"/ideas/{idea.id}/notes", {"body": "sneaky"})
+    response = browser.post(f"/ideas/{idea.id}/notes", {"note-body": "sneaky"})
     assert response.status_code == 403
     assert notes.notes_of(idea) == []
 
@@ -39,7 +39,7 @@ def test_an_employee_posting_a_note_gets_403(browser, org, idea):
 def test_a_mention_tells_the_colleague_in_the_app_and_by_mail(browser, org, idea, smtp_server):
     browser.login(org.head)
     response = browser.post(f"/ideas/{idea.id}/notes",
-                            {"body": f"@Lea Leader please check the {SECRET}."})  # fmt: skip
+                            {"note-body": f"@Lea Leader please check the {SECRET}."})  # fmt: skip
     assert response.status_code == 302
     told = db.session.scalars(select(Notification).where(Notification.user_id == org.leader.id))
     assert [n.kind for n in told] == ["note_mention"]
@@ -59,7 +59,7 @@ def test_a_mention_tells_the_colleague_in_the_app_and_by_mail(browser, org, idea
 
 def test_a_mention_of_someone_who_cannot_see_notes_is_refused_and_said(browser, org, idea):
     browser.login(org.head)
-    browser.post(f"/ideas/{idea.id}/notes", {"body": "@Erika Employee what do you think?"})
+    browser.post(f"/ideas/{idea.id}/notes", {"note-body": "@Erika Employee what do you think?"})
     page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert "Erika Employee cannot see internal notes, not notified." in page
     nothing = db.session.scalars(
@@ -89,9 +89,9 @@ def test_notes_never_reach_employees(browser, org, idea):
 
 def test_suggestions_name_only_people_who_may_read_notes(browser, org, idea):
     browser.login(org.head)
-    offered = browser.get(f"/ideas/{idea.id}/notes/people?body=Ask+@S").get_data(as_text=True)
+    offered = browser.get(f"/ideas/{idea.id}/notes/people?note-body=Ask+@S").get_data(as_text=True)
     assert "Sven Saleshead" in offered  # heads the affected department
-    nobody = browser.get(f"/ideas/{idea.id}/notes/people?body=@Erika").get_data(as_text=True)
+    nobody = browser.get(f"/ideas/{idea.id}/notes/people?note-body=@Erika").get_data(as_text=True)
     assert "Erika" not in nobody
 
 
