@@ -240,7 +240,36 @@ def load() -> None:
 
     _more_people(departments, people, rng)
     _more_ideas(departments, categories, people, rng)
+    _governance(ideas, people)
     _settle_notifications()
+
+
+def _governance(ideas: list[Idea], people: dict[str, User]) -> None:
+    """Moderation and internal notes: two reports, a hidden comment, a note with a mention,
+    and a works-council member with the moderator flag (the audit log fills itself)."""
+    from ..governance import moderation, notes
+    from ..governance.models import Moderator
+
+    admin, lukas = people["admin@freiraum.example"], people["lukas@freiraum.example"]
+    db.session.add(Moderator(user_id=lukas.id))  # e.g. on the works council
+    idea = ideas[0]
+    with travel_to(idea.created_at + timedelta(days=1)):
+        slip = rules.add_comment(
+            idea, people["jonas@freiraum.example"],
+            "Ask Frau Keller in accounting, her mobile is 0171 5550123, she always helps.",
+        )  # fmt: skip
+    with travel_to(idea.created_at + timedelta(days=1, hours=2)):
+        moderation.report(people["employee@freiraum.example"], idea, slip, "personal_data",
+                          "A private phone number.")  # fmt: skip
+    with travel_to(idea.created_at + timedelta(days=1, hours=4)):
+        moderation.hide(admin, idea, slip, "personal_data", "Private number removed.")
+    moderation.report(people["mia@freiraum.example"], ideas[5], None, "other",
+                      "Sounds like a complaint about one colleague.")  # fmt: skip
+    with travel_to(idea.created_at + timedelta(days=2)):
+        notes.write_note(
+            people["head.service@freiraum.example"], idea,
+            "Finance agrees in principle. @Lena Leitner, can we decide this above 100?",
+        )  # fmt: skip
 
 
 # What happened to each idea after it was submitted, so the demo shows every state, overdue

@@ -248,9 +248,11 @@ def _audit_filter() -> audit.AuditFilter:
 
 def _day(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    # The calendar's ends are no period to look in (and a day after the last one overflows).
+    return day if day and 1900 <= day.year <= 9000 else None
 
 
 @bp.get("/admin/audit")
