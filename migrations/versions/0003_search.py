@@ -45,7 +45,7 @@ def upgrade():
     from suggestions.ideas.search import rebuild_index
 
     language = current_app.config['SEARCH_LANGUAGE'] if has_app_context() else 'en'
-    rebuild_index(bind, language)
+    rebuild_index(bind, language, moderated=False)  # no moderation columns at this revision
 
 
 def downgrade():

@@ -147,10 +147,10 @@ def downgrade():
     else:
         op.execute('DROP TRIGGER IF EXISTS audit_entries_no_update')
         op.execute('DROP TRIGGER IF EXISTS audit_entries_no_delete')
-    with op.batch_alter_table('comments', schema=None) as batch_op:
-        batch_op.drop_column('hidden_reason')
-    with op.batch_alter_table('ideas', schema=None) as batch_op:
-        batch_op.drop_column('hidden_reason')
+    # A plain DROP COLUMN (SQLite 3.35+), not batch mode: batch mode rebuilds the table, and
+    # dropping the old ``ideas`` would cascade to every comment, vote and event.
+    op.execute('ALTER TABLE comments DROP COLUMN hidden_reason')
+    op.execute('ALTER TABLE ideas DROP COLUMN hidden_reason')
     op.drop_table('internal_notes')
     op.drop_table('moderation_steps')
     op.drop_table('moderation_reports')

@@ -667,20 +667,25 @@ def snippets(query: SearchQuery, ideas: Sequence[Idea]) -> dict[int, Snippet]:
 # --- Keeping the index in step ---------------------------------------------------------------
 
 
-def _rows(conn: Connection, idea_ids: Sequence[int]) -> list[_Row]:
-    """The index entries of these ideas, read from the database as it is now."""
+def _rows(conn: Connection, idea_ids: Sequence[int], *, moderated: bool = True) -> list[_Row]:
+    """The index entries of these ideas, read from the database as it is now. What moderation
+    hides is not indexed; ``moderated`` False: a schema from before moderation (migration 0003)."""
     if not idea_ids:
         return []
+    visible = [Idea.hidden_reason.is_(None)] if moderated else []
     ideas = conn.execute(
         select(Idea.id, Idea.title, Idea.problem, Idea.proposal, Idea.benefit)
-        .where(Idea.id.in_(idea_ids), Idea.hidden_reason.is_(None))  # hidden: not indexed
+        .where(Idea.id.in_(idea_ids), *visible)
         .order_by(Idea.id)
     ).all()
     comments: dict[int, list[str]] = {i.id: [] for i in ideas}
     used: dict[int, int] = dict.fromkeys(comments, 0)
     stream = conn.execute(
         select(Comment.idea_id, Comment.body)
-        .where(Comment.idea_id.in_(list(comments)), Comment.hidden_reason.is_(None))
+        .where(
+            Comment.idea_id.in_(list(comments)),
+            *([Comment.hidden_reason.is_(None)] if moderated else []),
+        )
         .order_by(Comment.idea_id, Comment.id)
         .execution_options(yield_per=500)
     )
@@ -727,7 +732,9 @@ def remove_from_index(idea: Idea) -> None:
     _backend(conn).delete(conn, [idea.id])
 
 
-def rebuild_index(conn: Connection, lang: str, *, batch_size: int = 500, commit=None) -> int:
+def rebuild_index(
+    conn: Connection, lang: str, *, batch_size: int = 500, commit=None, moderated: bool = True
+) -> int:
     """Index every idea again, in batches of ``batch_size`` ideas. Each batch replaces its own
     rows, so searches keep finding everything while it runs. ``commit`` (optional) is called
     after each batch, to keep write locks short. Returns the number of ideas indexed."""
@@ -742,7 +749,7 @@ def rebuild_index(conn: Connection, lang: str, *, batch_size: int = 500, commit=
         )
         if not ids:
             return done
-        backend.write(conn, _rows(conn, ids), lang)
+        backend.write(conn, _rows(conn, ids, moderated=moderated), lang)
         done, last_id = done + len(ids), ids[-1]
         if commit is not None:
             commit()
