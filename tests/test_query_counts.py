@@ -40,7 +40,7 @@ BOUNDS = {
     # Each idea page asks who decides it (does its department have an acting head?).
     "idea with most comments": 11,
     "idea, second comment page": 11,
-    "idea as the owning department's head": 15,
+    "idea as the owning department's head": 16,  # the internal notes (governance)
     "submit form": 4,
     "account": 2,
     "notifications": 3,

@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _
 from sqlalchemy import func, select, update
 
+from ..auth.accounts import end_sessions
 from ..auth.models import User
 from ..core.clock import now
 from ..core.errors import DomainError
@@ -20,7 +21,7 @@ from ..ideas.authorship import acts_as_anonymous_author
 from ..ideas.models import Comment, Idea
 from ..policy import require
 from . import audit
-from .models import ModerationStep, Report
+from .models import ModerationStep, Moderator, Report
 
 REASONS = ("offensive", "personal_data", "confidential", "other")
 HELD = "awaiting_approval"
@@ -170,6 +171,23 @@ def edit_hidden_comment(author: User, idea: Idea, comment: Comment, body: str) -
     anonymous = _anonymous(idea, comment, author)
     _step(idea, comment, "edited", author, by_author=anonymous)
     audit.record("moderation.edited", author, comment, anonymous_author=anonymous)
+
+
+# -- moderators ----------------------------------------------------------------------------------
+
+
+def grant(admin: User, user: User) -> None:
+    require(admin, "moderation.grant")
+    db.session.add(Moderator(user_id=user.id))
+    end_sessions(user)  # the flag is read at sign-in: it takes effect at the next one
+    audit.record("moderator.granted", admin, user)
+
+
+def revoke(admin: User, user: User, flag: Moderator) -> None:
+    require(admin, "moderation.grant")
+    db.session.delete(flag)
+    end_sessions(user)  # signed out: no page keeps offering what is no longer theirs
+    audit.record("moderator.revoked", admin, user)
 
 
 # -- holding new ideas for approval ------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, has_app_context
+from flask import g, has_app_context, has_request_context, session
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import Role, User
@@ -14,17 +15,27 @@ from ..ideas.models import Comment, Idea
 from ..policy import heads_department, is_author
 from .models import Moderator
 
+SESSION_KEY = "freiraum_moderator"
+
+
+def moderator_flag(user_id: int) -> bool:
+    query = select(Moderator.user_id).where(Moderator.user_id == user_id)
+    return db.session.scalar(query) is not None
+
 
 def is_moderator(user: User, _obj: Any = None) -> bool:
-    """Admins, and the people an admin gave the moderator flag (asked once per request)."""
+    """Admins, and the people an admin gave the moderator flag. For the person signed in the
+    answer is kept in their session after the first page (every page asks, for the menu); giving
+    or taking the flag ends that person's sessions, so it is never stale."""
     if user.role == Role.ADMIN:
         return True
+    if has_request_context() and current_user and getattr(current_user, "id", None) == user.id:
+        if SESSION_KEY not in session:
+            session[SESSION_KEY] = moderator_flag(user.id)
+        return bool(session[SESSION_KEY])
     cache = g.setdefault("moderator_flags", {}) if has_app_context() else {}
     if user.id not in cache:
-        cache[user.id] = (
-            db.session.scalar(select(Moderator.user_id).where(Moderator.user_id == user.id))
-            is not None
-        )
+        cache[user.id] = moderator_flag(user.id)
     return cache[user.id]
 
 

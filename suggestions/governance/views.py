@@ -179,11 +179,9 @@ def set_moderator(user_id: int):
         grant = request.form.get("moderator") == "1"
         flag = db.session.get(Moderator, user.id)
         if grant and flag is None:
-            db.session.add(Moderator(user_id=user.id))
-            audit.record("moderator.granted", current_user, user)
+            moderation.grant(current_user, user)
         elif not grant and flag is not None:
-            db.session.delete(flag)
-            audit.record("moderator.revoked", current_user, user)
+            moderation.revoke(current_user, user, flag)
         db.session.commit()
         if grant:
             flash(_("%(name)s is a moderator.", name=user.display_name), "success")
