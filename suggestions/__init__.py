@@ -64,7 +64,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     search.init_app(app)  # the search index follows every change made through db.session
     workflow.init_app(app)  # its parts of the ideas' pages
     insights.init_app(app)
-    from . import ledger, people
+    from . import governance, ledger, people
+
+    governance.init_app(app)  # moderation, audit log, internal notes, privacy page
 
     ledger.init_app(app)  # rules/forms/approvals inventory, measured impact
 
@@ -99,6 +101,7 @@ def _import_models() -> None:
     from .auth import tokens as _tokens  # noqa: F401
     from .core import jobs as _jobs  # noqa: F401
     from .core import onetime as _onetime  # noqa: F401
+    from .governance import models as _governance  # noqa: F401
     from .ideas import models as _ideas  # noqa: F401
     from .insights import models as _insights  # noqa: F401
     from .ledger import models as _ledger  # noqa: F401
@@ -112,12 +115,16 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from .auth import admin_views
     from .auth import views as auth_views
+    from .governance import views as governance_views
     from .ideas import views as idea_views
     from .notify import views as notify_views
     from .org import views as org_views
     from .workflow import views as workflow_views
 
-    for module in (auth_views, admin_views, idea_views, workflow_views, org_views, notify_views):
+    for module in (
+        auth_views, admin_views, idea_views, workflow_views, org_views, notify_views,
+        governance_views,
+    ):  # fmt: skip
         if module.bp.name not in app.blueprints:
             app.register_blueprint(module.bp)
 

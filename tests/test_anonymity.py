@@ -309,3 +309,44 @@ def test_just_do_it_on_an_anonymous_idea_says_what_it_reveals(browser, org):
     page = browser.get(f"/ideas/{hidden.id}").get_data(as_text=True)
     assert "I did it myself" in page and warning in page
     assert warning not in browser.get(f"/ideas/{named.id}").get_data(as_text=True)
+
+
+def test_governance_pages_reveal_no_anonymous_author(browser, org, anonymous_idea):
+    """The audit log, moderation (queue, record) and internal notes: the anonymous author's
+    own actions are "author (anonymous)" / "The author", never a name."""
+    from suggestions.governance import moderation, notes
+
+    author, idea, _ = anonymous_idea
+    comment = db.session.scalars(
+        select(Comment).where(Comment.idea_id == idea.id, Comment.author_id == author.id)
+    ).first()
+    asked = make_idea(author, department=org.service, anonymous=True, title="Anonymous, reported")
+    moderation.report(org.other_employee, asked, None, "confidential", "Names a supplier")
+    moderation.report(org.other_employee, idea, comment, "personal_data", "")
+    moderation.hide(org.admin, idea, comment, "personal_data")
+    moderation.edit_hidden_comment(author, idea, comment, f"The {COMMENT_WORD} form, no names.")
+    moderation.ask_review(author, idea, comment)
+    notes.write_note(org.head, asked, "@Lea Leader: the supplier question again")
+    db.session.commit()
+    crawl = {
+        "admin": ["/admin/audit", "/admin/audit?kind=idea.submitted", "/admin/audit.csv",
+                  "/moderation", f"/moderation/comment/{comment.id}",
+                  f"/moderation/idea/{asked.id}", f"/ideas/{asked.id}", f"/ideas/{idea.id}"],
+        "head": [f"/ideas/{asked.id}", f"/ideas/{idea.id}"],
+        "leader": [f"/ideas/{asked.id}", "/notifications"],
+        "employee": [f"/ideas/{asked.id}", f"/ideas/{idea.id}", "/privacy"],
+    }  # fmt: skip
+    people = {"admin": org.admin, "head": org.head, "leader": org.leader,
+              "employee": org.other_employee}  # fmt: skip
+    for role, urls in crawl.items():
+        browser.login(people[role])
+        for url in urls:
+            response = browser.get(url)
+            assert response.status_code == 200, url
+            _assert_nothing_secret(_text_of(response), f"{role} {url}")
+        browser.logout()
+    browser.login(org.admin)
+    audit_page = browser.get("/admin/audit").get_data(as_text=True)
+    assert "author (anonymous)" in audit_page  # positive control: the entries are there
+    record = browser.get(f"/moderation/comment/{comment.id}").get_data(as_text=True)
+    assert "The author" in record

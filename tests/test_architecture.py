@@ -34,8 +34,9 @@ LAYERS: list[set[str]] = [
     {"ideas"},
     {"workflow"},
     {"governance", "ledger"},
-    {"notify", "insights"},
-    {"api"},
+    {"notify"},
+    {"insights"},  # the review pack mails leadership through notify's outbox
+    {"api", "people"},  # people: erasing and exporting a person touch every domain
     {"devtools"},
     {"cli"},
     {"app"},

@@ -23,6 +23,7 @@ from sqlalchemy import select, text
 from suggestions.auth import tokens
 from suggestions.core.clock import now
 from suggestions.core.extensions import db
+from suggestions.governance import moderation
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea
 from suggestions.notify.models import Notification, OutboxMessage, Webhook
@@ -132,6 +133,11 @@ class World:
         campaign = campaigns.create_campaign(
             org.leader, question="Which form could go?", deadline=now().date()
         )
+        # Moderation: a comment already hidden, another one reported.
+        hidden_comment = rules.add_comment(idea, org.other_employee, "A name to hide")
+        moderation.hide(org.admin, idea, hidden_comment, "personal_data")
+        reported = rules.add_comment(idea, org.other_employee, "Reported by a colleague")
+        moderation.report(org.head, idea, reported, "offensive", "")
         db.session.commit()
         notification = db.session.scalars(
             select(Notification).where(Notification.user_id == org.employee.id)
@@ -145,6 +151,7 @@ class World:
             "notification": notification.id, "webhook": hook.id, "message": failed.id,
         "token": token.id, "reason": reason.id, "campaign": campaign.id, "item": ledger_item.id,
         "implemented": implemented.id, "measurement": measurement.id,
+        "hidden_comment": hidden_comment.id, "reported": reported.id,
         }  # fmt: skip
         people = {
             "author": org.employee, "employee": org.other_employee, "head": org.head,

@@ -20,6 +20,7 @@ from sqlalchemy import select, text
 from suggestions.auth import tokens
 from suggestions.core.clock import now
 from suggestions.core.extensions import db, limiter
+from suggestions.governance import moderation
 from suggestions.ideas import rules
 from suggestions.ledger.models import Measurement
 from suggestions.notify.models import Notification, OutboxMessage, Webhook
@@ -667,7 +668,44 @@ MATRIX = [
         idea_form,
         everyone(302),
     ),
-]
+    # Governance. Reporting: anyone but the item's author ("employee" wrote the comment).
+    ("GET", "/ideas/<int:idea_id>/report", "/ideas/{idea}/report", None,
+     everyone(200) | {"author": 403}),
+    ("POST", "/ideas/<int:idea_id>/report", "/ideas/{idea}/report",
+     lambda c: {"reason": "offensive"}, everyone(302) | {"author": 403}),
+    ("GET", "/ideas/<int:idea_id>/comments/<int:comment_id>/report",
+     "/ideas/{idea}/comments/{comment}/report", None, everyone(200) | {"employee": 403}),
+    ("POST", "/ideas/<int:idea_id>/comments/<int:comment_id>/report",
+     "/ideas/{idea}/comments/{comment}/report", lambda c: {"reason": "personal_data"},
+     everyone(302) | {"employee": 403}),
+    # Moderators: admins (and whom an admin flags; none here).
+    ("GET", "/moderation", "/moderation", None, ADMIN_ONLY_PAGE),
+    ("GET", "/moderation/<any(idea, comment):kind>/<int:item_id>",
+     "/moderation/comment/{comment}", None, ADMIN_ONLY_PAGE),
+    ("POST", "/moderation/<any(idea, comment):kind>/<int:item_id>/hide",
+     "/moderation/comment/{comment}/hide", lambda c: {"reason": "offensive"}, ADMIN_ONLY_ACTION),
+    ("POST", "/moderation/<any(idea, comment):kind>/<int:item_id>/show",
+     "/moderation/comment/{hidden_comment}/show", lambda c: {}, ADMIN_ONLY_ACTION),
+    ("POST", "/moderation/<any(idea, comment):kind>/<int:item_id>/dismiss",
+     "/moderation/comment/{reported}/dismiss", lambda c: {}, ADMIN_ONLY_ACTION),
+    # The hidden comment's author asks for a review and may change it first.
+    ("POST", "/moderation/<any(idea, comment):kind>/<int:item_id>/review",
+     "/moderation/comment/{hidden_comment}/review", lambda c: {}, only({"employee": 302})),
+    ("GET", "/moderation/comment/<int:item_id>/edit", "/moderation/comment/{hidden_comment}/edit",
+     None, only({"employee": 200})),
+    ("POST", "/moderation/comment/<int:item_id>/edit", "/moderation/comment/{hidden_comment}/edit",
+     lambda c: {"body": "Without the name."}, only({"employee": 302})),
+    ("POST", "/admin/users/<int:user_id>/moderator", "/admin/users/{user}/moderator",
+     lambda c: {"moderator": "1"}, ADMIN_ONLY_ACTION),
+    # Internal notes: heads of the owning (and affected) departments and leadership.
+    ("POST", "/ideas/<int:idea_id>/notes", "/ideas/{idea}/notes",
+     lambda c: {"note-body": "Legal says yes."}, only({"head": 302, "leader": 302})),
+    ("GET", "/ideas/<int:idea_id>/notes/people", "/ideas/{idea}/notes/people?q=@Lea", None,
+     only({"head": 200, "leader": 200})),
+    ("GET", "/admin/audit", "/admin/audit", None, ADMIN_ONLY_PAGE),
+    ("GET", "/admin/audit.csv", "/admin/audit.csv", None, ADMIN_ONLY_PAGE),
+    ("GET", "/privacy", "/privacy", None, everyone(200) | {"anonymous": 200}),
+]  # fmt: skip
 
 
 def _ledger_setup(org):
@@ -737,6 +775,10 @@ def build_data() -> tuple[dict, dict]:
     campaign = campaigns.create_campaign(
         org.leader, question="Which approval step could we drop?", deadline=now().date()
     )
+    hidden_comment = rules.add_comment(idea, org.other_employee, "A name that should not be here")
+    moderation.hide(org.admin, idea, hidden_comment, "personal_data")
+    reported = rules.add_comment(idea, org.other_employee, "Reported by a colleague")
+    moderation.report(org.head, idea, reported, "offensive", "")
     db.session.commit()
     notification = db.session.scalars(
         select(Notification).where(Notification.user_id == org.employee.id)
@@ -750,6 +792,7 @@ def build_data() -> tuple[dict, dict]:
         "notification": notification.id, "webhook": hook.id, "message": failed.id,
         "token": token.id, "reason": reason.id, "campaign": campaign.id, "item": ledger_item.id,
         "implemented": implemented.id, "measurement": measurement.id,
+        "hidden_comment": hidden_comment.id, "reported": reported.id,
     }  # fmt: skip
     people = {"author": org.employee, "employee": org.other_employee, "head": org.head,
               "other_head": org.other_head, "leader": org.leader, "admin": org.admin}  # fmt: skip

@@ -69,4 +69,18 @@
       } catch (error) { /* no storage (private mode): the key still stops retries */ }
     });
   });
+
+  // Internal notes: a suggested name replaces the "@..." being typed (governance).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-mention]") : null;
+    if (!button) return;
+    var form = button.closest("form");
+    var field = form && form.querySelector("textarea[data-mentions]");
+    if (!field) return;
+    var at = field.value.lastIndexOf("@");
+    var head = at >= 0 ? field.value.slice(0, at) : field.value + " ";
+    field.value = head + "@" + button.getAttribute("data-mention") + " ";
+    field.focus();
+    button.closest(".mention-suggestions").innerHTML = "";
+  });
 })();

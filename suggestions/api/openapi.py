@@ -95,7 +95,13 @@ SCHEMAS: dict[str, dict] = {
     "IdeaSummary": _object(
         {
             "id": {"type": "integer"},
-            "title": {"type": "string"},
+            "title": _nullable("string"),
+            "hidden": {
+                "description": "Why moderation hides it (offensive, personal_data, confidential, "
+                "other, awaiting_approval), or null. Hidden: its words are null except for its "
+                "author and moderators.",
+                "anyOf": [{"type": "string"}, {"type": "null"}],
+            },
             "status": STATUS,
             "category": _ref("Category"),
             "owning_department": _ref("Department"),
@@ -136,7 +142,13 @@ SCHEMAS: dict[str, dict] = {
         {
             "id": {"type": "integer"},
             "idea_id": {"type": "integer"},
-            "body": {"type": "string"},
+            "body": _nullable("string"),
+            "hidden": {
+                "description": "Why moderation hides it (offensive, personal_data, confidential, "
+                "other, awaiting_approval), or null. Hidden: its words are null except for its "
+                "author and moderators.",
+                "anyOf": [{"type": "string"}, {"type": "null"}],
+            },
             "author": _ref("Person"),
             "official": {"type": "boolean"},
             "created_at": STAMP,
@@ -246,9 +258,9 @@ SCHEMAS["Idea"] = {
     "allOf": [_ref("IdeaSummary")],
     **_object(
         {
-            "problem": {"type": "string"},
-            "proposal": {"type": "string"},
-            "benefit": {"type": "string"},
+            "problem": _nullable("string"),
+            "proposal": _nullable("string"),
+            "benefit": _nullable("string"),
             "affected_departments": {"type": "array", "items": _ref("Department")},
             "hours_lost_per_month": _nullable("integer"),
             "estimated_cost": _nullable("string"),

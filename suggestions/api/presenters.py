@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import get_locale
+from flask_login import current_user
 
 from ..auth.tokens import ApiToken
 from ..ideas.authorship import (
@@ -21,6 +22,7 @@ from ..ideas.authorship import (
 )
 from ..ideas.models import Comment, Idea, IdeaEvent
 from ..org.models import Category, Department
+from ..policy import can
 from ..workflow.models import Commitment, CommitmentUpdate
 
 
@@ -54,10 +56,17 @@ def author(idea: Idea) -> dict | None:
             "department": department(person.department)}  # fmt: skip
 
 
+def withheld(item: Idea | Comment) -> bool:
+    """Hidden by moderation (or waiting for approval), and this reader is neither its author
+    nor a moderator: its words are not shown, only that and why it is hidden."""
+    return item.hidden_reason is not None and not can(current_user, "moderation.see_hidden", item)
+
+
 def idea_summary(idea: Idea, voted: bool) -> dict:
     return {
         "id": idea.id,
-        "title": idea.title,
+        "title": None if withheld(idea) else idea.title,
+        "hidden": idea.hidden_reason,
         "status": idea.status,
         "category": category(idea.category),
         "owning_department": department(idea.owning_department),
@@ -75,10 +84,11 @@ def idea_summary(idea: Idea, voted: bool) -> dict:
 
 
 def idea_detail(idea: Idea, voted: bool, events: list[IdeaEvent]) -> dict:
+    shown = not withheld(idea)
     return idea_summary(idea, voted) | {
-        "problem": idea.problem,
-        "proposal": idea.proposal,
-        "benefit": idea.benefit,
+        "problem": idea.problem if shown else None,
+        "proposal": idea.proposal if shown else None,
+        "benefit": idea.benefit if shown else None,
         "affected_departments": [department(d) for d in idea.affected_departments],
         "hours_lost_per_month": idea.hours_lost_per_month,
         "estimated_cost": money(idea.estimated_cost),
@@ -120,7 +130,8 @@ def comment(c: Comment, idea: Idea) -> dict:
     return {
         "id": c.id,
         "idea_id": idea.id,
-        "body": c.body,
+        "body": None if withheld(c) else c.body,
+        "hidden": c.hidden_reason,
         "author": comment_author(c, idea),
         "official": c.is_official,
         "created_at": stamp(c.created_at),

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..core.clock import now
 from ..core.errors import DomainError
 from ..core.extensions import db
+from ..core.signals import user_activation_changed, user_changed
 from ..org.models import Department
 from ..policy import require
 from . import tokens
@@ -116,6 +117,7 @@ def update_user(
     _refuse_erased(user)
     if user.id == admin.id and Role(role) != Role.ADMIN:
         raise DomainError(_("You cannot take away your own admin role."))
+    before = _account_facts(user)
     user.display_name = display_name.strip()
     user.department = department
     if user.role != role:
@@ -124,6 +126,16 @@ def update_user(
     user.language = language or None
     if user.role != Role.HEAD:
         user.headed_departments = []
+    user_changed.send(admin, actor=admin, user=user, before=before, after=_account_facts(user))
+
+
+def _account_facts(user: User) -> dict:
+    return {
+        "display_name": user.display_name,
+        "role": str(user.role),
+        "department_id": user.department.id if user.department else None,
+        "language": user.language,
+    }
 
 
 def _refuse_erased(user: User) -> None:
@@ -136,10 +148,13 @@ def set_active(admin: User, user: User, active: bool) -> None:
     _refuse_erased(user)
     if user.id == admin.id and not active:
         raise DomainError(_("You cannot deactivate your own account."))
+    changed = user.active != active
     user.active = active
     if not active:
         end_sessions(user)
         tokens.revoke_all(user)  # a script must not keep the access its owner lost
+    if changed:
+        user_activation_changed.send(admin, actor=admin, user=user, active=active)
 
 
 def set_password(user: User, password: str) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from ..core.clock import now
 from ..core.errors import DomainError
 from ..core.extensions import db
+from ..core.signals import token_created, token_revoked
 from ..policy import require
 from .models import User
 
@@ -96,6 +97,7 @@ def create_token(
     )
     db.session.add(token)
     db.session.flush()
+    token_created.send(owner, actor=owner, token=token)
     return token, secret
 
 
@@ -127,6 +129,7 @@ def revoke(token: ApiToken, actor: User) -> None:
     require(actor, "token.revoke", token)
     if token.revoked_at is None:
         token.revoked_at = now()
+        token_revoked.send(actor, actor=actor, token=token)
 
 
 def revoke_all(user: User) -> None:

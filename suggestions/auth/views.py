@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..core.errors import DomainError
 from ..core.extensions import db, limiter, login_email_key, login_manager
+from ..core.signals import sign_in_failed, signed_in
 from ..web.forms import attempt, form_status, render_form
 from ..web.safety import is_htmx, safe_next
 from . import accounts, bp, ldap, limits, oidc, proxy, queries, reset
@@ -20,6 +21,7 @@ from .models import User
 PUBLIC_ENDPOINTS = {
     "auth.login", "auth.set_language", "auth.forgot_password", "auth.reset_password",
     "auth.oidc_login", "auth.oidc_callback", "static", "health", "ready",
+    "governance.privacy_page",  # readable before signing in
 }  # fmt: skip
 
 
@@ -70,7 +72,7 @@ def _sign_in_from_proxy():
         form.form_errors.append(error.message)
         return _login_page(form), 401
     db.session.commit()
-    _sign_in(user)
+    _sign_in(user, method="proxy")
     return None
 
 
@@ -99,12 +101,14 @@ def login():
             user = None
             form.form_errors.append(error.message)
         if user is None:
+            sign_in_failed.send(None, login=form.email.data)
+            db.session.commit()  # the audit log keeps the failed attempt
             if not form.form_errors:
                 # One message for a wrong password, an unknown address and a disabled account.
                 form.form_errors.append(_("Email or password is not correct."))
         else:
             db.session.commit()
-            _sign_in(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data, method="password")
             response = redirect(safe_next(url_for("ideas.list_ideas")))
             limits.remember_device(response, form.email.data)
             return response
@@ -135,11 +139,13 @@ def _login_page(form: LoginForm) -> str:
     )
 
 
-def _sign_in(user: User, *, remember: bool = False) -> None:
+def _sign_in(user: User, *, remember: bool = False, method: str) -> None:
     """The one way every method signs a person in: a fresh session, then the login cookie."""
     session.clear()
     session.permanent = True
     login_user(user, remember=remember)
+    signed_in.send(user, user=user, method=method)
+    db.session.commit()
 
 
 @bp.get("/login/oidc")
@@ -171,7 +177,7 @@ def oidc_callback():
         form.form_errors.append(error.message)
         return _login_page(form), 401
     db.session.commit()
-    _sign_in(user)
+    _sign_in(user, method="oidc")
     if id_token:
         session[oidc.ID_TOKEN_KEY] = id_token
     return redirect(next_url)

@@ -189,6 +189,15 @@ DEFAULTS: dict[str, Any] = {
     # export holds.
     "INSIGHTS_MIN_GROUP_SIZE": 5,
     "INSIGHTS_EXPORT_MAX_ROWS": 50_000,
+    # Governance: audit entries older than this many days are removed by `flask prune-audit`
+    # (run it daily, e.g. from cron); new ideas of these departments (names) wait for a
+    # moderator's approval before anyone else sees them ("*": every department; []: none).
+    "AUDIT_RETENTION_DAYS": 730,
+    "HOLD_NEW_IDEAS": [],
+    # People (suggestions/people): import files larger than this are refused by their
+    # Content-Length, before anything is read; how often a person may download their data.
+    "PEOPLE_IMPORT_MAX_MB": 10,
+    "PERSONAL_DATA_EXPORT_LIMIT": "5 per hour",
     # Benchmark instruments (suggestions/bench.py): never on in normal production.
     "BENCH": False,
 }

@@ -7,6 +7,10 @@ The points in use (the reader is named; see DESIGN.md "Architecture"):
 - ``idea_page.context``: callables ``idea -> dict`` of template variables (ideas.views).
 - ``idea_page.side``: template names included in the idea page's side column, in order.
 - ``idea_page.main``: template names included under the idea's text, before the discussion.
+- ``idea_page.comment``: template names included under each comment (``comment`` in scope),
+  e.g. governance's report link and the author's way back from moderation.
+- ``admin_user_page.parts``: template names included on an admin's page of one account
+  (``user`` in scope), e.g. governance's moderator flag (auth's admin/user_form.html).
 - ``idea_list.filters``: ``(name, condition factory)`` pairs for list filters whose rule lives
   in a higher package (ideas.queries).
 - ``idea_list.page``: callables ``ideas -> None`` told of the ideas of a list page before it

@@ -250,6 +250,7 @@ def load() -> None:
     _former_colleague(departments, categories, people, shared_hash)
     _fair_decisions(departments, categories, people, ideas, rng)
     _ledger(departments, people, ideas)
+    _governance(ideas, people)
     _settle_notifications()
 
 
@@ -359,6 +360,34 @@ def _ledger(departments: dict, people: dict, ideas: list[Idea]) -> None:
     if asked is not None:  # nobody missed the report: nothing left of its cost
         impact.record_measurement(asked, finance, impact.Figures(0, 0))
     make_pack(previous_month(month_start(now().date())))
+
+
+def _governance(ideas: list[Idea], people: dict[str, User]) -> None:
+    """Moderation and internal notes: two reports, a hidden comment, a note with a mention,
+    and a works-council member with the moderator flag (the audit log fills itself)."""
+    from ..governance import moderation, notes
+    from ..governance.models import Moderator
+
+    admin, lukas = people["admin@freiraum.example"], people["lukas@freiraum.example"]
+    db.session.add(Moderator(user_id=lukas.id))  # e.g. on the works council
+    idea = ideas[0]
+    with travel_to(idea.created_at + timedelta(days=1)):
+        slip = rules.add_comment(
+            idea, people["jonas@freiraum.example"],
+            "Ask Frau Keller in accounting, her mobile is 0171 5550123, she always helps.",
+        )  # fmt: skip
+    with travel_to(idea.created_at + timedelta(days=1, hours=2)):
+        moderation.report(people["employee@freiraum.example"], idea, slip, "personal_data",
+                          "A private phone number.")  # fmt: skip
+    with travel_to(idea.created_at + timedelta(days=1, hours=4)):
+        moderation.hide(admin, idea, slip, "personal_data", "Private number removed.")
+    moderation.report(people["mia@freiraum.example"], ideas[5], None, "other",
+                      "Sounds like a complaint about one colleague.")  # fmt: skip
+    with travel_to(idea.created_at + timedelta(days=2)):
+        notes.write_note(
+            people["head.service@freiraum.example"], idea,
+            "Finance agrees in principle. @Lena Leitner, can we decide this above 100?",
+        )  # fmt: skip
 
 
 # What happened to each idea after it was submitted, so the demo shows every state, overdue

@@ -35,3 +35,21 @@ SORT_LABELS = {
     "discussed": _l("Most discussed"),
     "relevance": _l("Best match"),  # offered only with a search
 }
+
+# Why moderation took an idea or comment out of view (stored in ``hidden_reason``), and the
+# hold before an organisation's approval of a new idea.
+HIDDEN_REASONS = {
+    "offensive": _l("offensive"),
+    "personal_data": _l("personal data"),
+    "confidential": _l("confidential"),
+    "other": _l("other"),
+    "awaiting_approval": _l("waiting for approval"),
+}
+
+
+def hidden_notice(reason: str | None) -> str:
+    """The line shown in place of a hidden item."""
+    if reason == "awaiting_approval":
+        return str(_l("Waiting for approval by moderation."))
+    label = HIDDEN_REASONS.get(reason or "", HIDDEN_REASONS["other"])
+    return str(_l("Hidden by moderation: %(reason)s", reason=label))

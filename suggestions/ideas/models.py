@@ -127,6 +127,9 @@ class Idea(db.Model):
     duplicate_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("ideas.id", ondelete="SET NULL"), index=True
     )
+    # Set while moderation keeps the idea from everyone but its author and the moderators:
+    # the reason (labels.HIDDEN_REASONS), shown in its place. NULL: public.
+    hidden_reason: Mapped[str | None] = mapped_column(String(32))
 
     category: Mapped[Category] = relationship()
     author: Mapped[User | None] = relationship()
@@ -138,6 +141,11 @@ class Idea(db.Model):
 
     def __repr__(self) -> str:  # never the author: logs must not unmask anyone
         return f"<Idea {self.id} {self.status}>"
+
+
+def publicly_visible():
+    """The condition every list, search, export, digest and figure of ideas applies."""
+    return Idea.hidden_reason.is_(None)
 
 
 class IdeaVersion(db.Model):
@@ -196,6 +204,8 @@ class Comment(db.Model):
     official_marked_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
+    # Set while moderation hides the comment: the reason shown in its place; NULL: visible.
+    hidden_reason: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=now)
 
     idea: Mapped[Idea] = relationship()

@@ -16,7 +16,7 @@ from ..core.extensions import db
 from ..core.inputs import bounded_int, in_db_range
 from ..core.registry import contributions
 from . import search
-from .models import Comment, Idea, IdeaEvent, IdeaStatus, Vote
+from .models import Comment, Idea, IdeaEvent, IdeaStatus, Vote, publicly_visible
 
 # Each list order is a key of columns, all descending, ending in id so ties page stably; one
 # index per order (models.py) serves it. Pages after the first are found by keyset ("after this
@@ -141,7 +141,10 @@ def _conditions(viewer: User, f: IdeaFilter) -> list:
     if f.category_id:
         conditions.append(Idea.category_id == f.category_id)
     if f.mine:
-        conditions.append(Idea.author_id == viewer.id)
+        conditions.append(Idea.author_id == viewer.id)  # their own, hidden ones included
+    else:
+        # Hidden by moderation or waiting for approval: out of every list, search and export.
+        conditions.append(publicly_visible())
     # Filters whose rule lives in a higher domain (the workflow's clocks) come from the registry.
     contributed = dict(contributions("idea_list.filters"))
     if f.overdue and "overdue" in contributed:

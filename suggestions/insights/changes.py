@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from ..auth.models import User
 from ..core.extensions import db
-from ..ideas.models import Idea, IdeaStatus
+from ..ideas.models import Idea, IdeaStatus, publicly_visible
 from ..workflow.models import Commitment, CommitmentState
 
 PER_PAGE = 20
@@ -51,7 +51,7 @@ def implemented_changes(page: int) -> ChangesPage:
     ideas = list(
         db.session.scalars(
             select(Idea)
-            .where(implemented)
+            .where(implemented, publicly_visible())
             .options(
                 joinedload(Idea.owning_department),
                 joinedload(Idea.author),

@@ -55,7 +55,7 @@ from sqlalchemy.sql.operators import custom_op
 from ..auth.models import User
 from ..core.clock import local_date
 from ..core.extensions import db
-from ..ideas.models import Comment, Idea, IdeaStatus, Vote
+from ..ideas.models import Comment, Idea, IdeaStatus, Vote, publicly_visible
 from ..org.models import Department, OrgSettings
 from ..org.queries import org_settings
 from ..workflow.models import Commitment, CommitmentState
@@ -754,7 +754,9 @@ def open_ideas(scope: Scope, order: str, limit: int = TOP_IDEAS) -> list[OpenIde
     parts = [
         select(
             select(*columns)
-            .where(Idea.status == status, scope.owned(Idea.owning_department_id))
+            .where(
+                Idea.status == status, scope.owned(Idea.owning_department_id), publicly_visible()
+            )
             .order_by(*ordering)
             .limit(limit)
             .subquery()

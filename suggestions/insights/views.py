@@ -20,8 +20,10 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..core.clock import local_date, now
+from ..core.database import commit_keeping_loaded
 from ..core.inputs import bounded_int
 from ..core.registry import contributions
+from ..core.signals import data_exported
 from ..ideas import queries as idea_queries
 from ..ideas.labels import STATUS_LABELS
 from ..ideas.models import Idea
@@ -101,6 +103,12 @@ def _filter_args() -> dict[str, str]:
     return {k: v for k in ("range", "start", "end", "department") if (v := request.args.get(k))}
 
 
+def exported(name: str) -> None:
+    """Tell the audit log, and keep it (the download itself changes nothing)."""
+    data_exported.send(current_user, actor=current_user, what=name)
+    commit_keeping_loaded()  # the streamed rows still read the person (their language)
+
+
 @bp.get("/insights/figures.<any(csv, xlsx):fmt>")
 @requires("insights.export")
 def export_figures(fmt: str):
@@ -109,6 +117,7 @@ def export_figures(fmt: str):
     names = dict(department_choices_within(None))
     tables = exports.dashboard_tables(figures.dashboard, names, figures.as_of)
     name = f"freiraum-figures-{now():%Y-%m-%d}.{fmt}"
+    exported(name)
     if fmt == "csv":
         return exports.csv_response(name, exports.tables_as_csv_rows(tables))
     return exports.xlsx_response(name, tables)
@@ -124,6 +133,7 @@ def export_ideas(fmt: str):
     narrowed = [] if allowed is None else [Idea.owning_department_id.in_(allowed or (-1,))]
     query = idea_queries.matching_ideas(current_user, current, narrowed)
     name = f"freiraum-ideas-{now():%Y-%m-%d}.{fmt}"
+    exported(name)
     cap = exports.row_cap()
     if fmt == "csv":
         return exports.csv_response(name, exports.idea_rows(query, locale(), cap))

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..auth.models import Role, User
+from ..auth.permissions import heads_department
 from ..ideas.models import IdeaStatus
-from ..policy import heads_department, owns_open_commitment, speaks_for
+from ..ideas.permissions import speaks_for
+from ..workflow.permissions import owns_open_commitment
 
 # The head records baseline and target once the idea is accepted, and may correct them later.
 PLANNABLE = {IdeaStatus.ACCEPTED, IdeaStatus.IN_PROGRESS, IdeaStatus.IMPLEMENTED}

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from ..auth.models import User
 from ..core import clock
 from ..core.extensions import db
-from ..ideas.models import Idea, IdeaStatus
+from ..ideas.models import Idea, IdeaStatus, publicly_visible
 from . import messages, outbox
 from .mail_content import RenderedMail, absolute_url, render
 from .models import Delivery, DigestLog, Notification
@@ -45,6 +45,7 @@ def top_new_ideas(since: datetime, limit: int) -> list[TopIdea]:
         .where(
             Idea.created_at >= since,
             Idea.status.not_in(IdeaStatus.CLOSED),
+            publicly_visible(),
         )
         .order_by(Idea.vote_count.desc(), Idea.id.desc())
         .limit(limit)

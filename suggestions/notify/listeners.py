@@ -17,6 +17,8 @@ from ..core.signals import (
     comment_posted,
     idea_event_recorded,
     measurement_requested,
+    moderation_decided,
+    note_mentioned,
     official_answer_marked,
     password_reset_requested,
     vote_added,
@@ -25,7 +27,7 @@ from ..ideas.models import EventKind, IdeaStatus
 from ..workflow.queries import open_commitment
 from . import outbox, rules, webhooks
 from .mail_content import absolute_url, render_password_reset_mail
-from .rules import Occurrence
+from .rules import Audience, Occurrence, Rule
 
 
 def connect() -> None:
@@ -36,6 +38,8 @@ def connect() -> None:
     vote_added.connect(on_vote_added)
     password_reset_requested.connect(on_password_reset_requested)
     measurement_requested.connect(on_measurement_requested)
+    moderation_decided.connect(on_moderation_decided)
+    note_mentioned.connect(on_note_mentioned)
 
 
 def _guarded(work: Callable[[], None], what: str) -> None:
@@ -72,6 +76,8 @@ def on_idea_event(sender, event, idea, **_extra) -> None:
             owner_id = commitment.owner_id if commitment else None
             if owner_id:
                 rules.follow_automatically(idea.id, owner_id)
+        if idea.hidden_reason is not None:
+            return  # held for approval or hidden by moderation: nobody may hear of it
         _notify(
             Occurrence(
                 kind=str(event.kind),
@@ -92,6 +98,8 @@ def on_idea_event(sender, event, idea, **_extra) -> None:
 
 
 def on_comment_posted(sender, comment, idea, **_extra) -> None:
+    if idea.hidden_reason is not None:
+        return
     kind = "official_answer" if comment.is_official else "comment"
     occurrence = Occurrence(
         kind=kind, idea=idea, actor_id=comment.author_id, comment_id=comment.id,
@@ -128,3 +136,32 @@ def on_password_reset_requested(sender, user, token, language, valid_minutes, **
 def on_measurement_requested(sender, idea, owner_id, after_days, **_extra) -> None:
     occurrence = Occurrence(kind="measurement_due", idea=idea, owner_id=owner_id)
     _guarded(lambda: _notify(occurrence), f"idea {idea.id} (measurement after {after_days} days)")
+_MODERATION_RULES = {
+    "hidden": Rule("moderation_hidden", "status", (Audience.AUTHOR,), respect_unfollow=False),
+    "shown": Rule("moderation_shown", "status", (Audience.AUTHOR,), respect_unfollow=False),
+    "approved": Rule("moderation_approved", "status", (Audience.AUTHOR,), respect_unfollow=False),
+}
+_MENTION_RULE = Rule("note_mention", "mention", (Audience.MENTIONED,), respect_unfollow=False)
+
+
+def on_moderation_decided(sender, idea, comment, author_id, step, reason, actor, **_extra) -> None:
+    """The author of the item hears of it; moderators are not named."""
+    rule = _MODERATION_RULES.get(step)
+    if rule is None or not author_id:
+        return
+    occurrence = Occurrence(
+        kind=rule.message, idea=idea, comment_id=comment.id if comment is not None else None,
+    )  # fmt: skip
+    _guarded(
+        lambda: rules.deliver_to_person(occurrence, author_id, rule, Audience.AUTHOR),
+        f"idea {idea.id} (moderation)",
+    )
+
+
+def on_note_mentioned(sender, note, idea, person, actor, **_extra) -> None:
+    """The note's words stay on the page: the mail only says where to look."""
+    occurrence = Occurrence(kind="note_mention", idea=idea, actor_id=actor.id if actor else None)
+    _guarded(
+        lambda: rules.deliver_to_person(occurrence, person.id, _MENTION_RULE, Audience.MENTIONED),
+        f"idea {idea.id} (mention)",
+    )

@@ -107,6 +107,33 @@ MESSAGES: dict[str, Wording] = {
         _l("Please record the measured figures of “%(title)s”: what does it cost now?"),
         _l("Measured figures due: %(title)s"),
     ),
+    # Governance: a moderator's decision on the person's own idea or comment, a mention.
+    "moderation_hidden": Wording(
+        _l(
+            "Moderation hid your contribution on “%(title)s”. You may change it and ask for a "
+            "review."
+        ),
+        _l(
+            "Moderation hid your contribution on “%(title)s”. You may change it and ask for a "
+            "review."
+        ),
+        _l("Hidden by moderation: %(title)s"),
+    ),
+    "moderation_shown": Wording(
+        _l("Moderation shows your contribution on “%(title)s” again."),
+        _l("Moderation shows your contribution on “%(title)s” again."),
+        _l("Shown again: %(title)s"),
+    ),
+    "moderation_approved": Wording(
+        _l("Your idea “%(title)s” is approved and public now."),
+        _l("Your idea “%(title)s” is approved and public now."),
+        _l("Approved: %(title)s"),
+    ),
+    "note_mention": Wording(
+        _l("%(actor)s mentioned you in an internal note on “%(title)s”."),
+        _l("You were mentioned in an internal note on “%(title)s”."),
+        _l("Mentioned in an internal note: %(title)s"),
+    ),
 }
 
 FALLBACK = Wording(
@@ -122,6 +149,7 @@ REASONS = {
     Audience.HEADS: _l("You get this because you lead %(department)s."),
     Audience.LEADERSHIP: _l("You get this as a member of leadership."),
     Audience.OWNER: _l("You get this because you own this commitment."),
+    Audience.MENTIONED: _l("You get this because a colleague mentioned you in an internal note."),
 }
 
 THE_AUTHOR = _l("The author")

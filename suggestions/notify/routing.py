@@ -21,6 +21,7 @@ class Audience(StrEnum):
     HEADS = "heads"  # of the department concerned (the owning one, or the one it moved to)
     LEADERSHIP = "leadership"
     OWNER = "owner"  # of a commitment
+    MENTIONED = "mentioned"  # named in an internal note (governance.notes)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ PREFERENCES: dict[str, Preference] = {
     ),
     "overdue": Preference(_l("Ideas waiting too long for an answer"), Delivery.EMAIL),
     "commitment": Preference(_l("Commitments due soon or overdue"), Delivery.EMAIL),
+    "mention": Preference(
+        _l("Mentions of me in internal notes"),
+        Delivery.EMAIL,
+        offered_to="notify.department_news",
+    ),
     "top_ideas": Preference(
         _l("The week's top new ideas"), Delivery.DIGEST, (Delivery.DIGEST, Delivery.OFF)
     ),

@@ -305,3 +305,34 @@ def deliver(occurrence: Occurrence) -> list[Recipient]:
         rendered = mail_content.render_notification_mails(occurrence, mails, actor_id, by_author)
         outbox.enqueue_mails(rendered)
     return people
+
+
+def deliver_to_person(occurrence: Occurrence, user_id: int, rule: Rule, audience: Audience) -> bool:
+    """One person's notification (a mention, a moderation decision on their own item), by
+    their preference for ``rule.preference``. Returns whether anything was written."""
+    from . import mail_content, outbox
+
+    person = db.session.execute(
+        select(User.id, User.email, User.language).where(User.id == user_id, User.active.is_(True))
+    ).first()
+    if person is None:
+        return False
+    delivery = deliveries_for([user_id], rule.preference)[user_id]
+    if delivery is Delivery.OFF:
+        return False
+    language = person.language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    recipient = Recipient(person.id, person.email, language, rule, audience, delivery)
+    db.session.add(
+        Notification(
+            user_id=user_id, kind=rule.message, idea_id=occurrence.idea.id,
+            comment_id=occurrence.comment_id, actor_id=occurrence.actor_id, by_author=False,
+            department_id=occurrence.idea.owning_department_id, detail=occurrence.detail,
+            delivery=delivery.value, created_at=now(),
+        )
+    )  # fmt: skip
+    if delivery is Delivery.EMAIL:
+        rendered = mail_content.render_notification_mails(
+            occurrence, [recipient], occurrence.actor_id, False
+        )
+        outbox.enqueue_mails(rendered)
+    return True

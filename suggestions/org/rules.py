@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ..core.errors import DomainError
 from ..core.extensions import db
+from ..core.signals import department_saved, settings_saved
 from ..policy import can, require
 from .models import Category, Department, OrgSettings
 from .queries import org_settings
@@ -47,6 +48,7 @@ def save_department(
             _("Only people with the role department head can lead a department: %(names)s",
               names=", ".join(not_heads))
         )  # fmt: skip
+    before = None if department is None else _department_facts(department)
     if department is None:
         department = Department(name=name)
         db.session.add(department)
@@ -54,7 +56,20 @@ def save_department(
     department.decision_budget = decision_budget
     department.heads = list(heads)
     db.session.flush()
+    department_saved.send(
+        admin, actor=admin, department=department, before=before,
+        after=_department_facts(department),
+    )  # fmt: skip
     return department
+
+
+def _department_facts(department: Department) -> dict:
+    budget = department.decision_budget
+    return {
+        "name": department.name,
+        "decision_budget": None if budget is None else str(budget),
+        "heads": sorted(u.id for u in department.heads),
+    }
 
 
 def save_category(
@@ -99,10 +114,18 @@ def save_settings(
     if decision_days < first_response_days:
         raise DomainError(_("A decision cannot be due before the first response."))
     settings = org_settings()
+    before = _settings_facts(settings)
     settings.first_response_days = first_response_days
     settings.decision_days = decision_days
     settings.default_decision_budget = default_decision_budget
     settings.empowerment_budget = empowerment_budget
     settings.currency = currency
     db.session.flush()
+    settings_saved.send(admin, actor=admin, before=before, after=_settings_facts(settings))
     return settings
+
+
+def _settings_facts(settings: OrgSettings) -> dict:
+    names = ("first_response_days", "decision_days", "default_decision_budget",
+             "empowerment_budget", "currency")  # fmt: skip
+    return {n: str(getattr(settings, n)) for n in names}

@@ -8,20 +8,11 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("people", __name__)
 
-DEFAULTS = {
-    # Larger files are refused by their Content-Length, before anything is read.
-    "PEOPLE_IMPORT_MAX_MB": 10,
-    "PERSONAL_DATA_EXPORT_LIMIT": "5 per hour",
-}
-
-
 def init_app(app: Flask) -> None:
     from ..policy import register
     from . import cli, models, views  # noqa: F401  (routes register on import)
     from .permissions import RULES
 
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
     register(RULES)
     if bp.name not in app.blueprints:
         app.register_blueprint(bp)

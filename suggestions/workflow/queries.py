@@ -13,7 +13,7 @@ from ..auth.models import User
 from ..core.clock import today as clock_today
 from ..core.extensions import db
 from ..core.inputs import bounded_int
-from ..ideas.models import Idea, IdeaStatus
+from ..ideas.models import Idea, IdeaStatus, publicly_visible
 from ..org.models import Department
 from ..org.queries import has_acting_head, org_settings
 from .breadth import guaranteed_clause
@@ -122,6 +122,7 @@ def department_queue(department_ids: list[int], page: int = 1, sort: str = "due"
         Idea.owning_department_id.in_(department_ids or [-1]),
         Idea.status.in_(IdeaStatus.UNDECIDED),
         Idea.escalated_at.is_(None),
+        publicly_visible(),  # held for approval or hidden: nobody's to answer yet
     )
     return _queue(query, page, sort)
 
@@ -131,14 +132,16 @@ def leadership_queue(page: int = 1, sort: str = "due") -> QueuePage:
     supported across enough departments (the breadth guarantee)."""
     # And those whose support is broad enough that leadership owes them an answer.
     query = select(Idea).where(
-        Idea.status.in_(IdeaStatus.UNDECIDED), leadership_decides() | guaranteed_clause()
+        Idea.status.in_(IdeaStatus.UNDECIDED),
+        leadership_decides() | guaranteed_clause(),
+        publicly_visible(),
     )
     return _queue(query, page)
 
 
 def overdue_everywhere(page: int = 1, sort: str = "due") -> QueuePage:
     """Everything overdue across departments, for leadership."""
-    query = select(Idea).where(overdue_clause(org_settings()))
+    query = select(Idea).where(overdue_clause(org_settings()), publicly_visible())
     return _queue(query, page, sort)
 
 

@@ -361,7 +361,7 @@ def test_the_migration_builds_the_index_from_existing_ideas(app, org):
 def test_the_migration_runs_a_frozen_copy_not_the_live_search_code():
     from pathlib import Path
 
-    source = (Path(__file__).parent.parent / "migrations/versions/0003_search.py").read_text()
+    source = (Path(__file__).parents[2] / "migrations/versions/0003_search.py").read_text()
     assert not re.search(r"^\s*(from|import) suggestions\b", source, flags=re.M)
 
 

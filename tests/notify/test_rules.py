@@ -249,9 +249,21 @@ def _queue(org, person):
     make_idea(org.other_employee, department=org.sales)
 
 
+def _mention(org, person):
+    from suggestions.governance import notes
+
+    person.role = Role.HEAD
+    person.headed_departments = [org.service]
+    idea = make_idea(org.employee, department=org.service)
+    db.session.commit()
+    clear()
+    notes.write_note(org.leader, idea, f"@{person.display_name} please look.")
+    db.session.commit()
+
+
 ACTIONS = {
     "status": _status, "answer": _answer, "comment": _comment, "needs_info": _needs_info,
-    "queue": _queue,
+    "queue": _queue, "mention": _mention,
 }  # fmt: skip
 
 

@@ -41,10 +41,11 @@ BOUNDS = {
     "list next page (keyset)": 9,
     "search": 8,
     # Each idea page asks who decides it (does its department have an acting head?).
-    # And which ledger items it names (one query; more only for accepted ideas).
+    # And which ledger items it names (one query; more only for accepted ideas); a head also
+    # reads the internal notes (governance).
     "idea with most comments": 15,
     "idea, second comment page": 15,
-    "idea as the owning department's head": 21,
+    "idea as the owning department's head": 22,
     "submit form": 4,
     "account": 2,
     "notifications": 3,

@@ -19,7 +19,7 @@ from .query import language
 
 # Comment attributes that do not change what is indexed (no reindex when only they change).
 _COMMENT_ATTRS_NOT_INDEXED = frozenset({"is_official", "official_marked_by_id", "author_id"})
-_IDEA_ATTRS_INDEXED = ("title", "problem", "proposal", "benefit")
+_IDEA_ATTRS_INDEXED = ("title", "problem", "proposal", "benefit", "hidden_reason")
 
 
 def _rows(conn: Connection, idea_ids: Sequence[int]) -> list[IndexRow]:
@@ -28,14 +28,14 @@ def _rows(conn: Connection, idea_ids: Sequence[int]) -> list[IndexRow]:
         return []
     ideas = conn.execute(
         select(Idea.id, Idea.title, Idea.problem, Idea.proposal, Idea.benefit)
-        .where(Idea.id.in_(idea_ids))
+        .where(Idea.id.in_(idea_ids), Idea.hidden_reason.is_(None))  # hidden: not indexed
         .order_by(Idea.id)
     ).all()
     comments: dict[int, list[str]] = {i.id: [] for i in ideas}
     used: dict[int, int] = dict.fromkeys(comments, 0)
     stream = conn.execute(
         select(Comment.idea_id, Comment.body)
-        .where(Comment.idea_id.in_(list(comments)))
+        .where(Comment.idea_id.in_(list(comments)), Comment.hidden_reason.is_(None))
         .order_by(Comment.idea_id, Comment.id)
         .execution_options(yield_per=500)
     )

@@ -136,7 +136,7 @@ def snippets(query: SearchQuery, ideas: Sequence[Idea]) -> dict[int, Snippet]:
                 .over(partition_by=Comment.idea_id, order_by=Comment.id)
                 .label("n"),
             )
-            .where(Comment.idea_id.in_(in_comments))
+            .where(Comment.idea_id.in_(in_comments), Comment.hidden_reason.is_(None))
             .subquery()
         )
         rows = db.session.execute(
