@@ -85,6 +85,8 @@ def anonymous_idea(org):
 
 
 SCORE_COMMENT = "Internal scoring remark"
+
+
 def _through_the_ledger(org, done, promised):
     """The anonymous ideas name a ledger item; one changed it, one has baseline and target;
     this month's review pack is made (as if it were next month)."""

@@ -10,7 +10,6 @@ from flask import current_app
 from . import audit
 
 # The dashboard's rule (insights.metrics.MIN_GROUP_SIZE): governance reads the same setting.
-DEFAULT_MIN_GROUP_SIZE = 5
 
 
 @dataclass(frozen=True)
@@ -31,16 +30,16 @@ def _days(value) -> int:
 
 def facts() -> PrivacyFacts:
     config = current_app.config
-    lifetime = config.get("PERMANENT_SESSION_LIFETIME") or timedelta(hours=12)
+    lifetime = config["PERMANENT_SESSION_LIFETIME"]
     if not isinstance(lifetime, timedelta):
         lifetime = timedelta(seconds=int(lifetime))
     return PrivacyFacts(
-        min_group_size=int(config.get("INSIGHTS_MIN_GROUP_SIZE", DEFAULT_MIN_GROUP_SIZE)),
-        public_voter_lists=bool(config.get("PUBLIC_VOTER_LISTS", False)),
+        min_group_size=int(config["INSIGHTS_MIN_GROUP_SIZE"]),
+        public_voter_lists=False,  # Freiraum has no list of who voted: counts only
         audit_days=audit.retention_days(),
-        sent_mail_days=int(config.get("OUTBOX_KEEP_SENT_DAYS") or 30),
+        sent_mail_days=int(config["OUTBOX_KEEP_SENT_DAYS"]),
         session_hours=int(lifetime.total_seconds() // 3600),
-        remember_days=_days(config.get("REMEMBER_COOKIE_DURATION") or timedelta(days=30)),
-        hold_new_ideas=bool(config.get("HOLD_NEW_IDEAS")),
-        company_sign_in=bool(config.get("OIDC_ISSUER") or config.get("LDAP_URL")),
+        remember_days=_days(config["REMEMBER_COOKIE_DURATION"]),
+        hold_new_ideas=bool(config["HOLD_NEW_IDEAS"]),
+        company_sign_in=bool(config["OIDC_ISSUER"] or config["LDAP_URL"]),
     )

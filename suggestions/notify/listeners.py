@@ -136,6 +136,8 @@ def on_password_reset_requested(sender, user, token, language, valid_minutes, **
 def on_measurement_requested(sender, idea, owner_id, after_days, **_extra) -> None:
     occurrence = Occurrence(kind="measurement_due", idea=idea, owner_id=owner_id)
     _guarded(lambda: _notify(occurrence), f"idea {idea.id} (measurement after {after_days} days)")
+
+
 _MODERATION_RULES = {
     "hidden": Rule("moderation_hidden", "status", (Audience.AUTHOR,), respect_unfollow=False),
     "shown": Rule("moderation_shown", "status", (Audience.AUTHOR,), respect_unfollow=False),

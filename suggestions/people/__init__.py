@@ -8,6 +8,7 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("people", __name__)
 
+
 def init_app(app: Flask) -> None:
     from ..policy import register
     from . import cli, models, views  # noqa: F401  (routes register on import)

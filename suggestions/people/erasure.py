@@ -28,6 +28,7 @@ from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.onetime import FormKey
 from ..core.registry import contributions
+from ..core.signals import account_erased
 from ..ideas.authorship import FORMER_EMPLOYEE
 from ..ideas.models import Comment, Idea, IdeaEvent
 from ..notify.models import (
@@ -99,6 +100,7 @@ def erase(admin: User, user: User, *, confirm_email: str) -> None:
     if normalise_email(confirm_email) != user.email:
         raise DomainError(_l("Type the person's email address exactly to confirm."))
     uid = user.id
+    account_erased.send(admin, actor=admin, user=user)  # the audit log: who erased whom, no name
     for erase_own_rows in contributions("person.erase"):  # packages that keep their own rows
         erase_own_rows(user)
     _scrub_outbox(user)

@@ -28,6 +28,7 @@ from ..auth.tokens import ApiToken
 from ..core.clock import now
 from ..core.errors import DomainError
 from ..core.extensions import db
+from ..core.signals import accounts_imported
 from ..org.models import Department, department_heads
 from ..policy import require
 
@@ -366,6 +367,7 @@ def apply_import(admin: User | None, text: str, *, deactivate_missing: bool = Fa
             .values(revoked_at=moment).execution_options(synchronize_session=False)
         )  # fmt: skip
     db.session.expire_all()  # objects loaded before (the admin too) read the new rows
+    accounts_imported.send(admin, actor=admin, created=len(plan.created), updated=len(plan.updated))
     current_app.logger.info(
         "people import by %s: %s", f"user {admin_id}" if admin_id else "the command line",
         ", ".join(f"{k} {v}" for k, v in plan.counts().items()),

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.models import User
 from ..core.errors import DomainError
 from ..core.extensions import db, limiter
+from ..core.signals import data_exported
 from ..policy import can, require, requires
 from . import bp, erasure, importer, personal_data, uploads
 from .forms import ConfirmImportForm, EraseForm, ExportForm, ImportForm
@@ -187,6 +188,8 @@ def export_own():
         abort(400)
     data = personal_data.export_zip(current_user)
     current_app.logger.info("personal data exported by user %s", current_user.id)
+    data_exported.send(current_user, actor=current_user, what="personal-data.zip")
+    db.session.commit()  # the audit log keeps the download
     return Response(
         data,
         mimetype="application/zip",

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from suggestions.core.errors import NotAllowed
 from suggestions.core.extensions import db
 from suggestions.governance import notes
-from suggestions.notify import outbox
+from suggestions.notify import sending
 from suggestions.notify.models import Notification, OutboxMessage
 
 from ..factories import make_idea
@@ -43,7 +43,7 @@ def test_a_mention_tells_the_colleague_in_the_app_and_by_mail(browser, org, idea
     assert response.status_code == 302
     told = db.session.scalars(select(Notification).where(Notification.user_id == org.leader.id))
     assert [n.kind for n in told] == ["note_mention"]
-    outbox.run_once()
+    sending.run_once()
     mails = smtp_server.recorder.to(org.leader.email)
     assert len(mails) == 1
     assert (

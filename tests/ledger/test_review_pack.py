@@ -19,7 +19,7 @@ from suggestions.core.extensions import db
 from suggestions.insights import review_pack
 from suggestions.insights.models import ReviewPack
 from suggestions.ledger import rules
-from suggestions.notify import outbox
+from suggestions.notify import sending
 from suggestions.notify.models import OutboxMessage
 
 from ..factories import make_idea, make_user
@@ -182,7 +182,7 @@ def test_leadership_gets_last_months_pack_once_with_the_pdf_attached(
     db.session.commit()
     pack = db.session.scalars(select(ReviewPack)).one()
     assert pack.month == date(2026, 11, 1) and pack.sent_at is not None
-    outbox.run_once()
+    sending.run_once()
     mails = {
         m["To"]: m for _rcpts, m in smtp_server.received
         if "review pack" in m["Subject"] or "Monatsbericht" in m["Subject"]

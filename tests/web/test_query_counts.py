@@ -57,8 +57,8 @@ BOUNDS = {
     # The dashboard: every figure worked out (once per scope and few minutes), then read back
     # (when the figures were made, and this server already holds them).
     # Two more for the ledger's part: hours per department and red tape removed (grouped).
-    "dashboard, figures worked out": 26,
-    "dashboard, figures kept": 7,
+    "dashboard, figures worked out": 28,
+    "dashboard, figures kept": 9,
 }
 
 
