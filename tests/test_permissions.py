@@ -709,6 +709,15 @@ MATRIX = [
 ]  # fmt: skip
 
 
+def _people_upload(org):
+    """A people import waiting for the admin's confirmation: one new person."""
+    return uploads.keep(
+        org.admin, filename="people.csv", deactivate_missing=False,
+        text="email;name;department;role;language\n"
+        f"new.person@example.com;New Person;{org.service.name};employee;en\n",
+    )  # fmt: skip
+
+
 def _ledger_setup(org):
     """A form of the service department, an implemented idea that names it (delivered by the
     colleague from sales), its baseline and target and the 30-day measurement it asks for, and
@@ -765,11 +774,7 @@ def build_data() -> tuple[dict, dict]:
         due_on=now().date().replace(year=now().year + 1),
     )  # fmt: skip
     ledger_item, implemented, measurement = _ledger_setup(org)
-    people_upload = uploads.keep(
-        org.admin, filename="people.csv", deactivate_missing=False,
-        text="email;name;department;role;language\n"
-        f"new.person@example.com;New Person;{org.service.name};employee;en\n",
-    )  # fmt: skip
+    people_upload = _people_upload(org)
     hook = Webhook(name="Teams", url="https://hooks.example.com/x", secret="s" * 32,
                    events="idea.submitted", active=True)  # fmt: skip
     failed = OutboxMessage(channel="email", status="failed", kind="comment",
