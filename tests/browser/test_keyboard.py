@@ -87,7 +87,7 @@ def test_submit_vote_and_comment_with_the_keyboard_only(data, browse):
     assert order == [
         "title", "problem", "proposal", "benefit", "category", "owning_department",
         "affected_departments-0", "affected_departments-1", "affected_departments-2",
-        "hours_lost_per_month", "customer_facing", "anonymous",
+        "ledger_q", "hours_lost_per_month", "customer_facing", "anonymous",
     ]  # fmt: skip
     assert focused["id"] == "Submit idea"
     page.keyboard.press("Enter")
