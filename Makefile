@@ -14,7 +14,7 @@ DEV    := FREIRAUM_ENV=development BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT
 CATALOGS := $(wildcard suggestions/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run reset-demo test install install-run lint messages bench bench-scale wrk clean
+.PHONY: run reset-demo test install install-run lint messages bench bench-scale profile wrk clean
 
 # The web server and, beside it, the worker (outbox every 5 s, scheduled jobs). Without
 # MAIL_SERVER/MAIL_PORT the worker prints each mail here; Ctrl+C stops both.
@@ -84,6 +84,11 @@ bench: install wrk
 # The scale curve: 10,000, 100,000 and 1,000,000 ideas (the largest takes a while to generate once).
 bench-scale: install wrk
 	$(BIN)/python bench/run.py --scale $(BENCH_ARGS)
+
+# Server CPU per request, in-process and one at a time (bench/inprocess.py); PROFILE_ARGS passes
+# options, e.g. PROFILE_ARGS="--only idea --profile idea".
+profile: install
+	$(BIN)/python bench/inprocess.py $(PROFILE_ARGS)
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \

@@ -64,7 +64,7 @@ SEARCH_P50_MS = 50
 def generator_tag() -> str:
     """Changes when the generated data does (benchdata.DATA_VERSION): an old data set is
     then made again. Later migrations are applied to kept data sets (init-db)."""
-    source = (ROOT / "suggestions" / "benchdata.py").read_text()
+    source = (ROOT / "suggestions" / "devtools" / "benchdata.py").read_text()
     return "v" + re.search(r"^DATA_VERSION = (\d+)", source, re.M).group(1)
 
 

@@ -82,8 +82,9 @@ class Report:
         return sum(self.seconds.values())
 
 
-# Configuration rows the migrations write (the organisation's settings): not data, kept.
-SETTINGS_TABLES = {"org_settings"}
+# Configuration rows the migrations write (the organisation's settings, the default decline
+# reasons): not data, kept.
+SETTINGS_TABLES = {"org_settings", "decline_reasons"}
 
 
 # The audit log is append-only (a trigger refuses DELETE and TRUNCATE): it outlives an emptied
