@@ -9,6 +9,9 @@ Fair clocks:
 - The decision clock stops while the idea waits for its author (``needs_info``) and runs on
   when the author answers: the due date moves by the time it waited. The pause is computed
   from the timeline (the events entering and leaving ``needs_info``).
+- A declined idea that comes back on its revisit date starts its clocks again from that
+  return (the ``revisited`` event): it is owed a fresh decision, not a late one, and pauses
+  from before the return no longer count.
 - The first response is the department's first step (a review, a question, a decision) or an
   official answer from a head or leader (``first_response_at``). An organisation that wants
   only decisions to count sets ``only_decisions_respond``: then the first-response clock runs
@@ -25,6 +28,7 @@ from datetime import datetime, timedelta
 
 from flask import g, has_app_context
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy.orm import aliased
 
 from ..core.clock import now
 from ..core.extensions import db
@@ -32,6 +36,8 @@ from ..ideas.models import Idea, IdeaEvent, IdeaStatus
 from ..org.models import OrgSettings
 
 WAITING_FOR_AUTHOR = IdeaStatus.NEEDS_INFO
+# The timeline's kind for "back in the queue on its revisit date" (workflow.declines).
+RETURNED = "revisited"
 EPOCH = datetime(1970, 1, 1)
 
 
@@ -66,12 +72,16 @@ def clock(
     else:
         waits_for_response = idea.status == IdeaStatus.NEW and idea.first_response_at is None
     if waits_for_response:
-        due = idea.created_at + timedelta(days=settings.first_response_days)
-        return Clock("first_response", due, days, at > due)
+        # A new idea has never come back to the queue: no need to read its timeline.
+        fresh = idea.status == IdeaStatus.NEW
+        start = idea.created_at if fresh else _running(idea, at).start
+        due = start + timedelta(days=settings.first_response_days)
+        return Clock("first_response", due, (at - start).days, at > due)
     if idea.status in IdeaStatus.UNDECIDED:
-        paused = paused_time(idea, at)
-        due = idea.created_at + timedelta(days=settings.decision_days) + paused
-        return Clock("decision", due, (at - idea.created_at - paused).days, at > due, paused,
+        running = _running(idea, at)
+        start, paused = running.start, running.paused
+        due = start + timedelta(days=settings.decision_days) + paused
+        return Clock("decision", due, (at - start - paused).days, at > due, paused,
                      idea.status == WAITING_FOR_AUTHOR)  # fmt: skip
     return Clock(None, None, days, False)
 
@@ -79,31 +89,47 @@ def clock(
 # -- the pause ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Running:
+    start: datetime  # submission, or the latest return to the queue on a revisit date
+    paused: timedelta  # time stood still for the author since then
+
+
 def _pause_events(idea_ids: list[int]):
+    """The events that start the clock again or pause it, in timeline order."""
     return (
-        select(IdeaEvent.idea_id, IdeaEvent.from_status, IdeaEvent.to_status, IdeaEvent.created_at)
+        select(
+            IdeaEvent.idea_id,
+            IdeaEvent.from_status,
+            IdeaEvent.to_status,
+            IdeaEvent.created_at,
+            IdeaEvent.kind,
+        )  # fmt: skip
         .where(
             IdeaEvent.idea_id.in_(idea_ids),
             or_(
                 IdeaEvent.to_status == WAITING_FOR_AUTHOR,
                 IdeaEvent.from_status == WAITING_FOR_AUTHOR,
+                IdeaEvent.kind == RETURNED,
             ),
         )
         .order_by(IdeaEvent.idea_id, IdeaEvent.id)
     )
 
 
-def _sum_pauses(rows, status: str, at: datetime) -> timedelta:
+def _sum_pauses(rows, status: str, at: datetime, start: datetime) -> Running:
     paused, entered = timedelta(0), None
-    for _idea_id, from_status, to_status, created_at in rows:
-        if to_status == WAITING_FOR_AUTHOR and from_status != WAITING_FOR_AUTHOR:
+    for _idea_id, from_status, to_status, created_at, kind in rows:
+        if kind == RETURNED:  # a fresh clock: earlier pauses no longer count
+            start, paused, entered = created_at, timedelta(0), None
+        elif to_status == WAITING_FOR_AUTHOR and from_status != WAITING_FOR_AUTHOR:
             entered = created_at
         elif from_status == WAITING_FOR_AUTHOR and entered is not None:
             paused += created_at - entered
             entered = None
     if entered is not None and status == WAITING_FOR_AUTHOR:
         paused += at - entered
-    return paused
+    return Running(start, paused)
 
 
 def preload_pauses(ideas: Iterable[Idea]) -> None:
@@ -119,13 +145,21 @@ def preload_pauses(ideas: Iterable[Idea]) -> None:
         cache[row[0]].append(tuple(row))
 
 
-def paused_time(idea: Idea, at: datetime | None = None) -> timedelta:
-    at = at or now()
+def _running(idea: Idea, at: datetime) -> Running:
     cache = g.setdefault("_clock_pause_events", {}) if has_app_context() else {}
     rows = cache.get(idea.id)
     if rows is None:
         rows = [tuple(row) for row in db.session.execute(_pause_events([idea.id]))]
-    return _sum_pauses(rows, idea.status, at)
+    return _sum_pauses(rows, idea.status, at, idea.created_at)
+
+
+def paused_time(idea: Idea, at: datetime | None = None) -> timedelta:
+    return _running(idea, at or now()).paused
+
+
+def clock_start(idea: Idea) -> datetime:
+    """When the idea's clocks started: its submission, or its latest return to the queue."""
+    return _running(idea, now()).start
 
 
 # -- the SQL twin ------------------------------------------------------------------------------
@@ -138,10 +172,38 @@ def _epoch_seconds(column):
     return (func.julianday(column) - 2440587.5) * 86400.0
 
 
+def start_seconds_sql():
+    """Seconds since 1970 of when the idea's clocks started: its submission, or its latest
+    return to the queue (the SQL twin of ``clock_start``)."""
+    return func.coalesce(_latest_return_seconds(), _epoch_seconds(Idea.created_at))
+
+
+def _latest_return_seconds():
+    returned = aliased(IdeaEvent)
+    return (
+        select(_epoch_seconds(returned.created_at))
+        .where(returned.idea_id == Idea.id, returned.kind == RETURNED)
+        .correlate(Idea)
+        .order_by(returned.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _latest_return_id():
+    returned = aliased(IdeaEvent)
+    return (
+        select(func.max(returned.id))
+        .where(returned.idea_id == Idea.id, returned.kind == RETURNED)
+        .correlate(Idea)
+        .scalar_subquery()
+    )
+
+
 def paused_seconds_sql(at: datetime):
-    """Correlated subquery over an idea's events: the seconds its decision clock stood still.
-    Entering and leaving ``needs_info`` alternate, so the pause is the sum of the leaving
-    times minus the sum of the entering times, plus ``at`` while it still waits."""
+    """Correlated subquery over an idea's events: the seconds its decision clock stood still
+    since it started. Entering and leaving ``needs_info`` alternate, so the pause is the sum of
+    the leaving times minus the sum of the entering times, plus ``at`` while it still waits."""
     moment = (at - EPOCH).total_seconds()
     stamp = _epoch_seconds(IdeaEvent.created_at)
     enter = and_(
@@ -151,7 +213,7 @@ def paused_seconds_sql(at: datetime):
     signed = case((leave, stamp), (enter, -stamp), else_=0)
     total = (
         select(func.coalesce(func.sum(signed), 0))
-        .where(IdeaEvent.idea_id == Idea.id)
+        .where(IdeaEvent.idea_id == Idea.id, IdeaEvent.id > func.coalesce(_latest_return_id(), 0))
         .correlate(Idea)
         .scalar_subquery()
     )
@@ -170,14 +232,21 @@ def overdue_clause(
         waits_for_response = and_(Idea.status.in_(IdeaStatus.UNDECIDED), Idea.decided_at.is_(None))
     else:
         waits_for_response = and_(Idea.status == IdeaStatus.NEW, Idea.first_response_at.is_(None))
+    response_seconds = (first_response_cutoff - EPOCH).total_seconds()
     cutoff_seconds = (decision_cutoff - EPOCH).total_seconds()
+    # The index on the submission time narrows to ideas old enough (a clock never starts
+    # before the submission); the timeline is read for those alone.
+    started = start_seconds_sql()
     return or_(
-        and_(waits_for_response, Idea.created_at < first_response_cutoff),
+        and_(
+            waits_for_response,
+            Idea.created_at < first_response_cutoff,
+            or_(Idea.status == IdeaStatus.NEW, started < response_seconds),
+        ),
         and_(
             ~waits_for_response,
             Idea.status.in_(IdeaStatus.UNDECIDED),
-            # The index narrows to ideas old enough; the pause is read for those alone.
             Idea.created_at < decision_cutoff,
-            _epoch_seconds(Idea.created_at) + paused_seconds_sql(at) < cutoff_seconds,
+            started + paused_seconds_sql(at) < cutoff_seconds,
         ),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from suggestions.core import clock as app_clock
@@ -132,3 +133,60 @@ def test_the_idea_page_and_the_queue_show_the_pause(app, org, new_browser):
         assert "The clock is paused while the idea waits for its author (4 days so far)." in page
         queue = head.get("/queue").get_data(as_text=True)
         assert "paused: waits for the author" in queue
+
+
+def _comes_back_on_day(idea, org, reasons, declined_on: float, back_on: float):
+    from suggestions.workflow import declines
+
+    with _at(declined_on):
+        declines.decline(
+            idea, org.head, reason_id=reasons["Already planned"].id, note="Not this year.",
+            revisit_on=(START + timedelta(days=back_on)).date(),
+        )  # fmt: skip
+        db.session.commit()
+    with _at(back_on):
+        assert declines.revisit_due(app_clock.now())["returned"] == 1
+
+
+@pytest.mark.parametrize("only_decisions", [False, True])
+def test_an_idea_back_on_its_revisit_date_gets_a_fresh_decision_clock(
+    app, org, reasons, only_decisions
+):
+    with _at(0):
+        idea = make_idea(org.employee)
+    with _at(2):
+        lifecycle.transition(idea, "ask_info", org.head, "Which form?")
+        db.session.commit()
+    with _at(12):
+        lifecycle.transition(idea, "provide_info", org.employee, "That one.")
+        db.session.commit()
+    # Declined on day 20, back in the queue on day 100 (at 9:00 on START's clock).
+    _comes_back_on_day(idea, org, reasons, declined_on=20, back_on=100)
+    state = _agree(idea, 101.5, only_decisions=only_decisions)
+    assert not state.overdue  # not "overdue" at once: the clock counts from day 100
+    assert state.days_waiting == 1
+    assert _about(state.paused, timedelta(0))  # the pause before the decline is over
+    if only_decisions:  # the answer the idea is owed now is the decision
+        assert state.waiting_for == "first_response"
+        assert _about(state.due, START + timedelta(days=107))
+        assert _agree(idea, 107.1, only_decisions=True).overdue
+    else:
+        assert state.waiting_for == "decision"
+        assert _about(state.due, START + timedelta(days=130))
+        assert not _agree(idea, 129.9).overdue
+        assert _agree(idea, 130.1).overdue
+
+
+def test_a_pause_after_the_return_moves_the_fresh_clock(app, org, reasons):
+    with _at(0):
+        idea = make_idea(org.employee)
+    _comes_back_on_day(idea, org, reasons, declined_on=5, back_on=50)
+    with _at(60):
+        lifecycle.transition(idea, "ask_info", org.head, "Still the same form?")
+        db.session.commit()
+    with _at(70):
+        lifecycle.transition(idea, "provide_info", org.employee, "Yes.")
+        db.session.commit()
+    state = _agree(idea, 89.9)  # 30 days from day 50, plus 10 paused: due on day 90
+    assert _about(state.due, START + timedelta(days=90)) and not state.overdue
+    assert _agree(idea, 90.1).overdue
