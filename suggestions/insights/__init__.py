@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     # Idempotent: sends last month's pack once, from the first working day of the month.
     contribute(app, "worker.jobs", jobs.Job("review_pack", timedelta(hours=1), _send_packs))
     app.jinja_env.globals.update(month_name=review_pack.month_label)
+    app.jinja_env.filters.update(isodate=review_pack.iso_day)
 
 
 def _send_packs(moment: datetime) -> int:

@@ -1,10 +1,11 @@
 """The leadership review pack: one month on one page (HTML) and in a PDF (WeasyPrint).
 
 What it holds: implemented changes with their effect, red tape removed, commitments kept and
-overdue, breaches of the decision clock, departments that did not answer in time, and the
-oldest waiting ideas with the most support. Its figures are frozen as JSON when the pack is
-made, so the archive reads the same later. ``send_due_review_packs(now)`` makes last month's
-pack on the first working day of a month and mails it to leadership (idempotent).
+overdue, breaches of the decision clock and of the breadth guarantee, departments that did not
+answer in time, and the oldest waiting ideas with the most support. Its figures are frozen as
+JSON when the pack is made, so the archive reads the same later. ``send_due_review_packs(now)``
+makes last month's pack on the first working day of a month and mails it to leadership
+(idempotent).
 
 Never a person's name: ideas by title and department, figures by department.
 """
@@ -29,13 +30,13 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from ..auth.models import Role, User
 from ..core.clock import now
 from ..core.errors import DomainError
 from ..core.extensions import db
-from ..ideas.models import Idea, IdeaStatus
+from ..ideas.models import Idea, IdeaStatus, publicly_visible
 from ..ledger import impact
 from ..ledger import queries as ledger_queries
 from ..ledger.forms import ReviewPackForm
@@ -44,6 +45,8 @@ from ..org.models import Department
 from ..org.queries import org_settings
 from ..policy import require, requires
 from ..web.templating import locale
+from ..workflow import breadth, clocks
+from ..workflow.decision_settings import decision_settings
 from . import bp, metrics
 from .models import ReviewPack
 
@@ -117,18 +120,12 @@ def build_figures(first: date, at: datetime | None = None) -> dict:
             "broken": promises.broken,
             "overdue": promises.overdue_now,
         },  # fmt: skip
-        "decision_breaches": _decision_breaches(start, end, settings.decision_days, names),
+        "decision_breaches": _decision_breaches(
+            start, end, settings.decision_days, names, min(at, end)
+        ),
+        "breadth_breaches": _breadth_breaches(start, end, at, names),
         "unanswered": _unanswered(start, end, settings.first_response_days, names),
-        "waiting": [
-            {
-                "id": i.id,
-                "title": i.title,
-                "votes": i.votes,
-                "department": i.department,
-                "days": i.days_waiting,
-            }  # fmt: skip
-            for i in metrics.open_ideas(scope, "votes", limit=10)
-        ],
+        "waiting": _waiting(end, min(at, end), names),
     }
 
 
@@ -146,6 +143,7 @@ def _implemented(first: date, after: date, names: dict) -> list[dict]:
                 Idea.status == IdeaStatus.IMPLEMENTED,
                 Idea.implemented_on >= first,
                 Idea.implemented_on < after,
+                publicly_visible(),
             )  # fmt: skip
             .order_by(Idea.implemented_on, Idea.id)
             .limit(100)
@@ -179,21 +177,40 @@ def _implemented(first: date, after: date, names: dict) -> list[dict]:
     ]
 
 
-def _decision_breaches(start: datetime, end: datetime, days: int, names: dict) -> dict:
-    """Ideas whose decision fell due in the month and came late or not at all."""
-    window = (Idea.created_at >= start - timedelta(days=days),
-              Idea.created_at < end - timedelta(days=days))  # fmt: skip
+def _decision_breaches(
+    start: datetime, end: datetime, days: int, names: dict, at: datetime
+) -> dict:
+    """Ideas whose decision fell due in the month and came late or not at all. The due date is
+    the clock's: from the submission (or the return to the queue on a revisit date), moved by
+    the time the idea waited for its author."""
     rows = db.session.execute(
-        select(Idea.id, Idea.title, Idea.owning_department_id, Idea.created_at, Idea.decided_at)
-        .where(*window, Idea.status.not_in(UNANSWERED_STATES), Idea.done_by_empowerment.is_(False))
+        select(
+            Idea.id,
+            Idea.title,
+            Idea.owning_department_id,
+            Idea.created_at,
+            Idea.decided_at,
+            Idea.status,
+        )  # fmt: skip
+        .where(
+            # A clock never starts before the submission: the index narrows to ideas old
+            # enough; one decided before the month cannot have been late in it.
+            Idea.created_at < end - timedelta(days=days),
+            or_(Idea.decided_at.is_(None), Idea.decided_at >= start),
+            Idea.status.not_in(UNANSWERED_STATES),
+            Idea.done_by_empowerment.is_(False),
+            publicly_visible(),
+        )
         .order_by(Idea.created_at, Idea.id)
-        .limit(2000)
+        .limit(5000)
     ).all()
+    dues = clocks.decision_due_dates(((r.id, r.created_at, r.status) for r in rows), days, at)
     late = [
         r
         for r in rows
-        if r.decided_at is None or r.decided_at > r.created_at + timedelta(days=days)
+        if start <= dues[r.id] < end and (r.decided_at is None or r.decided_at > dues[r.id])
     ]
+    late.sort(key=lambda r: (dues[r.id], r.id))
     return {
         "count": len(late),
         "ideas": [
@@ -202,25 +219,51 @@ def _decision_breaches(start: datetime, end: datetime, days: int, names: dict) -
                 "title": r.title,
                 "department": names.get(r.owning_department_id, "?"),
                 "decided": r.decided_at is not None,
+                "due": dues[r.id].date().isoformat(),
             }  # fmt: skip
             for r in late[:LIST_LIMIT]
         ],
     }
 
 
+def _breadth_breaches(start: datetime, end: datetime, at: datetime, names: dict) -> dict:
+    """Ideas supported broadly enough that leadership owed an answer by a date in the month,
+    and answered late or not at all (the breadth guarantee of ``workflow.breadth``)."""
+    missed = breadth.breaches_due_between(start, end, at)
+    return {
+        "count": len(missed),
+        "ideas": [
+            {
+                "id": b.idea_id,
+                "title": b.title,
+                "department": names.get(b.department_id, "?"),
+                "supporters": b.supporters,
+                "departments": b.departments,
+                "due": b.due_at.date().isoformat(),
+                "answered": b.decided_at.date().isoformat() if b.decided_at else None,
+            }  # fmt: skip
+            for b in missed[:LIST_LIMIT]
+        ],
+    }
+
+
 def _unanswered(start: datetime, end: datetime, days: int, names: dict) -> list[dict]:
     """Departments with ideas whose first response fell due in the month and did not come in
-    time, with how many."""
+    time, with how many. Where only decisions count as a response (decision settings), the
+    decision is the response."""
     # Due at created + days: the window is on the indexed creation time; lateness is decided
     # here, since interval arithmetic differs between the databases.
     due = Idea.created_at
+    answer = Idea.decided_at if decision_settings().only_decisions_respond else (
+        Idea.first_response_at)  # fmt: skip
     rows = db.session.execute(
-        select(Idea.owning_department_id, Idea.created_at, Idea.first_response_at)
+        select(Idea.owning_department_id, Idea.created_at, answer)
         .where(
             due >= start - timedelta(days=days),
             due < end - timedelta(days=days),
             Idea.status.not_in(UNANSWERED_STATES),
             Idea.done_by_empowerment.is_(False),
+            publicly_visible(),
         )  # fmt: skip
         .limit(5000)
     ).all()
@@ -232,6 +275,27 @@ def _unanswered(start: datetime, end: datetime, days: int, names: dict) -> list[
         ({"department": names.get(d, "?"), "ideas": n} for d, n in counts.items()),
         key=lambda row: (-row["ideas"], row["department"]),
     )
+
+
+def _waiting(end: datetime, at: datetime, names: dict) -> list[dict]:
+    """The ideas submitted before the month ended and still waiting for a decision, the most
+    supported first, the oldest first among equals."""
+    rows = db.session.execute(
+        select(Idea.id, Idea.title, Idea.vote_count, Idea.created_at, Idea.owning_department_id)
+        .where(Idea.status.in_(IdeaStatus.UNDECIDED), Idea.created_at < end, publicly_visible())
+        .order_by(Idea.vote_count.desc(), Idea.created_at, Idea.id)
+        .limit(10)
+    ).all()
+    return [
+        {
+            "id": r.id,
+            "title": r.title,
+            "votes": r.vote_count,
+            "department": names.get(r.owning_department_id, "?"),
+            "days": max(0, (at - r.created_at).days),
+        }  # fmt: skip
+        for r in rows
+    ]
 
 
 # ---------------------------------------------------------------- making, showing, sending
@@ -341,6 +405,13 @@ def send_due_review_packs(at: datetime | None = None) -> int:
     count = outbox.enqueue_mails(mails)
     pack.sent_at = at
     return count
+
+
+def iso_day(text: str | None) -> str:
+    """A day kept in the frozen figures (ISO) as the reader reads a date."""
+    from ..web.templating import format_moment
+
+    return format_moment(date.fromisoformat(text)) if text else ""
 
 
 def month_label(first: date, language: str | None = None) -> str:

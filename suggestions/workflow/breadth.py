@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..core.clock import now
 from ..core.database import insert_ignoring_duplicates
 from ..core.extensions import db
-from ..ideas.models import Idea, IdeaStatus, Vote
+from ..ideas.models import Idea, IdeaStatus, Vote, publicly_visible
 from ..org.models import Department
 from ..org.queries import org_settings
 from .decision_settings import decision_settings
@@ -134,4 +134,55 @@ def breaches_by_department(
     return [
         BreachCount(name, total, int(missed or 0))
         for name, total, missed in db.session.execute(query)
+    ]
+
+
+@dataclass(frozen=True)
+class Breach:
+    idea_id: int
+    title: str
+    department_id: int
+    supporters: int
+    departments: int
+    due_at: datetime
+    decided_at: datetime | None  # answered late, or (None) not answered
+
+
+def breaches_due_between(
+    start: datetime, end: datetime, at: datetime | None = None
+) -> list[Breach]:
+    """The guarantees whose date fell in [start, end) and were missed: the idea was decided
+    after its date, or is still waiting at ``at`` (one query, oldest date first)."""
+    at = at or now()
+    query = (
+        select(
+            Idea.id,
+            Idea.title,
+            Idea.owning_department_id,
+            BreadthGuarantee.supporters,
+            BreadthGuarantee.departments,
+            BreadthGuarantee.due_at,
+            Idea.decided_at,
+        )  # fmt: skip
+        .join(Idea, Idea.id == BreadthGuarantee.idea_id)
+        .where(
+            BreadthGuarantee.due_at >= start,
+            BreadthGuarantee.due_at < end,
+            _breached(at),
+            publicly_visible(),
+        )  # fmt: skip
+        .order_by(BreadthGuarantee.due_at, Idea.id)
+        .limit(500)
+    )
+    return [
+        Breach(
+            row.id,
+            row.title,
+            row.owning_department_id,
+            row.supporters,
+            row.departments,
+            row.due_at,
+            row.decided_at if row.decided_at and row.decided_at > row.due_at else None,
+        )  # fmt: skip
+        for row in db.session.execute(query)
     ]

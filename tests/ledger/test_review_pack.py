@@ -22,7 +22,7 @@ from suggestions.ledger import rules
 from suggestions.notify import sending
 from suggestions.notify.models import OutboxMessage
 
-from ..factories import make_idea, make_user
+from ..factories import make_department, make_idea, make_user
 from .helpers import implemented, make_item, plan
 
 PDFTOTEXT = shutil.which("pdftotext")
@@ -198,3 +198,160 @@ def test_leadership_gets_last_months_pack_once_with_the_pdf_attached(
     assert "Red tape removed" in " ".join(pdf_text(english.get_content(), tmp_path).split())
     kinds = select(OutboxMessage.status).where(OutboxMessage.kind == "review_pack")
     assert db.session.scalars(kinds).all() == ["sent", "sent"]
+
+
+# -- breaches: the breadth guarantee and the decision clock, by hand ----------------------------
+
+
+def _broadly_supported(org, title, submitted: datetime, supported: datetime):
+    from suggestions.auth.models import Role
+    from suggestions.ideas import rules as idea_rules
+
+    with clock.travel_to(submitted):
+        idea = make_idea(org.employee, department=org.service, title=title)
+    with clock.travel_to(supported):  # four people from three departments
+        for department in (org.sales, org.service, org.service, org.third):
+            idea_rules.set_vote(idea, make_user(Role.EMPLOYEE, department), True)
+        db.session.commit()
+    return idea
+
+
+@pytest.fixture
+def breaches(org):
+    """November 2026 under a guarantee of 4 supporters from 3 departments (30 days to answer):
+
+    - "Shared printer" broadly supported on 10 October: owed an answer by 9 November, none
+      came: a breach of the guarantee, and its decision (due 4 November) is missing too.
+    - "Leave requests" supported on 12 October, owed by 11 November, declined on 20 November:
+      answered late.
+    - "Parking permits" supported on 15 October, declined on 1 November: in time.
+    - "Canteen menu" supported on 10 November: owed by 10 December, not this month's.
+    - "Badge photos" (not broadly supported) submitted on 1 October, waited 10 days for its
+      author: its decision fell due on 10 November, not on 31 October, and is missing.
+    """
+    from suggestions.workflow import lifecycle
+    from suggestions.workflow.decision_settings import save_decision_settings
+
+    org.third = make_department("Logistics")
+    save_decision_settings(supporters=4, departments=3, only_decisions=False)
+    db.session.commit()
+    printer = _broadly_supported(
+        org, "Shared printer for all floors", datetime(2026, 10, 5, 9), datetime(2026, 10, 10, 9)
+    )
+    leave = _broadly_supported(
+        org,
+        "Fewer signatures on leave requests",
+        datetime(2026, 10, 6, 9),
+        datetime(2026, 10, 12, 9),
+    )
+    parking = _broadly_supported(
+        org, "Parking permits online", datetime(2026, 10, 7, 9), datetime(2026, 10, 15, 9)
+    )
+    _broadly_supported(org, "Canteen menu a week ahead",
+                       datetime(2026, 11, 2, 9), datetime(2026, 11, 10, 9))  # fmt: skip
+    for idea, day in ((leave, datetime(2026, 11, 20, 9)), (parking, datetime(2026, 11, 1, 9))):
+        with clock.travel_to(day):
+            lifecycle.transition(idea, "decline", org.leader, "Not now.")
+            db.session.commit()
+    with clock.travel_to(datetime(2026, 10, 1, 9)):
+        badge = make_idea(org.employee, department=org.service, title="Badge photos by upload")
+    with clock.travel_to(datetime(2026, 10, 3, 9)):
+        lifecycle.transition(badge, "ask_info", org.head, "Which badge system?")
+        db.session.commit()
+    with clock.travel_to(datetime(2026, 10, 13, 9)):
+        lifecycle.transition(badge, "provide_info", org.employee, "The new one.")
+        db.session.commit()
+    return printer, leave, badge
+
+
+def test_the_pack_lists_the_breadth_guarantees_missed_in_its_month(browser, org, breaches):
+    printer, leave, _badge = breaches
+    review_pack.make_pack(date(2026, 11, 1))
+    db.session.commit()
+    figures = json.loads(db.session.scalar(select(ReviewPack.figures)))
+    broad = figures["breadth_breaches"]
+    assert broad["count"] == 2
+    assert [(row["id"], row["due"], row["answered"]) for row in broad["ideas"]] == [
+        (printer.id, "2026-11-09", None),
+        (leave.id, "2026-11-11", "2026-11-20"),
+    ]
+    assert (broad["ideas"][0]["supporters"], broad["ideas"][0]["departments"]) == (4, 3)
+    assert broad["ideas"][0]["department"] == "Customer Service"
+    browser.login(org.leader)
+    page = browser.get("/insights/review-packs/2026-11").get_data(as_text=True)
+    section = page[page.index('id="breadth-breaches"') :]
+    section = section[: section.index("</section>")]
+    assert "Shared printer for all floors" in section
+    assert "Fewer signatures on leave requests" in section
+    assert "Parking permits online" not in section and "Canteen menu" not in section
+    assert "4 people, 3 departments" in section and "not yet" in section
+    assert "Erika Employee" not in page
+
+
+def test_a_decision_falls_due_when_the_clock_says_after_its_pauses(org, breaches):
+    printer, _leave, badge = breaches
+    november = review_pack.build_figures(date(2026, 11, 1), datetime(2026, 12, 1, 6))
+    late = {row["id"]: row for row in november["decision_breaches"]["ideas"]}
+    assert late[badge.id]["due"] == "2026-11-10"  # 30 days after 1 October, plus 10 paused
+    assert late[printer.id]["due"] == "2026-11-04" and not late[printer.id]["decided"]
+    october = review_pack.build_figures(date(2026, 10, 1), datetime(2026, 11, 1, 6))
+    assert badge.id not in {row["id"] for row in october["decision_breaches"]["ideas"]}
+
+
+def test_an_idea_back_on_its_revisit_date_falls_due_from_its_return(org):
+    from suggestions.workflow import declines
+
+    declines.add_default_reasons()
+    with clock.travel_to(datetime(2026, 7, 1, 9)):
+        idea = make_idea(org.employee, department=org.service, title="Archive scans")
+    with clock.travel_to(datetime(2026, 7, 20, 9)):
+        declines.decline(idea, org.head, reason_id=None, note="Later.",
+                         revisit_on=date(2026, 10, 20))  # fmt: skip
+        db.session.commit()
+    with clock.travel_to(datetime(2026, 10, 20, 5)):
+        declines.revisit_due(clock.now())
+    november = review_pack.build_figures(date(2026, 11, 1), datetime(2026, 12, 1, 6))
+    late = {row["id"]: row["due"] for row in november["decision_breaches"]["ideas"]}
+    assert late == {idea.id: "2026-11-19"}
+
+
+def test_the_pack_leaves_hidden_ideas_and_later_ideas_out(org, november):
+    done, waiting = november
+    with clock.travel_to(datetime(2026, 12, 2, 9)):
+        later = make_idea(org.employee, department=org.sales, title="Submitted in December")
+    later.vote_count = 50
+    db.session.commit()
+    figures = review_pack.build_figures(date(2026, 11, 1), datetime(2026, 12, 3, 9))
+    assert [row["id"] for row in figures["waiting"]] == [waiting.id]
+    done.hidden_reason = "spam"
+    waiting.hidden_reason = "spam"
+    db.session.commit()
+    figures = review_pack.build_figures(date(2026, 11, 1), datetime(2026, 12, 3, 9))
+    assert figures["implemented"] == [] and figures["waiting"] == []
+
+
+@needs_pdf
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        ("en", ["Breadth guarantee breached", "Shared printer for all floors",
+                "Fewer signatures on leave requests", "4 people, 3 departments", "not yet",
+                "Nov 9, 2026", "Nov 20, 2026"]),
+        ("de", ["Breitengarantie verletzt", "Shared printer for all floors",
+                "4 Personen, 3 Abteilungen", "noch nicht", "09.11.2026", "20.11.2026"]),
+    ],
+)  # fmt: skip
+def test_the_pdf_lists_the_missed_breadth_guarantees(
+    browser, org, breaches, tmp_path, language, expected
+):
+    review_pack.make_pack(date(2026, 11, 1))
+    org.leader.language = language
+    db.session.commit()
+    browser.login(org.leader)
+    response = browser.get("/insights/review-packs/2026-11.pdf")
+    assert response.status_code == 200
+    text = " ".join(pdf_text(response.data, tmp_path).split())
+    for words in expected:
+        assert words in text, text[:3000]
+    assert "Parking permits online" not in text
+    assert "Erika Employee" not in text
