@@ -51,6 +51,7 @@ EVENTS = {
     "idea.comment": _l("New comment"),
     "idea.escalated": _l("Sent to leadership for a decision"),
     "idea.commitment_update": _l("Progress on a commitment"),
+    "idea.revisited": _l("Back in the queue on its revisit date"),
 }
 # Which message wording each event uses in the channel.
 _WORDING = {
@@ -61,6 +62,7 @@ _WORDING = {
     "idea.comment": "comment",
     "idea.escalated": "escalated",
     "idea.commitment_update": "commitment_update",
+    "idea.revisited": "revisited",
 }
 
 MAX_RESPONSE_BYTES = 64 * 1024

@@ -323,3 +323,30 @@ def test_admins_create_edit_and_delete_webhooks(browser, org):
     assert hook.event_list == ["idea.comment"] and not hook.active
     assert browser.post(f"/admin/webhooks/{hook.id}/delete").status_code == 302
     assert db.session.scalars(select(Webhook)).all() == []
+
+
+def test_an_idea_back_on_its_revisit_date_is_posted_to_the_channel(app, org, webhook_receiver):
+    from datetime import timedelta
+
+    from suggestions.core import clock
+    from suggestions.workflow import declines
+
+    hook_for(org, webhook_receiver.url, events=["idea.revisited"])
+    idea = make_idea(org.employee, department=org.service, title="Scan the archive")
+    declines.decline(idea, org.head, reason_id=None, note="Not this year.",
+                     revisit_on=(clock.now() + timedelta(days=10)).date())  # fmt: skip
+    db.session.commit()
+    send_mail(app)
+    assert webhook_receiver.calls == []  # the decline itself is not subscribed
+    with clock.travel_to(clock.now() + timedelta(days=11)):
+        assert declines.revisit_due(clock.now())["returned"] == 1
+        send_mail(app)
+    (call,) = webhook_receiver.calls
+    assert call["headers"]["X-Freiraum-Event"] == "idea.revisited"
+    payload = call["json"]
+    assert payload["freiraum"]["event"] == "idea.revisited"
+    assert payload["freiraum"]["to_status"] == "in_review"
+    assert payload["text"].startswith(
+        "“Scan the archive” is back in the queue of Customer Service: its revisit date has come."
+    )
+    assert "idea.revisited" in webhooks.EVENTS
