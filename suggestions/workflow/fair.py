@@ -4,15 +4,33 @@ the paused clock, scorecards and the campaign (one context provider for ``idea_p
 from __future__ import annotations
 
 from flask_login import current_user
+from sqlalchemy import select
 
+from ..core.extensions import db
 from ..ideas.models import Idea
 from ..policy import can
 from . import breadth, declines, scorecards
+from .campaigns import Campaign, CampaignIdea
+
+
+def _guarantee_and_campaign(idea: Idea):
+    """The idea's breadth guarantee and the campaign it was filed under, in one query."""
+    row = db.session.execute(
+        select(breadth.BreadthGuarantee, Campaign)
+        .select_from(Idea)
+        .outerjoin(breadth.BreadthGuarantee, breadth.BreadthGuarantee.idea_id == Idea.id)
+        .outerjoin(CampaignIdea, CampaignIdea.idea_id == Idea.id)
+        .outerjoin(Campaign, Campaign.id == CampaignIdea.campaign_id)
+        .where(Idea.id == idea.id)
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def idea_context(idea: Idea, score_form=None) -> dict:
-    guarantee = breadth.guarantee_of(idea)
+    guarantee, campaign = _guarantee_and_campaign(idea)
     fair = {
+        "campaign": campaign,
         "decline": declines.latest_decline(idea),
         "guarantee": guarantee,
         "support": breadth.support_of(idea.id) if guarantee else None,

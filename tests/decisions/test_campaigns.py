@@ -90,3 +90,23 @@ def test_from_question_to_results(app, org, new_browser):
         assert [i.title for i in results["accepted"]] == [idea.title]
         assert [i.title for i in results["declined"]] == ["Second idea"]
         assert page.get(f"/campaigns/{found.id}/ideas/new").status_code == 403
+
+
+def test_the_idea_page_links_the_campaign_the_idea_answers(app, org, browser):
+    with clock.travel_to(START):
+        found = _campaign(org)
+        filed = make_idea(org.employee, title="Drop the second signature")
+        campaigns.file_idea(found, filed, org.employee)
+        other = make_idea(org.employee, title="Not in any campaign")
+        db.session.commit()
+        browser.login(org.other_employee)
+        page = browser.get(f"/ideas/{filed.id}").get_data(as_text=True)
+        link = f'href="/campaigns/{found.id}"'
+        assert "Filed in answer to:" in page and link in page
+        assert "Which approval step could we drop?" in page
+        page = browser.get(f"/ideas/{other.id}").get_data(as_text=True)
+        assert "Filed in answer to:" not in page and link not in page
+        org.other_employee.language = "de"
+        db.session.commit()
+        page = browser.get(f"/ideas/{filed.id}").get_data(as_text=True)
+        assert "Eingereicht als Antwort auf:" in page
