@@ -76,11 +76,28 @@ class ChangeForm(FlaskForm):
     steps_removed = _count(_l("Steps or hand-offs removed"))
     signatures_removed = _count(_l("Signatures removed"))
     fields_removed = _count(_l("Form fields removed"))
-    merged_into = SelectField(_l("Merged into"), coerce=int, validators=[Optional()])
+    # Any active item of the ledger: the search offers them (radio buttons named
+    # ``merged_into``); without JavaScript the item's number typed into the search will do.
+    merged_into = BoundedIntegerField(
+        _l("Merged into"),
+        validators=[Optional(), NumberRange(min=1, message=_l("Please choose an item."))],
+    )
+    merge_q = StringField(
+        _l("Search the ledger for the item it went into"),
+        validators=[Optional(), Length(max=100, message=_l("Use at most 100 characters."))],
+        description=_l("Type part of its name, or its number."),
+    )
     note = TextAreaField(
         _l("Note (optional)"),
         validators=[Optional(), Length(max=LONG_TEXT, message=_l("This text is too long."))],
     )
+
+    def merged_into_id(self) -> int | None:
+        """The chosen item, or the number typed into the search (without JavaScript)."""
+        if self.merged_into.data:
+            return self.merged_into.data
+        typed = (self.merge_q.data or "").strip().lstrip("#")
+        return int(typed) if typed.isdigit() and len(typed) < 10 else None
 
 
 class PlanForm(FlaskForm):

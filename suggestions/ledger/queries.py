@@ -160,6 +160,18 @@ def history(item: LedgerItem, limit: int = 200) -> list[LedgerChange]:
     return list(db.session.scalars(query))
 
 
+def merged_into(item: LedgerItem, limit: int = 200) -> list[LedgerChange]:
+    """The changes that merged other items into this one, with those items and the ideas."""
+    query = (
+        select(LedgerChange)
+        .where(LedgerChange.merged_into_id == item.id)
+        .options(joinedload(LedgerChange.item), joinedload(LedgerChange.idea))
+        .order_by(LedgerChange.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
 def changes_of(idea: Idea) -> list[LedgerChange]:
     query = (
         select(LedgerChange)

@@ -139,6 +139,30 @@ class ChangeFields:
     note: str | None = None
 
 
+def _check_merge_target(item: LedgerItem, target: LedgerItem | None) -> None:
+    """Merged into any active item of the ledger, never into itself or one that is gone."""
+    if target is None:
+        raise DomainError(_("Please name the item it was merged into."))
+    if target.id == item.id:
+        raise DomainError(_("An item cannot be merged into itself."))
+    if target.status == ItemStatus.ABOLISHED:
+        raise DomainError(_("“%(title)s” is abolished: nothing can be merged into it.",
+                            title=target.title))  # fmt: skip
+    if target.status != ItemStatus.ACTIVE:
+        raise DomainError(_("“%(title)s” was merged into another item itself: name that one.",
+                            title=target.title))  # fmt: skip
+
+
+def merge_target(item_id: int | None) -> LedgerItem | None:
+    """The item named as the one merged into; an unknown number is refused."""
+    if item_id is None:
+        return None
+    target = db.session.get(LedgerItem, item_id)
+    if target is None:
+        raise DomainError(_("There is no ledger item number %(number)s.", number=item_id))
+    return target
+
+
 def record_change(idea: Idea, actor: User, change: ChangeFields) -> LedgerChange:
     """What the implemented idea did to one item it touches. Abolished and merged items stay in
     the ledger, marked so, with the idea that did it; the item's cost figures follow the change."""
@@ -153,9 +177,7 @@ def record_change(idea: Idea, actor: User, change: ChangeFields) -> LedgerChange
     steps = max(0, change.steps_removed or 0)
     signatures = max(0, change.signatures_removed or 0)
     if change.kind == ChangeKind.MERGED:
-        target = change.merged_into
-        if target is None or target.id == item.id or target.status != ItemStatus.ACTIVE:
-            raise DomainError(_("Please name the item it was merged into."))
+        _check_merge_target(item, change.merged_into)
     if change.kind in (ChangeKind.ABOLISHED, ChangeKind.MERGED):
         # Gone: every signature and hand-off it cost is gone with it.
         signatures, steps = item.signatures, item.handoffs

@@ -9,13 +9,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.models import User
-from ..core.errors import DomainError
 from ..core.extensions import db
 from ..ideas import queries as idea_queries
 from ..ideas.views import render_idea
 from ..org.models import Department
 from ..org.queries import department_choices
 from ..policy import can, require, requires
+from ..web.forms import attempt, render_form
 from . import bp, impact, importing, queries, rules
 from .forms import (
     ChangeForm,
@@ -25,7 +25,7 @@ from .forms import (
     MeasurementForm,
     PlanForm,
 )
-from .models import ItemStatus, LedgerItem, Measurement
+from .models import ChangeKind, ItemStatus, LedgerItem, Measurement
 
 
 def _owner_choices() -> list[tuple[int, str]]:
@@ -74,7 +74,12 @@ def list_items():
 @bp.get("/ledger/search")
 @requires("ledger.view")
 def search():
-    """Items matching what is typed on the idea form (an htmx fragment of checkboxes)."""
+    """Items matching what is typed: on the idea form an htmx fragment of checkboxes; for
+    "merged into" (``merge_q``) radio buttons over every active item but the one changed."""
+    if "merge_q" in request.args:
+        changed = request.args.get("item", type=int)
+        items = [i for i in queries.search(request.args["merge_q"]) if i.id != changed]
+        return render_template("ledger/_merge_search.html", items=items)
     chosen = set(request.args.getlist("ledger_items", type=int))
     items = [i for i in queries.search(request.args.get("ledger_q", "")) if i.id not in chosen]
     return render_template("ledger/_search.html", items=items)
@@ -85,15 +90,14 @@ def search():
 def new_item():
     form = _item_form(ItemForm())
     if form.validate_on_submit():
-        try:
-            item = rules.create_item(current_user, _item_fields(form))
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The item is in the ledger."), "success")
-            return redirect(url_for("ledger.show_item", item_id=item.id))
-    return render_template("ledger/form.html", form=form, item=None), 422 if form.errors else 200
+        done = attempt(
+            form, lambda: rules.create_item(current_user, _item_fields(form)),
+            done=_("The item is in the ledger."),
+            then=lambda item: url_for("ledger.show_item", item_id=item.id),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_form("ledger/form.html", form, item=None)
 
 
 @bp.get("/ledger/<int:item_id>")
@@ -101,8 +105,9 @@ def new_item():
 def show_item(item_id: int):
     item = queries.get_item_or_404(item_id)
     return render_template(
-        "ledger/show.html", item=item, ideas=queries.ideas_of(item), history=queries.history(item)
-    )
+        "ledger/show.html", item=item, ideas=queries.ideas_of(item), history=queries.history(item),
+        merged_in=queries.merged_into(item),
+    )  # fmt: skip
 
 
 @bp.route("/ledger/<int:item_id>/edit", methods=["GET", "POST"])
@@ -113,15 +118,14 @@ def edit_item(item_id: int):
     if request.method == "GET":
         form.department.data, form.owner.data = item.department_id, item.owner_id or 0
     if form.validate_on_submit():
-        try:
-            rules.edit_item(item, current_user, _item_fields(form))
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for("ledger.show_item", item_id=item.id))
-    return render_template("ledger/form.html", form=form, item=item), 422 if form.errors else 200
+        done = attempt(
+            form, lambda: rules.edit_item(item, current_user, _item_fields(form)),
+            done=_("Your changes are saved."),
+            then=url_for("ledger.show_item", item_id=item.id),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_form("ledger/form.html", form, item=item)
 
 
 @bp.route("/ledger/import", methods=["GET", "POST"])
@@ -140,7 +144,7 @@ def import_items():
                 "ledger/import_preview.html", preview=preview,
                 confirm=ConfirmImportForm(content=text),
             ), 200 if preview.good else 422  # fmt: skip
-    return render_template("ledger/import.html", form=form), 422 if form.errors else 200
+    return render_form("ledger/import.html", form)
 
 
 @bp.post("/ledger/import/confirm")
@@ -153,14 +157,16 @@ def confirm_import():
         flash(_("Please upload the file again."), "error")
         return redirect(url_for("ledger.import_items"))
     preview = importing.read(form.content.data, current_user)
-    if not preview.good:
-        return render_template("ledger/import_preview.html", preview=preview, confirm=form), 422
-    count = importing.run(preview, current_user)
-    db.session.commit()
-    flash(
-        _("%(n)s items imported; %(bad)s lines skipped.", n=count, bad=len(preview.bad)), "success"
-    )
-    return redirect(url_for("ledger.list_items"))
+    if preview.good:
+        done = attempt(
+            form, lambda: importing.run(preview, current_user),
+            done=lambda count: _("%(n)s items imported; %(bad)s lines skipped.", n=count,
+                                 bad=len(preview.bad)),
+            then=url_for("ledger.list_items"),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_template("ledger/import_preview.html", preview=preview, confirm=form), 422
 
 
 @bp.post("/ideas/<int:idea_id>/ledger-changes")
@@ -169,23 +175,26 @@ def record_change(idea_id: int):
     require(current_user, "ledger.record_changes", idea)
     form = change_form(idea, ChangeForm())
     if form.validate_on_submit():
-        change = rules.ChangeFields(
-            item=db.session.get(LedgerItem, form.item.data), kind=form.kind.data,
-            steps_removed=form.steps_removed.data or 0,
-            signatures_removed=form.signatures_removed.data or 0,
-            fields_removed=form.fields_removed.data or 0,
-            merged_into=db.session.get(LedgerItem, form.merged_into.data)
-            if form.merged_into.data else None,
-            note=form.note.data,
+
+        def record():
+            merged_into = None
+            if form.kind.data == ChangeKind.MERGED:
+                merged_into = rules.merge_target(form.merged_into_id())
+            change = rules.ChangeFields(
+                item=db.session.get(LedgerItem, form.item.data), kind=form.kind.data,
+                steps_removed=form.steps_removed.data or 0,
+                signatures_removed=form.signatures_removed.data or 0,
+                fields_removed=form.fields_removed.data or 0,
+                merged_into=merged_into, note=form.note.data,
+            )  # fmt: skip
+            return rules.record_change(idea, current_user, change)
+
+        done = attempt(
+            form, record, done=_("The ledger now shows what this idea changed."),
+            then=url_for("ideas.show", idea_id=idea.id) + "#ledger",
         )  # fmt: skip
-        try:
-            rules.record_change(idea, current_user, change)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The ledger now shows what this idea changed."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id) + "#ledger")
+        if done:
+            return done
     return render_idea(idea, status=422, ledger_change_form=form)
 
 
@@ -204,14 +213,13 @@ def record_plan(idea_id: int):
             form.target_handoffs.data or 0, form.target_signatures.data or 0,
         )  # fmt: skip
         item = db.session.get(LedgerItem, form.item.data) if form.item.data else None
-        try:
-            impact.record_plan(idea, current_user, baseline, target, item)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Baseline and target are recorded."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id) + "#impact")
+        done = attempt(
+            form, lambda: impact.record_plan(idea, current_user, baseline, target, item),
+            done=_("Baseline and target are recorded."),
+            then=url_for("ideas.show", idea_id=idea.id) + "#impact",
+        )  # fmt: skip
+        if done:
+            return done
     return render_idea(idea, status=422, impact_plan_form=form)
 
 
@@ -226,14 +234,13 @@ def record_measurement(idea_id: int, measurement_id: int):
     if form.validate_on_submit():
         figures = impact.Figures(form.minutes_per_case.data, form.cases_per_month.data,
                                  form.handoffs.data or 0, form.signatures.data or 0)  # fmt: skip
-        try:
-            impact.record_measurement(measurement, current_user, figures)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Thank you: the measured figures are recorded."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id) + "#impact")
+        done = attempt(
+            form, lambda: impact.record_measurement(measurement, current_user, figures),
+            done=_("Thank you: the measured figures are recorded."),
+            then=url_for("ideas.show", idea_id=idea.id) + "#impact",
+        )  # fmt: skip
+        if done:
+            return done
     return render_idea(idea, status=422, measurement_forms={measurement.id: form})
 
 
@@ -249,8 +256,7 @@ def my_measurements():
 def change_form(idea, form: ChangeForm) -> ChangeForm:
     items = [i for i in queries.items_of(idea) if i.status == ItemStatus.ACTIVE]
     form.item.choices = [(i.id, i.title) for i in items]
-    # Merged into another item the idea touches (two forms become one).
-    form.merged_into.choices = [(0, "—")] + [(i.id, i.title) for i in items]
+    form.item.id = "ledger-change-item"  # the merge search leaves this item out
     return form
 
 

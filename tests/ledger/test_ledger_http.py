@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from suggestions.core import clock
@@ -200,3 +201,104 @@ def test_the_dashboard_shows_projected_against_measured_hours(browser, org):
     assert "Hours saved per year: projected and measured" in page
     assert "800" in page and "Forms removed" in page
     assert _count(ImpactPlan) == 1
+
+
+def _merge_setup(org):
+    """An implemented idea that names only the paper form; the HR tool, an abolished fax form
+    and the form merged earlier are elsewhere in the ledger (another department's, too)."""
+    paper = make_item(org.head, org.service, title="Paper leave request", signatures=2)
+    tool = make_item(org.other_head, org.sales, title="Leave in the HR tool", kind="tool")
+    fax = make_item(org.head, org.service, title="Leave request by fax")
+    fax.status = "abolished"
+    idea = make_idea(org.employee, department=org.service, category=org.red_tape,
+                     title="One way to ask for leave")  # fmt: skip
+    rules.link_items(idea, [paper.id])
+    db.session.commit()
+    implemented(idea, org.head, org.head, date(2026, 9, 1))
+    return idea, paper, tool, fax
+
+
+def test_merged_into_offers_any_active_item_of_the_ledger_while_typing(browser, org):
+    idea, paper, tool, fax = _merge_setup(org)
+    browser.login(org.head)
+    page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert 'id="merge_q"' in page and 'hx-include="#ledger-change-item"' in page
+    found = browser.get(f"/ledger/search?merge_q=leave&item={paper.id}").get_data(as_text=True)
+    assert f'type="radio" name="merged_into" value="{tool.id}"' in found  # not named by the idea
+    assert f'value="{paper.id}"' not in found  # not the item being changed
+    assert f'value="{fax.id}"' not in found  # abolished items are not offered
+    by_number = browser.get(f"/ledger/search?merge_q=%23{tool.id}").get_data(as_text=True)
+    assert f'value="{tool.id}"' in by_number
+
+
+def test_a_merge_into_another_departments_item_shows_on_both_items(browser, org):
+    idea, paper, tool, _fax = _merge_setup(org)
+    browser.login(org.head)
+    response = browser.post(f"/ideas/{idea.id}/ledger-changes", {
+        "item": paper.id, "kind": "merged", "merged_into": tool.id, "merge_q": "HR tool",
+    })  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    assert db.session.get(LedgerItem, paper.id).status == "merged"
+    paper_page = browser.get(f"/ledger/{paper.id}").get_data(as_text=True)
+    history = paper_page[paper_page.index('id="history-title"') :]
+    assert "Merged into" in history and f'href="/ledger/{tool.id}"' in history
+    tool_page = browser.get(f"/ledger/{tool.id}").get_data(as_text=True)
+    merged_in = tool_page[tool_page.index('id="merged-in"') :]
+    merged_in = merged_in[: merged_in.index("</section>")]
+    assert "Merged into this item" in merged_in
+    assert f'href="/ledger/{paper.id}"' in merged_in and "Paper leave request" in merged_in
+    assert f'href="/ideas/{idea.id}"' in merged_in
+    assert "Erika Employee" not in tool_page  # the idea by its title, never its author
+
+
+def test_without_javascript_the_number_typed_names_the_item(browser, org):
+    idea, paper, tool, _fax = _merge_setup(org)
+    browser.login(org.head)
+    response = browser.post(f"/ideas/{idea.id}/ledger-changes", {
+        "item": paper.id, "kind": "merged", "merge_q": f"#{tool.id}",
+    })  # fmt: skip
+    assert response.status_code == 302
+    merged = select(LedgerChange.merged_into_id).where(LedgerChange.kind == "merged")
+    assert db.session.scalars(merged).one() == tool.id
+
+
+@pytest.mark.parametrize("target, message", [
+    ("self", "An item cannot be merged into itself."),
+    ("fax", "“Leave request by fax” is abolished: nothing can be merged into it."),
+    ("unknown", "There is no ledger item number 99999."),
+    ("none", "Please name the item it was merged into."),
+])  # fmt: skip
+def test_a_merge_the_ledger_cannot_take_is_refused_and_nothing_typed_is_lost(
+    browser, org, target, message
+):
+    idea, paper, _tool, fax = _merge_setup(org)
+    chosen = {"self": paper.id, "fax": fax.id, "unknown": 99999, "none": ""}[target]
+    changes = _count(LedgerChange)
+    browser.login(org.head)
+    response = browser.post(f"/ideas/{idea.id}/ledger-changes", {
+        "item": paper.id, "kind": "merged", "merged_into": chosen, "fields_removed": "7",
+        "note": "Both ways go through HR now.",
+    })  # fmt: skip
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert message.replace("“", "&#8220;") in page or message in page
+    assert "Both ways go through HR now." in page and 'value="7"' in page
+    assert '<details class="ledger-form" open>' in page
+    db.session.expire_all()
+    assert db.session.get(LedgerItem, paper.id).status == "active"
+    assert _count(LedgerChange) == changes
+
+
+def test_a_refused_merge_is_told_in_german(browser, org):
+    idea, paper, _tool, fax = _merge_setup(org)
+    org.head.language = "de"
+    db.session.commit()
+    browser.login(org.head)
+    response = browser.post(f"/ideas/{idea.id}/ledger-changes", {
+        "item": paper.id, "kind": "merged", "merged_into": paper.id,
+    })  # fmt: skip
+    assert response.status_code == 422
+    assert "Ein Eintrag kann nicht mit sich selbst zusammengelegt werden." in response.get_data(
+        as_text=True
+    )
