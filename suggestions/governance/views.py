@@ -12,13 +12,13 @@ from flask_login import current_user
 
 from ..auth.models import User
 from ..core.database import commit_keeping_loaded
-from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.inputs import bounded_int
 from ..ideas import queries as idea_queries
 from ..ideas.models import Comment, Idea
 from ..ideas.views import render_idea
 from ..policy import can, require, requires
+from ..web.forms import attempt, render_form
 from ..web.safety import safe_next
 from . import audit, bp, moderation, notes, privacy
 from .forms import DecisionForm, HiddenCommentForm, HideForm, NoteForm, ReportForm
@@ -61,16 +61,15 @@ def report(idea_id: int, comment_id: int | None):
     require(current_user, "moderation.report", comment or idea)
     form = ReportForm()
     if form.validate_on_submit():
-        try:
-            moderation.report(current_user, idea, comment, form.reason.data, form.text.data)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Thank you. Moderation will look at it."), "success")
-            return redirect(_back(idea, comment))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("governance/report.html", form=form, idea=idea, comment=comment), status
+        done = attempt(
+            form,
+            lambda: moderation.report(current_user, idea, comment, form.reason.data,
+                                      form.text.data),
+            done=_("Thank you. Moderation will look at it."), then=_back(idea, comment),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_form("governance/report.html", form, idea=idea, comment=comment)
 
 
 # -- the queue and its decisions ----------------------------------------------------------------
@@ -103,30 +102,30 @@ def hide(kind: str, item_id: int):
     idea, comment = _load(kind, item_id)
     form = HideForm()
     if form.validate_on_submit():
-        try:
-            moderation.hide(current_user, idea, comment, form.reason.data, form.note.data)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Hidden. The author is told and may ask for a review."), "success")
-            return redirect(url_for("governance.queue"))
+        done = attempt(
+            form,
+            lambda: moderation.hide(current_user, idea, comment, form.reason.data, form.note.data),
+            done=_("Hidden. The author is told and may ask for a review."),
+            then=url_for("governance.queue"),
+        )  # fmt: skip
+        if done:
+            return done
     return _item_page(idea, comment, form, 422)
 
 
 def _decide(kind: str, item_id: int, act, done: str):
     idea, comment = _load(kind, item_id)
     form = DecisionForm()
+    back = url_for("governance.item", kind=kind, item_id=item_id)
     if form.validate_on_submit():
-        try:
-            act(current_user, idea, comment, form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return _item_page(idea, comment, HideForm(), 422)
-        db.session.commit()
-        flash(done, "success")
-    return redirect(url_for("governance.item", kind=kind, item_id=item_id))
+        answer = attempt(
+            None, lambda: act(current_user, idea, comment, form.note.data), done=done, then=back
+        )
+        if answer:
+            return answer
+        db.session.rollback()  # the refusal is flashed; nothing of the step is kept
+        return _item_page(idea, comment, HideForm(), 422)
+    return redirect(back)
 
 
 @bp.post(f"/moderation/<{KINDS}:kind>/<int:item_id>/show")
@@ -146,9 +145,14 @@ def ask_review(kind: str, item_id: int):
     idea, comment = _load(kind, item_id)
     require(current_user, "moderation.ask_review", comment or idea)
     if DecisionForm().validate_on_submit():
-        moderation.ask_review(current_user, idea, comment, request.form.get("note", ""))
-        db.session.commit()
-        flash(_("Moderation will look at it again."), "success")
+        done = attempt(
+            None,
+            lambda: moderation.ask_review(current_user, idea, comment,
+                                          request.form.get("note", "")),
+            done=_("Moderation will look at it again."), then=_back(idea, comment),
+        )  # fmt: skip
+        if done:
+            return done
     return redirect(_back(idea, comment))
 
 
@@ -158,36 +162,41 @@ def edit_hidden_comment(item_id: int):
     require(current_user, "moderation.ask_review", comment)
     form = HiddenCommentForm(obj=comment if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
-            moderation.edit_hidden_comment(current_user, idea, comment, form.body.data)
-        except DomainError as error:
-            form.body.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your comment is changed. Ask moderation to look again when ready."), "success")
-            return redirect(_back(idea, comment))
-    status = 422 if form.errors else 200
-    return render_template("governance/edit_comment.html", form=form, idea=idea,
-                           comment=comment), status  # fmt: skip
+        done = attempt(
+            form,
+            lambda: moderation.edit_hidden_comment(current_user, idea, comment, form.body.data),
+            field="body",
+            done=_("Your comment is changed. Ask moderation to look again when ready."),
+            then=_back(idea, comment),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_form("governance/edit_comment.html", form, idea=idea, comment=comment)
 
 
 @bp.post("/admin/users/<int:user_id>/moderator")
 @requires("moderation.grant")
 def set_moderator(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
+    back = safe_next(url_for("auth.admin_edit_user", user_id=user.id))
     if DecisionForm().validate_on_submit():
         grant = request.form.get("moderator") == "1"
-        flag = db.session.get(Moderator, user.id)
-        if grant and flag is None:
-            moderation.grant(current_user, user)
-        elif not grant and flag is not None:
-            moderation.revoke(current_user, user, flag)
-        db.session.commit()
-        if grant:
-            flash(_("%(name)s is a moderator.", name=user.display_name), "success")
-        else:
-            flash(_("%(name)s is no longer a moderator.", name=user.display_name), "success")
-    return redirect(safe_next(url_for("auth.admin_edit_user", user_id=user.id)))
+
+        def set_flag() -> None:
+            flag = db.session.get(Moderator, user.id)
+            if grant and flag is None:
+                moderation.grant(current_user, user)
+            elif not grant and flag is not None:
+                moderation.revoke(current_user, user, flag)
+
+        done = attempt(
+            None, set_flag, then=back,
+            done=_("%(name)s is a moderator.", name=user.display_name) if grant
+            else _("%(name)s is no longer a moderator.", name=user.display_name),
+        )  # fmt: skip
+        if done:
+            return done
+    return redirect(back)
 
 
 # -- internal notes -----------------------------------------------------------------------------
@@ -199,19 +208,19 @@ def write_note(idea_id: int):
     require(current_user, "note.write", idea)
     form = NoteForm(prefix="note")
     if form.validate_on_submit():
-        try:
-            written = notes.write_note(current_user, idea, form.body.data)
-        except DomainError as error:
-            form.body.errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The internal note is saved."), "success")
-            for person in written.notified:
+        written = []
+        done = attempt(
+            form, lambda: written.append(notes.write_note(current_user, idea, form.body.data)),
+            field="body", done=_("The internal note is saved."),
+            then=url_for("ideas.show", idea_id=idea.id) + "#internal-notes",
+        )  # fmt: skip
+        if done:
+            for person in written[0].notified:
                 flash(_("%(name)s is told.", name=person.display_name), "success")
-            for person in written.not_notified:
+            for person in written[0].not_notified:
                 flash(_("%(name)s cannot see internal notes, not notified.",
                         name=person.display_name), "warning")  # fmt: skip
-            return redirect(url_for("ideas.show", idea_id=idea.id) + "#internal-notes")
+            return done
     return render_idea(idea, note_form=form, status=422)
 
 

@@ -7,7 +7,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     make_response,
     redirect,
     render_template,
@@ -23,6 +22,7 @@ from ..core.errors import DomainError
 from ..core.extensions import db, limiter
 from ..core.signals import data_exported
 from ..policy import can, require, requires
+from ..web.forms import attempt, refused
 from . import bp, erasure, importer, personal_data, uploads
 from .forms import ConfirmImportForm, EraseForm, ExportForm, ImportForm
 
@@ -68,7 +68,9 @@ def import_upload():
                 current_user, text, deactivate_missing=form.deactivate_missing.data
             )
         except DomainError as error:
-            form.form_errors.append(error.message)
+            # Not ``attempt``: reading a file changes nothing until it is confirmed, and the
+            # answer is the preview page itself, not a redirect.
+            refused(form, error)
         else:
             if not plan.ok:  # nothing to confirm: nothing kept
                 return _preview(plan, None)
@@ -100,32 +102,36 @@ def import_confirm():
     try:
         upload = uploads.load(current_user, form.token.data)
     except DomainError as error:
-        flash(error.message, "error")
+        refused(None, error)
         return redirect(url_for("people.import_page"))
-    try:
-        plan = importer.apply_import(
-            current_user, upload.content, deactivate_missing=upload.deactivate_missing
-        )
-    except (DomainError, IntegrityError) as error:
-        # The people changed since the preview (or while it was written, by a sign-in with one
-        # of the new addresses): show what the file would do now.
-        db.session.rollback()
-        upload = uploads.load(current_user, form.token.data)
-        plan = importer.plan_import(
-            current_user, upload.content, deactivate_missing=upload.deactivate_missing
-        )
-        flash(getattr(error, "message", None) or _("The people changed meanwhile. Please check "
-              "the preview again."), "error")  # fmt: skip
-        return _preview(plan, upload, 422)
-    uploads.forget(upload)
-    db.session.commit()
-    counts = plan.counts()
-    flash(
-        _("Import done: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
-          "%(deactivated)d deactivated.", **counts),
-        "success",
+
+    def apply() -> importer.Plan:
+        try:
+            plan = importer.apply_import(
+                current_user, upload.content, deactivate_missing=upload.deactivate_missing
+            )
+        except IntegrityError:  # a sign-in with one of the new addresses, while it was written
+            raise DomainError(
+                _("The people changed meanwhile. Please check the preview again.")
+            ) from None
+        uploads.forget(upload)
+        return plan
+
+    done = attempt(
+        None, apply, then=url_for("auth.admin_users"),
+        done=lambda plan: _("Import done: %(created)d created, %(updated)d updated, "
+                            "%(unchanged)d unchanged, %(deactivated)d deactivated.",
+                            **plan.counts()),
     )  # fmt: skip
-    return redirect(url_for("auth.admin_users"))
+    if done:
+        return done
+    # The people changed since the preview: show what the file would do now.
+    db.session.rollback()
+    upload = uploads.load(current_user, form.token.data)
+    plan = importer.plan_import(
+        current_user, upload.content, deactivate_missing=upload.deactivate_missing
+    )
+    return _preview(plan, upload, 422)
 
 
 @bp.get("/admin/people/import/sample.csv")
@@ -160,15 +166,14 @@ def erase_person(user_id: int):
     require(current_user, "people.erase", person)
     form = EraseForm()
     if form.validate_on_submit():
-        try:
-            erasure.erase(current_user, person, confirm_email=form.confirm_email.data)
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The account is erased. Its ideas and comments now show “Former employee”."),
-                  "success")  # fmt: skip
-            return redirect(url_for("auth.admin_users"))
+        done = attempt(
+            form,
+            lambda: erasure.erase(current_user, person, confirm_email=form.confirm_email.data),
+            done=_("The account is erased. Its ideas and comments now show “Former employee”."),
+            then=url_for("auth.admin_users"),
+        )  # fmt: skip
+        if done:
+            return done
     return render_template("people/erase.html", form=form, person=person), 422
 
 

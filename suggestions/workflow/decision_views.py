@@ -3,14 +3,14 @@ and the decisions dashboard."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.errors import DomainError
 from ..core.extensions import db
 from ..policy import can, require, requires
+from ..web.forms import attempt, render_form
 from . import breadth, declines
 from .decision_forms import DecisionSettingsForm, DeclineReasonForm
 from .decision_settings import decision_settings, save_decision_settings
@@ -26,23 +26,20 @@ bp = Blueprint("decisions", __name__)
 def admin_settings():
     form = DecisionSettingsForm(obj=decision_settings())
     if form.validate_on_submit():
-        try:
-            save_decision_settings(
+        done = attempt(
+            form,
+            lambda: save_decision_settings(
                 supporters=form.breadth_supporters.data,
                 departments=form.breadth_departments.data,
                 only_decisions=form.only_decisions_respond.data,
-            )
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The settings are saved."), "success")
-            return redirect(url_for("decisions.admin_settings"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(
-        "decisions/admin_settings.html", form=form,
-        reasons=declines.reasons(include_retired=True),
-    ), status  # fmt: skip
+            ),
+            done=_("The settings are saved."), then=url_for("decisions.admin_settings"),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_form(
+        "decisions/admin_settings.html", form, reasons=declines.reasons(include_retired=True)
+    )
 
 
 @bp.route("/admin/decline-reasons/new", methods=["GET", "POST"], defaults={"reason_id": None})
@@ -54,19 +51,17 @@ def edit_reason(reason_id: int | None):
         reason = db.session.get(declines.DeclineReason, reason_id) or abort(404)
     form = DeclineReasonForm(obj=reason)
     if form.validate_on_submit():
-        try:
-            declines.save_reason(
+        done = attempt(
+            form,
+            lambda: declines.save_reason(
                 reason, name_en=form.name_en.data, name_de=form.name_de.data,
                 position=form.position.data or 0, active=form.active.data,
-            )  # fmt: skip
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The reason is saved."), "success")
-            return redirect(url_for("decisions.admin_settings"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("decisions/reason_form.html", form=form, reason=reason), status
+            ),
+            done=_("The reason is saved."), then=url_for("decisions.admin_settings"),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_form("decisions/reason_form.html", form, reason=reason)
 
 
 # -- the decisions dashboard -------------------------------------------------------------------
@@ -100,18 +95,18 @@ def score(idea_id: int):
     require(current_user, "idea.score", idea)
     form = ScorecardForm()
     if form.validate_on_submit():
-        try:
-            scorecards.score(
+        done = attempt(
+            form,
+            lambda: scorecards.score(
                 idea, current_user, impact=form.impact.data, effort=form.effort.data,
                 cost=form.cost.data, risk=form.risk.data, comment=form.comment.data,
-            )  # fmt: skip
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your scorecard is saved."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id) + "#scorecard")
+            ),
+            done=_("Your scorecard is saved."),
+            then=url_for("ideas.show", idea_id=idea.id) + "#scorecard",
+        )  # fmt: skip
+        if done:
+            return done
+        db.session.rollback()  # nothing of the refused scorecard is shown as saved
     return render_idea(idea, status=422, **fair.idea_context(idea, score_form=form))
 
 
@@ -145,19 +140,18 @@ def new_campaign():
     form.departments.choices = department_choices()
     if form.validate_on_submit():
         chosen = [db.session.get(Department, i) for i in form.departments.data or []]
-        try:
-            campaign = create_campaign(
+        done = attempt(
+            form,
+            lambda: create_campaign(
                 current_user, question=form.question.data, deadline=form.deadline.data,
                 description=form.description.data, departments=[d for d in chosen if d],
-            )  # fmt: skip
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("The campaign is open. Everyone asked can answer it now."), "success")
-            return redirect(url_for("decisions.campaign", campaign_id=campaign.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("decisions/campaign_form.html", form=form), status
+            ),
+            done=_("The campaign is open. Everyone asked can answer it now."),
+            then=lambda campaign: url_for("decisions.campaign", campaign_id=campaign.id),
+        )  # fmt: skip
+        if done:
+            return done
+    return render_form("decisions/campaign_form.html", form)
 
 
 @bp.get("/campaigns/<int:campaign_id>")
@@ -175,7 +169,6 @@ def campaign(campaign_id: int):
 @bp.route("/campaigns/<int:campaign_id>/ideas/new", methods=["GET", "POST"])
 def file_idea(campaign_id: int):
     """The idea form, filing the new idea into the campaign."""
-    from ..core.onetime import first_result, remember
     from ..ideas import rules as idea_rules
     from ..ideas.forms import IdeaForm
     from ..ideas.views import _idea_form, _idea_text
@@ -187,21 +180,20 @@ def file_idea(campaign_id: int):
     if request.method == "GET" and current_user.department_id:
         form.owning_department.data = current_user.department_id
     if form.validate_on_submit():
-        if repeat := first_result(current_user, form.form_key.data):
-            flash(_("You had sent this already: here it is."), "success")
-            return redirect(repeat)
-        try:
+
+        def submit():
             idea = idea_rules.submit_idea(
                 current_user, _idea_text(form), anonymous=form.anonymous.data
             )
             put_into(found, idea, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            remember(current_user, form.form_key.data, url_for("ideas.show", idea_id=idea.id))
-            db.session.commit()
-            flash(_("Thank you! Your idea is filed into the campaign."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("ideas/form.html", form=form, idea=None, campaign=found), status
+            return idea
+
+        done = attempt(
+            form, submit, once=form.form_key.data,
+            done=_("Thank you! Your idea is filed into the campaign."),
+            then=lambda idea: url_for("ideas.show", idea_id=idea.id),
+        )  # fmt: skip
+        if done:
+            return done
+        db.session.rollback()  # half a filing (the idea without its campaign) is not kept
+    return render_form("ideas/form.html", form, idea=None, campaign=found)

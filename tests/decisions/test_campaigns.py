@@ -110,3 +110,17 @@ def test_the_idea_page_links_the_campaign_the_idea_answers(app, org, browser):
         db.session.commit()
         page = browser.get(f"/ideas/{filed.id}").get_data(as_text=True)
         assert "Eingereicht als Antwort auf:" in page
+
+
+def test_a_campaign_into_the_past_is_refused_over_http_and_the_question_kept(browser, org):
+    with clock.travel_to(START):
+        browser.login(org.leader)
+        response = browser.post("/campaigns/new", {
+            "question": "Which report does nobody read?",
+            "deadline": (START.date() - timedelta(days=1)).isoformat(),
+        })  # fmt: skip
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert "Which report does nobody read?" in page
+        assert "The deadline cannot be in the past." in page
+        assert db.session.scalars(db.select(campaigns.Campaign)).all() == []

@@ -198,3 +198,15 @@ def test_admins_keep_the_list_of_reasons(app, org, reasons, new_browser):
         "name_en": "Works council objects", "name_de": "Anders", "position": 1,
     })  # fmt: skip
     assert again.status_code == 422
+
+
+def test_a_reason_named_twice_is_refused_over_http_and_the_names_are_kept(browser, org, reasons):
+    browser.login(org.admin)
+    response = browser.post("/admin/decline-reasons/new", {
+        "name_en": "Legal requirement", "name_de": "Rechtlich verlangt", "position": "5",
+        "active": "y",
+    })  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "A reason with this name exists already." in page and "Rechtlich verlangt" in page
+    assert len(declines.reasons(include_retired=True)) == len(reasons)

@@ -223,3 +223,22 @@ class TestHoldForApproval:
         db.session.refresh(idea)
         assert idea.hidden_reason is None and idea.created_at >= submitted
         assert "approved" in kinds_of(f"idea:{idea.id}")
+
+
+def test_refused_moderation_steps_over_http_say_why(browser, org, reported):
+    idea, comment = reported
+    browser.login(org.admin)
+    base = f"/moderation/comment/{comment.id}"
+    shown = browser.post(f"{base}/show", {"note": "Looks fine."})
+    assert shown.status_code == 422 and "This is not hidden." in shown.get_data(as_text=True)
+    dismissed = browser.post(f"{base}/dismiss", {})
+    assert dismissed.status_code == 422
+    assert "There is no open report on this." in dismissed.get_data(as_text=True)
+    assert browser.post(f"{base}/hide", {"reason": "personal_data"}).status_code == 302
+    again = browser.post(f"{base}/hide", {"reason": "offensive", "note": f"Twice {SECRET}"})
+    page = again.get_data(as_text=True)
+    assert again.status_code == 422
+    assert "This is hidden already." in page  # beside the "show again" form it now offers
+    db.session.expire_all()
+    assert comment.hidden_reason == "personal_data"
+    assert kinds_of(moderation.target_key(idea, comment)) == ["hidden"]
