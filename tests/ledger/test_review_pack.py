@@ -355,3 +355,37 @@ def test_the_pdf_lists_the_missed_breadth_guarantees(
         assert words in text, text[:3000]
     assert "Parking permits online" not in text
     assert "Erika Employee" not in text
+
+
+def test_overdue_promises_are_counted_as_they_stood_when_the_month_ended(org):
+    from decimal import Decimal
+
+    from suggestions.workflow import lifecycle
+
+    def promised(title, due_on):
+        with clock.travel_to(datetime(2026, 10, 1, 9)):
+            idea = make_idea(org.employee, department=org.service, title=title)
+            lifecycle.accept(idea, org.head, owner=org.head, promise="Done by then.",
+                             due_on=due_on, estimated_cost=Decimal(100))  # fmt: skip
+            db.session.commit()
+        return idea
+
+    late = promised("Kept only in December", date(2026, 11, 20))
+    promised("Still open", date(2026, 11, 25))
+    promised("Due in December", date(2026, 12, 10))
+    kept = promised("Kept in time", date(2026, 11, 15))
+    with clock.travel_to(datetime(2026, 11, 14, 10)):
+        lifecycle.implement(
+            kept, org.head, change_summary="Done.", implemented_on=date(2026, 11, 14)
+        )
+        db.session.commit()
+    with clock.travel_to(datetime(2026, 12, 2, 10)):
+        lifecycle.implement(
+            late, org.head, change_summary="Done.", implemented_on=date(2026, 12, 2)
+        )
+        db.session.commit()
+    figures = review_pack.build_figures(date(2026, 11, 1), datetime(2026, 12, 3, 9))
+    # Open past their day at the end of November: the one kept late in December and the one
+    # still open; not the one due in December, not the one kept in time.
+    assert figures["commitments"]["overdue"] == 2
+    assert figures["commitments"]["kept"] == 1 and figures["commitments"]["kept_late"] == 0
