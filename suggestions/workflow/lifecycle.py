@@ -551,8 +551,8 @@ def estimate_cost(
     record_event(idea, actor, EventKind.COST_ESTIMATED, amount=amount, note=note)
     if amount > decision_budget(idea.owning_department) and idea.escalated_at is None:
         idea.escalated_at = now()
-        record_event(idea, actor, EventKind.ESCALATED,
-                     note=str(_("Above the department's decision budget.")))  # fmt: skip
+        # Stored as a key: a German head's escalation reads in English for English readers.
+        record_event(idea, actor, EventKind.ESCALATED, note_key="above_budget")
 
 
 def escalate(
