@@ -221,7 +221,8 @@ MATRIX = [
                 },
                 DECIDERS,
             ),
-            ("escalate", "idea", lambda c: {}, DECIDERS),
+            # Only a head: leadership decides already (the API's matrix says the same).
+            ("escalate", "idea", lambda c: {}, only({"head": 302})),
             (
                 "mark_duplicate",
                 "idea",

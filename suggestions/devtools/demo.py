@@ -177,10 +177,10 @@ COMMENTS = [
     (0, "head.service@freiraum.example", "We are looking at this with Finance. A first "
                                          "answer by the end of the month.", True),
     (2, "eva@freiraum.example", "HR would be glad, we chase missing forms every week."),
-    (4, "head.it@freiraum.example", "Wir prüfen das. Das Tool dafür haben wir bereits "
-                                     "lizenziert.", True),
+    (4, "head.it@freiraum.example", "We are looking into it. We hold a licence for the "
+                                     "tool already.", True),
     (4, "employee@freiraum.example", "Please! Yesterday three of us waited half a day."),
-    (7, "jonas@freiraum.example", "Lager kann den Versandzeitpunkt liefern."),
+    (7, "jonas@freiraum.example", "The warehouse can supply the time of dispatch."),
 ]  # fmt: skip
 
 
@@ -397,7 +397,7 @@ STORIES = {
     0: [(1, "acknowledge", "head.service@freiraum.example",
          {"note": "Thanks, we are looking into it with Finance."})],
     1: [(1, "estimate_cost", "head.it@freiraum.example",
-         {"amount": 18000, "note": "Needs a change in the order system."})],
+         {"amount": 18000, "note": "Dafür muss das Bestellsystem geändert werden."})],
     # 2: nobody answered for 20 days: the first response is overdue.
     3: [(2, "ask_info", "leader@freiraum.example",
          {"note": "Welche Formulare sind gemeint: Urlaub, Gleitzeit oder beide?"})],
@@ -408,7 +408,8 @@ STORIES = {
           "change": "If the rebuilding slips to next year, we fix it now."})],
     6: [(1, "acknowledge", "leader@freiraum.example", {}),
         (4, "accept", "leader@freiraum.example",
-         {"promise": "Legal publishes five templates for standard contracts.", "due": 24,
+         {"promise": "Die Rechtsabteilung veröffentlicht fünf Vorlagen für Standardverträge.",
+          "due": 24,
           "cost": 2000})],
     8: [(1, "acknowledge", "head.finance@freiraum.example", {}),
         (3, "accept", "head.finance@freiraum.example",
@@ -417,9 +418,11 @@ STORIES = {
         (5, "start", "head.finance@freiraum.example", {}),
         (20, "implement", "head.finance@freiraum.example",
          {"summary": "The monthly report is abolished. Nobody missed it in three months."})],
-    9: [(5, "withdraw", "eva@freiraum.example", {"note": "Solved another way, thank you!"})],
+    9: [(5, "withdraw", "eva@freiraum.example",
+         {"note": "Hat sich anders gelöst, vielen Dank!"})],
     11: [(1, "mark_duplicate", "head.service@freiraum.example",
-          {"survivor": 0, "note": "Same request as the refund budget; let us decide once."})],
+          {"survivor": 0,
+           "note": "Dasselbe Anliegen wie das Erstattungsbudget; wir entscheiden einmal."})],
     12: [(5, "accept", "head.finance@freiraum.example",
           {"promise": "Team leads approve purchases under 200 alone.", "due": 30, "cost": 1500}),
          (8, "start", "head.finance@freiraum.example", {})],
@@ -429,9 +432,9 @@ STORIES = {
          (35, "implement", "head.service@freiraum.example",
           {"summary": "Agents change addresses on the phone. No more letters."})],
     14: [(2, "accept", "head.it@freiraum.example",
-          {"promise": "The roster moves to the intranet.", "due": 25, "cost": 4000}),
+          {"promise": "Der Dienstplan kommt ins Intranet.", "due": 25, "cost": 4000}),
          (30, "break_commitment", "head.it@freiraum.example",
-          {"note": "The roster system is being replaced company-wide; we wait for it."})],
+          {"note": "Das Dienstplansystem wird konzernweit ersetzt; wir warten darauf."})],
     15: [(1, "just_do_it", "ana@freiraum.example",
           {"cost": 0, "summary": "Three templates are in the shared drive."})],
 }  # fmt: skip
@@ -870,8 +873,10 @@ MORE_IDEAS = [
      "Red tape", "Human Resources", ["Finance"], 15, False),
 ]  # fmt: skip
 
-# Comments people write under each other's ideas, in both languages.
-MORE_COMMENTS = [
+# What people write under each other's ideas and what heads answer, in the idea's language:
+# a German idea is discussed and decided in German, an English one in English.
+MORE_COMMENTS = {
+    "en": [
     "Same problem in our team, every week.",
     "We tried something similar last year; happy to share what we learnt.",
     "Good idea. Who would own this once it runs?",
@@ -879,6 +884,8 @@ MORE_COMMENTS = [
     "Could we try it for a month first and then decide?",
     "I'd add: the same applies to our suppliers.",
     "From our side no objections, as long as it is documented.",
+    ],
+    "de": [
     "Das betrifft uns auch, jede Woche.",
     "Gute Idee! Wer kümmert sich danach darum?",
     "Bei uns im Team wäre das eine große Erleichterung.",
@@ -886,14 +893,56 @@ MORE_COMMENTS = [
     "Wir haben dafür schon eine Lösung im Einsatz, ich melde mich.",
     "Unbedingt. Das kostet uns seit Jahren Zeit.",
     "Aus unserer Sicht spricht nichts dagegen, wenn es dokumentiert ist.",
-]
+    ],
+}  # fmt: skip
 
-DECLINE_REASONS = [
-    "Not this year: the budget for it is committed. We look at it again in the spring.",
-    "Legal requirements leave us no room here; the reason is explained in the answer above.",
-    "Das ist bereits im Projekt für das neue System eingeplant.",
-    "Leider nicht möglich: Die Vorgabe kommt vom Konzern. Wir geben die Idee dort weiter.",
-]
+DECLINE_REASONS = {
+    "en": [
+        "Not this year: the budget for it is committed. We look at it again in the spring.",
+        "Legal requirements leave us no room here; the reason is explained in the answer above.",
+    ],
+    "de": [
+        "Das ist bereits im Projekt für das neue System eingeplant.",
+        "Leider nicht möglich: Die Vorgabe kommt vom Konzern. Wir geben die Idee dort weiter.",
+    ],
+}
+
+# The rest of an idea's story after submission, in its language. ``{proposal}``: its proposal.
+STORY_TEXTS = {
+    "en": {
+        "ask_info": "Could you give an example of a recent case?",
+        "withdraw": "Solved another way, thanks to everyone.",
+        "estimate_cost": "Needs an outside vendor.",
+        "promise": "We do it: {proposal}",
+        "implement": "Done: {proposal}",
+        "break_commitment": "A company-wide project replaces the system; we wait for it.",
+    },
+    "de": {
+        "ask_info": "Können Sie ein Beispiel aus der letzten Zeit nennen?",
+        "withdraw": "Hat sich anders gelöst, danke an alle.",
+        "estimate_cost": "Dafür brauchen wir einen externen Dienstleister.",
+        "promise": "Wir setzen es um: {proposal}",
+        "implement": "Umgesetzt: {proposal}",
+        "break_commitment": "Ein konzernweites Projekt ersetzt das System; wir warten darauf.",
+    },
+}
+
+# Words that tell a German idea from an English one (the demo's texts are in one of the two).
+_GERMAN_WORDS = frozenset(
+    ["der", "die", "das", "und", "ist", "nicht", "mit", "für", "ohne", "nach", "auf", "ein", "eine", "einen", "wir", "uns", "den", "dem", "im", "zu", "von", "bei", "sich", "oder", "wird", "werden", "statt", "nur", "pro", "erst"]
+)
+
+
+def language_of(*texts: str) -> str:
+    """``de`` or ``en``: the language most of the words belong to."""
+    words = " ".join(texts).lower().replace(",", " ").replace(".", " ").split()
+    german = sum(word in _GERMAN_WORDS for word in words)
+    german += sum(any(c in word for c in "äöüß") for word in words)
+    english = sum(
+        word in {"the", "and", "is", "not", "with", "for", "of", "to", "a", "we", "our", "on"}
+        for word in words
+    )
+    return "de" if german > english else "en"
 OFFICIAL_ANSWERS = [
     "Thanks, we are looking at this and answer by the end of the month.",
     "Danke! Wir prüfen das mit den betroffenen Abteilungen.",
@@ -976,6 +1025,7 @@ def _more_ideas(
 
     for index, row in enumerate(MORE_IDEAS):
         title, problem, proposal, benefit, category, owner, affected, hours, customer = row
+        language = language_of(title, problem, proposal)
         days_ago = max(2, round(180 - index * 178 / len(MORE_IDEAS)) + rng.randint(-3, 3))
         home = by_department[owner] if rng.random() < 0.75 else staff
         author = rng.choice([u for u in home if u.role == Role.EMPLOYEE] or home)
@@ -1002,7 +1052,9 @@ def _more_ideas(
             when = at(idea, rng.uniform(0.2, min(days_ago, 30)))
             if when:
                 with travel_to(when):
-                    rules.add_comment(idea, rng.choice(engaged), rng.choice(MORE_COMMENTS))
+                    rules.add_comment(
+                        idea, rng.choice(engaged), rng.choice(MORE_COMMENTS[language])
+                    )
 
         head = heads[owner]
         for day, action, details in _story(days_ago, rng):
@@ -1010,7 +1062,7 @@ def _more_ideas(
             if when is None:
                 break
             with travel_to(when):
-                _act_more(idea, action, author, head, leader, proposal, details)
+                _act_more(idea, action, author, head, leader, proposal, details, language)
     db.session.flush()
 
 
@@ -1049,29 +1101,38 @@ def _story(days_ago: int, rng: random.Random) -> list[tuple[float, str, dict]]:
 
 
 def _act_more(
-    idea: Idea, action: str, author: User, head: User, leader: User, proposal: str, details: dict
+    idea: Idea,
+    action: str,
+    author: User,
+    head: User,
+    leader: User,
+    proposal: str,
+    details: dict,
+    language: str,
 ) -> None:
+    words = STORY_TEXTS[language]
     if action == "ask_info":
-        lifecycle.transition(idea, action, head, "Could you give an example of a recent case?")
+        lifecycle.transition(idea, action, head, words["ask_info"])
     elif action == "decline":
-        lifecycle.transition(idea, action, head, random.Random(idea.id).choice(DECLINE_REASONS))
+        reason = random.Random(idea.id).choice(DECLINE_REASONS[language])
+        lifecycle.transition(idea, action, head, reason)
     elif action == "withdraw":
-        lifecycle.transition(idea, action, author, "Solved another way, thanks to everyone.")
+        lifecycle.transition(idea, action, author, words["withdraw"])
     elif action == "estimate_cost":
-        lifecycle.estimate_cost(idea, head, Decimal(details["amount"]), "Needs an outside vendor.")
+        lifecycle.estimate_cost(idea, head, Decimal(details["amount"]), words["estimate_cost"])
     elif action == "accept":
         actor = leader if details.get("by_leader") else head
         lifecycle.accept(
-            idea, actor, owner=actor, promise=f"We do it: {proposal}",
+            idea, actor, owner=actor, promise=words["promise"].format(proposal=proposal),
             due_on=local_date(now() + timedelta(days=details["due"])),
             estimated_cost=Decimal(details["cost"]),
         )  # fmt: skip
     elif action == "implement":
-        lifecycle.implement(idea, head, change_summary=f"Done: {proposal}")
-    elif action == "break_commitment":
-        lifecycle.break_commitment(
-            idea, head, "A company-wide project replaces the system; we wait for it."
+        lifecycle.implement(
+            idea, head, change_summary=words["implement"].format(proposal=proposal)
         )
+    elif action == "break_commitment":
+        lifecycle.break_commitment(idea, head, words["break_commitment"])
     else:
         lifecycle.transition(idea, action, head)
 

@@ -245,7 +245,8 @@ def _on_idea_event(sender, event, idea, **_extra) -> None:
     kind = f"idea.{event.to_status}" if event.kind == "status_changed" else f"idea.{event.kind}"
     before = {"status": event.from_status} if event.from_status else None
     facts = (
-        ("status", event.to_status), ("note", event.note), ("amount", event.amount),
+        ("status", event.to_status), ("note", event.written_note),
+        ("note_key", event.note_key), ("amount", event.amount),
         ("department_id", event.department_id),
     )  # fmt: skip
     after = {k: v for k, v in facts if v is not None}

@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import ClassVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     Column,
@@ -228,6 +229,21 @@ class EventKind(StrEnum):
     COMMITMENT_CLOSED = "commitment_closed"  # note: the outcome and reason
 
 
+# Sentences Freiraum writes itself on a timeline or in a notification (nobody typed them):
+# stored as their key, shown in the reader's language. A person's own note stays as typed.
+AUTOMATIC_TEXTS = {
+    "above_budget": _l("Above the department's decision budget."),
+}
+
+
+def automatic_text(key: str | None) -> str | None:
+    """The automatic sentence ``key`` in the current locale (the reader's)."""
+    if not key:
+        return None
+    text = AUTOMATIC_TEXTS.get(key)
+    return str(text) if text is not None else None
+
+
 class IdeaEvent(db.Model):
     """One line of an idea's public timeline. Rows are only ever added."""
 
@@ -245,7 +261,9 @@ class IdeaEvent(db.Model):
     by_anonymous_author: Mapped[bool] = mapped_column(Boolean, default=False)
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
-    note: Mapped[str | None] = mapped_column(Text)
+    # What the person wrote; ``note`` is what a reader sees (this, or the automatic text).
+    written_note: Mapped[str | None] = mapped_column("note", Text)
+    note_key: Mapped[str | None] = mapped_column(String(40))  # an AUTOMATIC_TEXTS key
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="SET NULL")
     )
@@ -255,3 +273,12 @@ class IdeaEvent(db.Model):
 
     actor: Mapped[User | None] = relationship()
     department: Mapped[Department | None] = relationship()
+
+    @property
+    def note(self) -> str | None:
+        """The note as the reader sees it: an automatic one in the reader's language."""
+        return automatic_text(self.note_key) or self.written_note
+
+    @note.setter
+    def note(self, value: str | None) -> None:
+        self.written_note = value

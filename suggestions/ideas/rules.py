@@ -46,6 +46,7 @@ def record_event(
     from_status: str | None = None,
     to_status: str | None = None,
     note: str | None = None,
+    note_key: str | None = None,
     department_id: int | None = None,
     related_idea_id: int | None = None,
     amount: Decimal | None = None,
@@ -53,7 +54,8 @@ def record_event(
 ) -> IdeaEvent:
     """Add a line to the idea's timeline. ``as_author``: the actor acts as the idea's author
     (not as a head or a commitment owner who happens to be the author), so an anonymous
-    author's step is recorded as "the author"'s."""
+    author's step is recorded as "the author"'s. ``note_key``: a sentence Freiraum writes
+    itself (``ideas.models.AUTOMATIC_TEXTS``), shown in each reader's language."""
     event = IdeaEvent(
         idea_id=idea.id,
         actor_id=actor.id if actor else None,
@@ -61,7 +63,8 @@ def record_event(
         by_anonymous_author=as_author and acts_as_anonymous_author(idea, actor),
         from_status=from_status,
         to_status=to_status,
-        note=note or None,
+        written_note=note or None,
+        note_key=note_key,
         department_id=department_id,
         related_idea_id=related_idea_id,
         amount=amount,

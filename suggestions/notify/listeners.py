@@ -85,7 +85,8 @@ def on_idea_event(sender, event, idea, **_extra) -> None:
                 actor_id=event.actor_id,
                 from_status=event.from_status,
                 to_status=event.to_status,
-                detail=event.note,
+                detail=event.written_note,
+                detail_key=event.note_key,
                 event_id=event.id,
                 by_anonymous_author=bool(getattr(event, "by_anonymous_author", False)),
                 # A transfer names the department it went to; otherwise the owning one.

@@ -95,11 +95,12 @@ def render_notification_mails(
                 headline = messages.sentence(person.rule.message, actor=actor, **values)
                 subject = _subject_prefix() + messages.subject(person.rule.message, **values)
                 why = messages.reason(person.audience, **values)
+                note = excerpt(occurrence.detail_text())
             text, html = render(
                 "notification",
                 person.language,
                 headline=headline,
-                note=excerpt(occurrence.detail),
+                note=note,
                 quote=excerpt(comment.body) if comment else None,
                 link=link,
                 link_label=_link_label(person.language),

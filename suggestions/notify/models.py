@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..auth.models import User
 from ..core.clock import now
 from ..core.extensions import db
-from ..ideas.models import Comment, Idea
+from ..ideas.models import Comment, Idea, automatic_text
 from ..org.models import Department
 
 
@@ -70,7 +70,9 @@ class Notification(db.Model):
         ForeignKey("departments.id", ondelete="SET NULL")
     )
     # Public text worth repeating: the note of a status change, the department of a transfer.
-    detail: Mapped[str | None] = mapped_column(Text)
+    # ``detail`` is what the reader sees: this, or the automatic sentence of ``detail_key``.
+    written_detail: Mapped[str | None] = mapped_column("detail", Text)
+    detail_key: Mapped[str | None] = mapped_column(String(40))  # an AUTOMATIC_TEXTS key
     delivery: Mapped[str] = mapped_column(String(10), default=Delivery.IN_APP)
     created_at: Mapped[datetime] = mapped_column(default=now)
     read_at: Mapped[datetime | None]
@@ -83,6 +85,14 @@ class Notification(db.Model):
 
     def __repr__(self) -> str:
         return f"<Notification {self.id} {self.kind} for {self.user_id}>"
+
+    @property
+    def detail(self) -> str | None:
+        return automatic_text(self.detail_key) or self.written_detail
+
+    @detail.setter
+    def detail(self, value: str | None) -> None:
+        self.written_detail = value
 
 
 class NotificationPreference(db.Model):

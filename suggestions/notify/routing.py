@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
-from ..ideas.models import Idea
+from ..ideas.models import Idea, automatic_text
 from .models import Delivery
 
 ANY = None  # a rule for an event kind whatever status it reached
@@ -138,12 +138,17 @@ class Occurrence:
     from_status: str | None = None
     to_status: str | None = None
     detail: str | None = None  # public text: a status note, a department's name
+    detail_key: str | None = None  # instead: an automatic sentence (ideas.models.AUTOMATIC_TEXTS)
     event_id: int | None = None
     comment_id: int | None = None
     department_id: int | None = None  # whose heads; default: the idea's owning department
     owner_id: int | None = None  # a commitment's owner
     # The idea's anonymous author acting as its author (recorded on the event or comment).
     by_anonymous_author: bool = False
+
+    def detail_text(self) -> str | None:
+        """The detail in the current locale: render it for each reader."""
+        return automatic_text(self.detail_key) or self.detail
 
 
 @dataclass

@@ -290,7 +290,8 @@ def deliver(occurrence: Occurrence) -> list[Recipient]:
             "by_author": by_author,
             "to_status": occurrence.to_status,
             "department_id": occurrence.department_id or occurrence.idea.owning_department_id,
-            "detail": occurrence.detail,
+            "written_detail": occurrence.detail,
+            "detail_key": occurrence.detail_key,
             "delivery": r.delivery.value,
             "created_at": moment,
             "read_at": None,
@@ -327,7 +328,7 @@ def deliver_to_person(occurrence: Occurrence, user_id: int, rule: Rule, audience
             user_id=user_id, kind=rule.message, idea_id=occurrence.idea.id,
             comment_id=occurrence.comment_id, actor_id=occurrence.actor_id, by_author=False,
             department_id=occurrence.idea.owning_department_id, detail=occurrence.detail,
-            delivery=delivery.value, created_at=now(),
+            detail_key=occurrence.detail_key, delivery=delivery.value, created_at=now(),
         )
     )  # fmt: skip
     if delivery is Delivery.EMAIL:

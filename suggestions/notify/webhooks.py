@@ -256,6 +256,7 @@ def build_payload(occurrence: Occurrence, event: str) -> dict:
             (str(_l("Votes")), str(idea.vote_count)),
         ]
         open_label = str(_l("Open the idea"))
+        note = occurrence.detail_text()  # in the organisation's language, like the sentence
     text = f"{_slack_escape(sentence)} <{link}|{_slack_escape(open_label)}>"
     return {
         "text": text,
@@ -295,7 +296,7 @@ def build_payload(occurrence: Occurrence, event: str) -> dict:
             },
             "from_status": occurrence.from_status,
             "to_status": occurrence.to_status,
-            "note": occurrence.detail,
+            "note": note,
             "actor": actor_name,
             "comment_id": occurrence.comment_id,
         },

@@ -167,7 +167,7 @@ STEPS: dict[Action, Step] = {
         _("The estimate is recorded."), style=Style.PRIMARY,
     ),
     Action.ESCALATE: Step(
-        IdeaStatus.UNDECIDED, None, "idea.triage", _("Ask leadership to decide"),
+        IdeaStatus.UNDECIDED, None, "idea.escalate", _("Ask leadership to decide"),
         _("Leadership decides this idea now."),
     ),
     Action.TRANSFER: Step(
@@ -205,10 +205,8 @@ def available_actions(idea: Idea, user: User) -> list[str]:
         actions.remove("accept")
     if "just_do_it" in actions and not _fits_empowerment_scope(idea, user):
         actions.remove("just_do_it")
-    # Handing on to leadership: once, and not by whoever may decide at any cost already.
-    if "escalate" in actions and (
-        idea.escalated_at is not None or can(user, "idea.decide_any_cost", idea)
-    ):
+    # Handing on to leadership: once (who may is the policy's "idea.escalate").
+    if "escalate" in actions and idea.escalated_at is not None:
         actions.remove("escalate")
     return actions
 
@@ -553,8 +551,8 @@ def estimate_cost(
     record_event(idea, actor, EventKind.COST_ESTIMATED, amount=amount, note=note)
     if amount > decision_budget(idea.owning_department) and idea.escalated_at is None:
         idea.escalated_at = now()
-        record_event(idea, actor, EventKind.ESCALATED,
-                     note=str(_("Above the department's decision budget.")))  # fmt: skip
+        # Stored as a key: a German head's escalation reads in English for English readers.
+        record_event(idea, actor, EventKind.ESCALATED, note_key="above_budget")
 
 
 def escalate(

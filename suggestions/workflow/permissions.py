@@ -26,6 +26,12 @@ def _work_commitment(user: User, commitment: Commitment) -> bool:
     return commitment.owner_id == user.id or speaks_for(user, commitment.idea)
 
 
+def _escalate(user: User, idea: Idea) -> bool:
+    # Handing a decision on to leadership is for a head; leadership decides at any cost
+    # already and has nobody to hand it to. The page's button and the API ask this one rule.
+    return speaks_for(user, idea) and not is_leader(user)
+
+
 def works_a_queue(user: User, _obj: Any = None) -> bool:
     return is_leader(user) or heads_a_department(user)
 
@@ -35,6 +41,7 @@ RULES = {
     "idea.triage": speaks_for,
     "idea.decide_any_cost": is_leader,
     "idea.reopen": is_leader,
+    "idea.escalate": _escalate,
     "idea.provide_info": is_author,
     "idea.just_do_it": is_author,
     "idea.deliver": _deliver,

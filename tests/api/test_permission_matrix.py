@@ -54,8 +54,9 @@ OPERATIONS = {
                  expect(403, **TRIAGE)),
     "transfer": ("POST", "/ideas/{id}/actions/transfer", {"department": "{sales}"},
                  expect(403, **TRIAGE)),
-    # The page offers leaders no "ask leadership"; the lifecycle lets them, as it does there.
-    "escalate": ("POST", "/ideas/{id}/actions/escalate", {}, expect(403, **TRIAGE)),
+    # Only a head hands a decision to leadership: leadership decides at any cost already
+    # (the same rule as the page's button and its form).
+    "escalate": ("POST", "/ideas/{id}/actions/escalate", {}, expect(403, head=200)),
     "start (wrong state)": ("POST", "/ideas/{id}/actions/start", {}, expect(409)),
     "reopen (wrong state)": ("POST", "/ideas/{id}/actions/reopen", {"note": "x"}, expect(409)),
     "answer (wrong state)": ("POST", "/ideas/{id}/actions/provide_info", {"note": "x"},

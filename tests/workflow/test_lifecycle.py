@@ -44,7 +44,7 @@ EXPECTED = {
     "just_do_it": ({S.NEW}, {"author"}),
     "withdraw": (UNDECIDED, {"author"}),
     "estimate_cost": (UNDECIDED, DECIDERS),
-    "escalate": (UNDECIDED, DECIDERS),
+    "escalate": (UNDECIDED, {"head"}),  # leadership decides already: nobody to hand it to
     "transfer": (UNDECIDED, DECIDERS),
 }
 
@@ -568,3 +568,16 @@ def test_two_heads_deciding_at_once_cannot_both_win(app, org):
     from suggestions.ideas.queries import timeline
 
     assert len([e for e in timeline(idea) if e.kind == "status_changed"]) == 1
+
+
+def test_leadership_cannot_hand_a_decision_to_itself_on_the_page_or_through_the_api(org):
+    """One rule ("idea.escalate") for the button, the page's form, the API and the function."""
+    idea = make_idea(org.employee, department=org.service)
+    assert "escalate" in lifecycle.available_actions(idea, org.head)
+    assert "escalate" not in lifecycle.available_actions(idea, org.leader)
+    with pytest.raises(NotAllowed):
+        lifecycle.escalate(idea, org.leader, "Ours anyway.")
+    assert idea.escalated_at is None
+    lifecycle.escalate(idea, org.head, "A question of policy.")
+    assert idea.escalated_at is not None
+    assert "escalate" not in lifecycle.available_actions(idea, org.head)  # once
