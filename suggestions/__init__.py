@@ -54,7 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _import_models()
     _register_blueprints(app)
-    from . import auth, ideas, insights, org, workflow
+    from . import auth, ideas, org, workflow
     from .ideas import search
 
     # Each domain registers its permission rules, template helpers and extension-point parts.
@@ -63,7 +63,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ideas.init_app(app)
     search.init_app(app)  # the search index follows every change made through db.session
     workflow.init_app(app)  # its parts of the ideas' pages
-    insights.init_app(app)
     from . import governance, ledger, people
 
     governance.init_app(app)  # moderation, audit log, internal notes, privacy page

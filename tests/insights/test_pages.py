@@ -191,3 +191,16 @@ def test_export_links_carry_only_the_filter(browser, june):
     assert response.status_code == 200
     link = re.search(r'href="(/insights/figures\.csv[^"]*)"', html).group(1)
     assert "evil" not in link and "_external" not in link and "start=2026-06-01" in link
+
+
+def test_each_part_under_the_figures_is_drawn_once(browser, june, app):
+    """The ledger's hours and red-tape part comes once, and the review pack's monthly job is
+    on the worker's list once (the insights package is set up once)."""
+    from suggestions.core.registry import contributions
+
+    browser.login(june.people["a2"])
+    html = browser.get(f"/insights?{JUNE_ARGS}").get_data(as_text=True)
+    assert html.count('id="impact-title"') == 1
+    assert text_of(html).count("Red tape removed in this period") == 1
+    jobs = [job.name for job in contributions("worker.jobs", app)]
+    assert len(jobs) == len(set(jobs)), jobs
