@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from ..policy import register
     from ..web.templating import TranslatedLabels, label_filter
     from . import authorship, permissions
+    from .cards import card_kit
     from .labels import EVENT_LABELS, SORT_LABELS, STATUS_LABELS
 
     register(permissions.RULES)
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
         status_label=label_filter(STATUS_LABELS), event_label=label_filter(EVENT_LABELS)
     )
     app.jinja_env.globals.update(
+        card_kit=card_kit,
         visible_author=authorship.visible_author,
         event_actor_label=authorship.event_actor_label,
         comment_author=authorship.comment_author,

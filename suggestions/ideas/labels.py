@@ -53,3 +53,14 @@ def hidden_notice(reason: str | None) -> str:
         return str(_l("Waiting for approval by moderation."))
     label = HIDDEN_REASONS.get(reason or "", HIDDEN_REASONS["other"])
     return str(_l("Hidden by moderation: %(reason)s", reason=label))
+
+# The texts every idea card and vote button shows (ideas/cards.py: once per page).
+CARD_TEXTS = {
+    "vote_for": _l("Vote for this idea"),
+    "take_back": _l("Take back your vote"),
+    "votes": _l("votes"),
+    "you_voted": _l("you voted"),
+    "not_voted": _l("not voted yet"),
+    "customers_notice": _l("Customers notice"),
+    "just_did_it": _l("Just did it"),
+}

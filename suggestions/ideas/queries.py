@@ -5,16 +5,18 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import abort, current_app
 from sqlalchemy import Select, and_, false, func, select, tuple_
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
 from ..core.extensions import db
 from ..core.inputs import bounded_int, in_db_range
 from ..core.registry import contributions
+from ..org.models import Category, Department
 from . import search
 from .models import Comment, Idea, IdeaEvent, IdeaStatus, Vote, publicly_visible
 
@@ -152,14 +154,18 @@ def _conditions(viewer: User, f: IdeaFilter) -> list:
     return conditions
 
 
-def list_ideas(viewer: User, f: IdeaFilter, per_page: int | None = None) -> IdeaPage:
-    """A page of the list; ``per_page`` (bounded by the caller) is the API's page size."""
+def list_ideas(
+    viewer: User, f: IdeaFilter, per_page: int | None = None, *, cards: bool = False
+) -> IdeaPage:
+    """A page of the list; ``per_page`` (bounded by the caller) is the API's page size. With
+    ``cards`` a page without a search holds ``IdeaCard`` rows (what a card shows, read as
+    plain rows) instead of ideas; a search's page always holds ideas."""
     per_page = per_page or current_app.config["IDEAS_PER_PAGE"]
     cap = current_app.config["RESULT_COUNT_CAP"]
     conditions = _conditions(viewer, f)
     query = search.parse_query(f.q) if f.q else None
     if query is None:
-        return _browse(viewer, f, select(Idea).where(*conditions), per_page, cap)
+        return _browse(viewer, f, select(Idea).where(*conditions), per_page, cap, cards=cards)
     if not query.usable:  # only common words, or no letters at all: nothing to look for
         return IdeaPage([], f.page, per_page, 0, False, search=query)
     # The ranking's count of its candidates must reach past the cap to tell "more than".
@@ -228,7 +234,113 @@ _CARD = (
 )
 
 
-def _browse(viewer: User, f: IdeaFilter, base, per_page: int, cap: int) -> IdeaPage:
+@dataclass(frozen=True, slots=True)
+class CardDepartment:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardCategory:
+    name_en: str
+    name_de: str
+
+    def label(self, locale: str) -> str:  # as Category.label
+        return self.name_de if locale == "de" else self.name_en
+
+
+@dataclass(frozen=True, slots=True)
+class CardAuthor:
+    id: int
+    display_name: str
+    department: CardDepartment | None
+
+
+@dataclass(frozen=True, slots=True)
+class IdeaCard:
+    """What a card in the list shows of an idea, under the names ``Idea`` gives them, read
+    as one plain row: building twenty ORM ideas with their category, department and author
+    (and the author's department) cost a third of a list page. The author of an anonymous
+    idea is carried by id only (to tell its author "only you see this"), never by name."""
+
+    id: int
+    title: str
+    status: str
+    category_id: int
+    category: CardCategory
+    owning_department_id: int
+    owning_department: CardDepartment
+    author_id: int | None
+    author: CardAuthor | None
+    is_anonymous: bool
+    customer_facing: bool
+    done_by_empowerment: bool
+    vote_count: int
+    comment_count: int
+    created_at: datetime
+    first_response_at: datetime | None
+    decided_at: datetime | None
+
+
+_AuthorDepartment = aliased(Department)
+_CARD_COLUMNS = (
+    Idea.id, Idea.title, Idea.status, Idea.category_id, Idea.owning_department_id,
+    Idea.author_id, Idea.is_anonymous, Idea.customer_facing, Idea.done_by_empowerment,
+    Idea.vote_count, Idea.comment_count, Idea.created_at, Idea.first_response_at,
+    Idea.decided_at, Category.name_en, Category.name_de, Department.name,
+    User.display_name, User.department_id, _AuthorDepartment.name,
+)  # fmt: skip
+
+
+def _card_rows(page_ids, viewer: User):
+    """The page's cards as plain rows, with whether the viewer voted for each."""
+    vote = and_(Vote.idea_id == Idea.id, Vote.user_id == viewer.id)
+    return (
+        select(*_CARD_COLUMNS, Vote.user_id.is_not(None).label("voted"))
+        .select_from(Idea)
+        .join(page_ids, Idea.id == page_ids.c.id)
+        .join(Category, Category.id == Idea.category_id)
+        .join(Department, Department.id == Idea.owning_department_id)
+        .outerjoin(User, User.id == Idea.author_id)
+        .outerjoin(_AuthorDepartment, _AuthorDepartment.id == User.department_id)
+        .outerjoin(Vote, vote)
+    )
+
+
+def _cards(rows) -> tuple[list[IdeaCard], set[int]]:
+    cards, voted, departments, categories = [], set(), {}, {}
+    for (idea_id, title, status, category_id, department_id, author_id, anonymous, customers,
+         empowered, votes, comments, created_at, first_response_at, decided_at, name_en,
+         name_de, department_name, author_name, author_department_id, author_department_name,
+         has_voted) in rows:  # fmt: skip
+        department = departments.get(department_id)
+        if department is None:
+            department = departments[department_id] = CardDepartment(department_id, department_name)
+        category = categories.get(category_id)
+        if category is None:
+            category = categories[category_id] = CardCategory(name_en, name_de)
+        if author_id is None:
+            author = None
+        elif anonymous:
+            author = CardAuthor(author_id, "", None)
+        else:
+            author_department = None
+            if author_department_id is not None:
+                author_department = CardDepartment(author_department_id, author_department_name)
+            author = CardAuthor(author_id, author_name, author_department)
+        cards.append(IdeaCard(
+            idea_id, title, status, category_id, category, department_id, department, author_id,
+            author, anonymous, customers, empowered, votes, comments, created_at,
+            first_response_at, decided_at,
+        ))  # fmt: skip
+        if has_voted:
+            voted.add(idea_id)
+    return cards, voted
+
+
+def _browse(
+    viewer: User, f: IdeaFilter, base, per_page: int, cap: int, *, cards: bool = False
+) -> IdeaPage:
     """A page of the list without a search: by keyset after the first page (or by number)."""
     # Count at most cap+1 matches: the figure stays cheap with a million ideas.
     counted = db.session.scalar(
@@ -248,15 +360,20 @@ def _browse(viewer: User, f: IdeaFilter, base, per_page: int, cap: int) -> IdeaP
     # are sorted and skipped (in the sort's index, without touching the rows); the page's rows
     # and what they show are then loaded by id.
     page_ids = ids.limit(per_page + 1).subquery()
-    listed = select(Idea).join(page_ids, Idea.id == page_ids.c.id)
-    rows = db.session.execute(
-        _with_vote(listed, viewer)
-        # a card shows no long text
-        .options(defer(Idea.problem), defer(Idea.proposal), defer(Idea.benefit), *_CARD)
-        .order_by(*SORTS[f.sort])
-    ).all()
-    items = [row.Idea for row in rows]
-    voted = {row.Idea.id for row in rows if row.voted}
+    if cards:
+        items, voted = _cards(
+            db.session.execute(_card_rows(page_ids, viewer).order_by(*SORTS[f.sort]))
+        )
+    else:
+        listed = select(Idea).join(page_ids, Idea.id == page_ids.c.id)
+        rows = db.session.execute(
+            _with_vote(listed, viewer)
+            # a card shows no long text
+            .options(defer(Idea.problem), defer(Idea.proposal), defer(Idea.benefit), *_CARD)
+            .order_by(*SORTS[f.sort])
+        ).all()
+        items = [row.Idea for row in rows]
+        voted = {row.Idea.id for row in rows if row.voted}
     more = len(items) > per_page
     if f.before:
         items = items[1:] if more else items

@@ -28,7 +28,7 @@ def index():
 @bp.get("/ideas")
 def list_ideas():
     current = queries.IdeaFilter.from_args(request.args)
-    page = queries.list_ideas(current_user, current)
+    page = queries.list_ideas(current_user, current, cards=True)
     for prepare in contributions("idea_list.page"):  # e.g. the clocks' pauses, in one query
         prepare(page.items)
     return render_template(

@@ -196,6 +196,7 @@ def init_app(app: Flask) -> None:
         locale=locale,
         csrf_token=generate_csrf,
         static_url=static_url,
+        url_pattern=url_pattern,
         input_attrs=input_attrs,
         today=today,
     )
@@ -209,6 +210,39 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def page_context():
         return {"current_path": request.full_path.rstrip("?")}
+
+
+# --- URLs built once per page ----------------------------------------------------------------
+# Building a URL walks the URL map (about 20 microseconds); a list page asks for two per card.
+# The URL of an idea differs from the next only by its number, so the page builds it once with
+# a stand-in number and then puts each number in its place.
+
+_STAND_IN = 987654321987
+
+
+class UrlPattern:
+    """``url_for(endpoint, **{key: n})`` for whole numbers ``n``, built once."""
+
+    __slots__ = ("endpoint", "key", "_values", "_parts")
+
+    def __init__(self, endpoint: str, key: str, **values):
+        self.endpoint, self.key, self._values = endpoint, key, values
+        parts = url_for(endpoint, **values, **{key: _STAND_IN}).split(str(_STAND_IN))
+        self._parts = parts if len(parts) == 2 else None  # the number twice: build each time
+
+    def __call__(self, number: int) -> str:
+        if self._parts is None or type(number) is not int or number < 0:
+            return url_for(self.endpoint, **self._values, **{self.key: number})
+        return f"{self._parts[0]}{number}{self._parts[1]}"
+
+
+def url_pattern(endpoint: str, key: str) -> UrlPattern:
+    """The page's pattern for an endpoint with one number in its URL (kept on ``g``)."""
+    patterns = g.setdefault("_url_patterns", {})
+    pattern = patterns.get((endpoint, key))
+    if pattern is None:
+        pattern = patterns[endpoint, key] = UrlPattern(endpoint, key)
+    return pattern
 
 
 def static_url(filename: str) -> str:
