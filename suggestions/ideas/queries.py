@@ -334,10 +334,28 @@ def comment_pages(idea: Idea) -> int:
     return max(1, math.ceil(idea.comment_count / current_app.config["COMMENTS_PER_PAGE"]))
 
 
-def comments(idea: Idea, page: int) -> CommentPage:
+def comment_page_of(idea: Idea, comment_id: int) -> int | None:
+    """The page of the idea's comments that holds this comment (None: not one of them)."""
+    if not in_db_range(comment_id):
+        return None
+    found = db.session.execute(
+        select(Comment.id, select(func.count()).where(Comment.idea_id == idea.id,
+                                                      Comment.id < comment_id).scalar_subquery())
+        .where(Comment.id == comment_id, Comment.idea_id == idea.id)
+    ).first()  # fmt: skip
+    if found is None:
+        return None
+    return found[1] // current_app.config["COMMENTS_PER_PAGE"] + 1
+
+
+def comments(idea: Idea, page: int | None, holding: int | None = None) -> CommentPage:
+    """A page of the idea's comments, oldest first: ``page`` by number, or (``holding``, a
+    comment's id, from a link to that comment) the page that holds it."""
     per_page = current_app.config["COMMENTS_PER_PAGE"]
     pages = comment_pages(idea)
-    page = max(1, min(page, pages))
+    if holding is not None and page is None:
+        page = comment_page_of(idea, holding)
+    page = max(1, min(page or 1, pages))
     query = (
         select(Comment)
         .where(Comment.idea_id == idea.id)

@@ -17,6 +17,7 @@ from ..web.forms import attempt, render_form
 from ..web.safety import is_htmx, safe_next
 from . import bp, queries, rules, search
 from .forms import ActionForm, CommentForm, IdeaForm, VoteForm
+from .links import comment_url
 from .models import Idea
 
 
@@ -115,7 +116,11 @@ def render_idea(idea: Idea, comment_form: CommentForm | None = None, status: int
     for part in contributions("idea_page.context"):
         context.update(part(idea))
     context.update(parts)
-    comments = queries.comments(idea, request.args.get("comments", 1, type=bounded_int))
+    comments = queries.comments(
+        idea,
+        request.args.get("comments", type=bounded_int),
+        holding=request.args.get("comment", type=bounded_int),  # a link to one comment
+    )
     may_triage = can(current_user, "idea.see_duplicate_hints", idea)
     hints = search.similar_ideas(idea) if may_triage else []
     return render_template(
@@ -193,7 +198,7 @@ def comment(idea_id: int):
             done=_("Your comment is posted."),
             then=lambda posted: last_page() + "#comments",
             once=form.form_key.data,
-            remembered=lambda posted: f"{last_page()}#comment-{posted.id}",
+            remembered=lambda posted: comment_url(idea.id, posted.id),
         )
         if done:
             return done
@@ -212,4 +217,4 @@ def mark_official(idea_id: int, comment_id: int):
         db.session.commit()
         message = _("Marked as the official answer.") if official else _("No longer official.")
         flash(message, "success")
-    return redirect(url_for("ideas.show", idea_id=idea.id) + f"#comment-{comment.id}")
+    return redirect(comment_url(idea.id, comment.id))
