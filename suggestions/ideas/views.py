@@ -104,12 +104,22 @@ def similar():
 
 @bp.get("/ideas/<int:idea_id>")
 def show(idea_id: int):
-    idea = queries.get_idea_or_404(idea_id)
-    return render_idea(idea)
+    idea, voted = queries.get_idea_and_vote_or_404(idea_id, current_user)
+    if is_htmx() and "comments" in request.args:  # "Later comments": that page alone
+        page = queries.comments(idea, request.args.get("comments", type=bounded_int))
+        return render_template("ideas/_comments.html", idea=idea, comments=page, appended=True)
+    return render_idea(idea, voted=voted)
 
 
-def render_idea(idea: Idea, comment_form: CommentForm | None = None, status: int = 200, **parts):
-    """The idea page; ``parts`` replace what a part provider would give (a form with errors)."""
+def render_idea(
+    idea: Idea,
+    comment_form: CommentForm | None = None,
+    status: int = 200,
+    voted: bool | None = None,
+    **parts,
+):
+    """The idea page; ``parts`` replace what a part provider would give (a form with errors).
+    ``voted``: whether the viewer votes for it, when already read with the idea."""
     # Other domains add their part of the page (the workflow's decision panel) through the
     # registry, so this package knows nothing of them.
     context = {}
@@ -128,8 +138,10 @@ def render_idea(idea: Idea, comment_form: CommentForm | None = None, status: int
         idea=idea,
         events=queries.timeline(idea),
         comments=comments,
-        comment_form=comment_form or CommentForm(),
-        voted=rules.has_voted(idea, current_user),
+        # The form only for those who may comment (the page shows it to them alone).
+        comment_form=comment_form
+        or (CommentForm() if can(current_user, "idea.comment", idea) else None),
+        voted=rules.has_voted(idea, current_user) if voted is None else voted,
         **context,
         duplicate_hints=hints,
         show_duplicate_hints=may_triage,

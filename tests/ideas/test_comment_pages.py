@@ -75,3 +75,22 @@ def test_a_notification_about_a_late_comment_opens_its_page(browser, org):
     assert response.location == f"/ideas/{idea.id}?comment={cid}#comment-{cid}"
     page = browser.get(response.location).get_data(as_text=True)
     assert cid in comment_ids(page) and ids[0] not in comment_ids(page)
+
+
+def test_later_comments_load_in_place_with_htmx_and_as_a_plain_link(browser, org):
+    idea, ids = discussed(org, 8)
+    browser.login(org.employee)
+    page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    later = re.search(r'<a href="([^"]+)" rel="next" hx-get="([^"]+)"', page)
+    assert later.group(1) == f"/ideas/{idea.id}?comments=2#comments"  # works without JavaScript
+    assert "Page 1 of 3" in page and 'rel="prev"' not in page
+    fragment = browser.get(later.group(2), headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in fragment and "comment-form" not in fragment  # the comments alone
+    assert comment_ids(fragment) == ids[3:6]
+    assert 'id="comments-more"' in fragment and 'rel="next"' in fragment
+    assert 'rel="prev"' not in fragment  # appended under the first page: nothing to go back to
+    last = browser.get(f"/ideas/{idea.id}?comments=3", headers={"HX-Request": "true"})
+    assert comment_ids(last.get_data(as_text=True)) == ids[6:]
+    assert 'rel="next"' not in last.get_data(as_text=True)
+    plain = browser.get(f"/ideas/{idea.id}?comments=2").get_data(as_text=True)
+    assert comment_ids(plain) == ids[3:6] and 'rel="prev"' in plain and "<html" in plain
