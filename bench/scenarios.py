@@ -61,6 +61,23 @@ def _idea_with_comments(ctx: Context) -> str:
     return f"/ideas/{idea}"
 
 
+def _most_discussed(ctx: Context) -> str:
+    # The idea with the most comments (300 in the 100,000 set): its page shows the first 50.
+    idea = ctx.scalar(
+        "SELECT id FROM ideas WHERE status NOT IN ('withdrawn', 'duplicate') "
+        "ORDER BY comment_count DESC, id LIMIT 1"
+    )
+    return f"/ideas/{idea}"
+
+
+def _latest_comment_link(ctx: Context) -> str:
+    # A link to that idea's newest comment (from a notification or a mail): its last page.
+    path = _most_discussed(ctx)
+    idea = int(path.rsplit("/", 1)[1])
+    comment = ctx.scalar(f"SELECT MAX(id) FROM comments WHERE idea_id = {idea}")
+    return f"{path}?comment={comment}"
+
+
 def _vote_idea(ctx: Context) -> str:
     idea = ctx.scalar(
         "SELECT id FROM ideas WHERE status IN ('new', 'in_review') "
@@ -95,6 +112,12 @@ SCENARIOS: list[Scenario] = [
     Scenario("list top, page 2,501 by number", "GET", "/ideas?page=2501", key="deep_offset"),
     Scenario("list newest, filtered by department", "GET", _busy_department, key="department"),
     Scenario("idea page with 50 comments", "GET", _idea_with_comments, scale=True, key="idea"),
+    Scenario(
+        "idea page, the most comments (first 50 shown)", "GET", _most_discussed, key="idea_most"
+    ),  # fmt: skip
+    Scenario(
+        "link to its newest comment (last page)", "GET", _latest_comment_link, key="idea_latest"
+    ),  # fmt: skip
     Scenario(
         "vote toggle (htmx POST, add/remove)",
         "POST",

@@ -15,6 +15,7 @@ from ..core.database import commit_keeping_loaded
 from ..core.extensions import db
 from ..core.inputs import bounded_int
 from ..ideas import queries as idea_queries
+from ..ideas.links import comment_url
 from ..ideas.models import Comment, Idea
 from ..ideas.views import render_idea
 from ..policy import can, require, requires
@@ -35,8 +36,9 @@ def _load(kind: str, item_id: int) -> tuple[Idea, Comment | None]:
 
 
 def _back(idea: Idea, comment: Comment | None) -> str:
-    anchor = f"#comment-{comment.id}" if comment is not None else ""
-    return url_for("ideas.show", idea_id=idea.id) + anchor
+    if comment is not None:
+        return comment_url(idea.id, comment.id)
+    return url_for("ideas.show", idea_id=idea.id)
 
 
 # -- the idea page's parts (registered in init_app) ---------------------------------------------

@@ -413,20 +413,29 @@ def voted_ids(viewer: User, idea_ids: list[int]) -> set[int]:
     return set(db.session.scalars(query))
 
 
+_PAGE = (
+    joinedload(Idea.category),
+    joinedload(Idea.owning_department),
+    joinedload(Idea.author).joinedload(User.department),
+    selectinload(Idea.affected_departments),
+)
+
+
 def get_idea_or_404(idea_id: int) -> Idea:
-    idea = db.session.scalar(
-        select(Idea)
-        .where(Idea.id == idea_id)
-        .options(
-            joinedload(Idea.category),
-            joinedload(Idea.owning_department),
-            joinedload(Idea.author).joinedload(User.department),
-            selectinload(Idea.affected_departments),
-        )
-    )
+    idea = db.session.scalar(select(Idea).where(Idea.id == idea_id).options(*_PAGE))
     if idea is None:
         abort(404)
     return idea
+
+
+def get_idea_and_vote_or_404(idea_id: int, viewer: User) -> tuple[Idea, bool]:
+    """The idea as its page shows it, and whether the viewer votes for it (in one statement)."""
+    row = db.session.execute(
+        _with_vote(select(Idea).where(Idea.id == idea_id), viewer).options(*_PAGE)
+    ).first()
+    if row is None:
+        abort(404)
+    return row.Idea, bool(row.voted)
 
 
 def timeline(idea: Idea) -> list[IdeaEvent]:
@@ -451,10 +460,28 @@ def comment_pages(idea: Idea) -> int:
     return max(1, math.ceil(idea.comment_count / current_app.config["COMMENTS_PER_PAGE"]))
 
 
-def comments(idea: Idea, page: int) -> CommentPage:
+def comment_page_of(idea: Idea, comment_id: int) -> int | None:
+    """The page of the idea's comments that holds this comment (None: not one of them)."""
+    if not in_db_range(comment_id):
+        return None
+    found = db.session.execute(
+        select(Comment.id, select(func.count()).where(Comment.idea_id == idea.id,
+                                                      Comment.id < comment_id).scalar_subquery())
+        .where(Comment.id == comment_id, Comment.idea_id == idea.id)
+    ).first()  # fmt: skip
+    if found is None:
+        return None
+    return found[1] // current_app.config["COMMENTS_PER_PAGE"] + 1
+
+
+def comments(idea: Idea, page: int | None, holding: int | None = None) -> CommentPage:
+    """A page of the idea's comments, oldest first: ``page`` by number, or (``holding``, a
+    comment's id, from a link to that comment) the page that holds it."""
     per_page = current_app.config["COMMENTS_PER_PAGE"]
     pages = comment_pages(idea)
-    page = max(1, min(page, pages))
+    if holding is not None and page is None:
+        page = comment_page_of(idea, holding)
+    page = max(1, min(page or 1, pages))
     query = (
         select(Comment)
         .where(Comment.idea_id == idea.id)

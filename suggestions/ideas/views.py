@@ -17,6 +17,7 @@ from ..web.forms import attempt, render_form
 from ..web.safety import is_htmx, safe_next
 from . import bp, queries, rules, search
 from .forms import ActionForm, CommentForm, IdeaForm, VoteForm
+from .links import comment_url
 from .models import Idea
 
 
@@ -103,19 +104,33 @@ def similar():
 
 @bp.get("/ideas/<int:idea_id>")
 def show(idea_id: int):
-    idea = queries.get_idea_or_404(idea_id)
-    return render_idea(idea)
+    idea, voted = queries.get_idea_and_vote_or_404(idea_id, current_user)
+    if is_htmx() and "comments" in request.args:  # "Later comments": that page alone
+        page = queries.comments(idea, request.args.get("comments", type=bounded_int))
+        return render_template("ideas/_comments.html", idea=idea, comments=page, appended=True)
+    return render_idea(idea, voted=voted)
 
 
-def render_idea(idea: Idea, comment_form: CommentForm | None = None, status: int = 200, **parts):
-    """The idea page; ``parts`` replace what a part provider would give (a form with errors)."""
+def render_idea(
+    idea: Idea,
+    comment_form: CommentForm | None = None,
+    status: int = 200,
+    voted: bool | None = None,
+    **parts,
+):
+    """The idea page; ``parts`` replace what a part provider would give (a form with errors).
+    ``voted``: whether the viewer votes for it, when already read with the idea."""
     # Other domains add their part of the page (the workflow's decision panel) through the
     # registry, so this package knows nothing of them.
     context = {}
     for part in contributions("idea_page.context"):
         context.update(part(idea))
     context.update(parts)
-    comments = queries.comments(idea, request.args.get("comments", 1, type=bounded_int))
+    comments = queries.comments(
+        idea,
+        request.args.get("comments", type=bounded_int),
+        holding=request.args.get("comment", type=bounded_int),  # a link to one comment
+    )
     may_triage = can(current_user, "idea.see_duplicate_hints", idea)
     hints = search.similar_ideas(idea) if may_triage else []
     return render_template(
@@ -123,8 +138,10 @@ def render_idea(idea: Idea, comment_form: CommentForm | None = None, status: int
         idea=idea,
         events=queries.timeline(idea),
         comments=comments,
-        comment_form=comment_form or CommentForm(),
-        voted=rules.has_voted(idea, current_user),
+        # The form only for those who may comment (the page shows it to them alone).
+        comment_form=comment_form
+        or (CommentForm() if can(current_user, "idea.comment", idea) else None),
+        voted=rules.has_voted(idea, current_user) if voted is None else voted,
         **context,
         duplicate_hints=hints,
         show_duplicate_hints=may_triage,
@@ -193,7 +210,7 @@ def comment(idea_id: int):
             done=_("Your comment is posted."),
             then=lambda posted: last_page() + "#comments",
             once=form.form_key.data,
-            remembered=lambda posted: f"{last_page()}#comment-{posted.id}",
+            remembered=lambda posted: comment_url(idea.id, posted.id),
         )
         if done:
             return done
@@ -212,4 +229,4 @@ def mark_official(idea_id: int, comment_id: int):
         db.session.commit()
         message = _("Marked as the official answer.") if official else _("No longer official.")
         flash(message, "success")
-    return redirect(url_for("ideas.show", idea_id=idea.id) + f"#comment-{comment.id}")
+    return redirect(comment_url(idea.id, comment.id))

@@ -81,8 +81,13 @@ def render_notification_mails(
         "status": occurrence.to_status,
         "department": department.name if department else "",
     }
-    anchor = f"comment-{occurrence.comment_id}" if occurrence.comment_id else None
-    link = absolute_url("ideas.show", _anchor=anchor, idea_id=idea.id)
+    if occurrence.comment_id:  # ?comment= opens the page of the comments that holds it
+        anchor = f"comment-{occurrence.comment_id}"
+        link = absolute_url(
+            "ideas.show", _anchor=anchor, idea_id=idea.id, comment=occurrence.comment_id
+        )
+    else:
+        link = absolute_url("ideas.show", idea_id=idea.id)
     settings_link = absolute_url("notify.settings")
 
     cache: dict[tuple[str, str, str], tuple[str, str, str]] = {}

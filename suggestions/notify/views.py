@@ -12,6 +12,7 @@ from flask_login import current_user
 from ..core.extensions import db
 from ..core.inputs import bounded_int
 from ..ideas import queries as idea_queries
+from ..ideas.links import comment_url
 from ..policy import requires
 from ..web.forms import ActionForm, attempt, render_form
 from ..web.safety import is_htmx, safe_next
@@ -35,10 +36,9 @@ def open_notification(notification_id: int):
     db.session.commit()
     if notification.idea_id is None:
         return redirect(url_for("notify.list_notifications"))
-    target = url_for("ideas.show", idea_id=notification.idea_id)
-    if notification.comment_id:
-        target += f"#comment-{notification.comment_id}"
-    return redirect(target)
+    if notification.comment_id:  # the page of the comments that holds it
+        return redirect(comment_url(notification.idea_id, notification.comment_id))
+    return redirect(url_for("ideas.show", idea_id=notification.idea_id))
 
 
 @bp.post("/notifications/<int:notification_id>/read")

@@ -29,7 +29,7 @@ from ..org.queries import (
     org_settings,
     visible_department_ids,
 )
-from ..policy import require, requires
+from ..policy import can, require, requires
 from ..web.forms import attempt, refused
 from ..web.safety import safe_next
 from . import bp, breadth, declines, forms, lifecycle, queries, scorecards
@@ -191,6 +191,9 @@ def decision_panel(idea: Idea, failed: tuple[str, object] | None = None) -> dict
                 name, ACTIONS[name].form(prefix=name, formdata=None), idea, fresh=True
             )
     commitments = queries.commitments_of(idea)
+    # The update form only for someone who sees it (an open commitment they may update).
+    updatable = any(c.state == "open" and can(current_user, "commitment.update", c)
+                    for c in commitments)  # fmt: skip
     preload_pauses([idea])
     primary = lifecycle.primary_action(names)
     return {
@@ -204,7 +207,9 @@ def decision_panel(idea: Idea, failed: tuple[str, object] | None = None) -> dict
             "settings": org_settings(),
             "commitments": commitments,
             "updates": queries.updates_of([c.id for c in commitments]),
-            "update_form": forms.CommitmentUpdateForm(prefix="update", formdata=None),
+            "update_form": forms.CommitmentUpdateForm(prefix="update", formdata=None)
+            if updatable
+            else None,
             "duplicate_of": db.session.get(Idea, idea.duplicate_of_id)
             if idea.duplicate_of_id
             else None,

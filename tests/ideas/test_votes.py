@@ -83,3 +83,20 @@ def test_concurrent_toggles_keep_the_count_exact(app, org):
     for idea in db.session.scalars(select(Idea).where(Idea.id.in_(idea_ids))):
         assert idea.vote_count == votes_in_table(idea)
     assert 0 < sum(votes_in_table(i) for i in ideas) <= 18
+
+
+def test_a_vote_without_the_csrf_token_is_refused_and_counts_nothing(browser, org):
+    # The vote form leaves the token to CSRFProtect, which checks every POST before the view.
+    idea = make_idea(org.employee, department=org.service)
+    browser.login(org.other_employee)
+    for headers in ({}, {"HX-Request": "true"}):
+        response = browser.post(f"/ideas/{idea.id}/vote", {"vote": "add"}, csrf=False,
+                                headers=headers)  # fmt: skip
+        assert response.status_code == 400
+    db.session.expire_all()
+    assert votes_in_table(idea) == 0 == db.session.get(Idea, idea.id).vote_count
+    response = browser.post(
+        f"/ideas/{idea.id}/vote", {"vote": "add"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and 'aria-pressed="true"' in response.get_data(as_text=True)
+    assert votes_in_table(idea) == 1

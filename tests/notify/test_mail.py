@@ -91,7 +91,7 @@ def test_english_recipients_get_english_and_mails_escape_user_text(app, org, smt
     assert "Hanna Head gave the official answer" in plain
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<b>paper</b>" not in html and "&lt;b&gt;paper&lt;/b&gt;" in html
-    assert f"{BASE}/ideas/{idea.id}#comment-" in plain
+    assert f"{BASE}/ideas/{idea.id}?comment=" in plain and "#comment-" in plain
 
 
 def test_no_mail_reveals_an_anonymous_author(app, org, smtp_server):

@@ -39,7 +39,8 @@ def test_the_bell_counts_unread_and_the_page_links_each_to_its_idea(browser, org
     ).first()  # fmt: skip
     response = browser.post(f"/notifications/{first.id}/open")
     assert response.status_code == 302
-    assert response.location == f"/ideas/{idea.id}#comment-{first.comment_id}"
+    cid = first.comment_id
+    assert response.location == f"/ideas/{idea.id}?comment={cid}#comment-{cid}"
     assert bell(browser) == "1"
 
     response = browser.post("/notifications/read-all")
