@@ -84,9 +84,13 @@ def main() -> None:
     parser.add_argument("--only", type=lambda v: v.split(","), help="scenario keys")
     parser.add_argument("--profile", help="scenario key to profile")
     parser.add_argument("--pyinstrument", action="store_true")
+    parser.add_argument(
+        "--search-only", action="store_true",
+        help="a data set of people, ideas and comments only (for --only search at scale)",
+    )  # fmt: skip
     args = parser.parse_args()
 
-    data = data_set(args.ideas)
+    data = data_set(args.ideas, args.search_only)
     app = build_app(data.url)
     scalar = sql_scalar(data.url)
     rules = {rule.rule for rule in app.url_map.iter_rules()}
@@ -103,7 +107,8 @@ def main() -> None:
     employee = session_of("employee")[0]
     ctx = Context(scalar, lambda path: employee.get(path, base_url=BASE_URL).get_data(as_text=True))
     wanted = [s for s in SCENARIOS if not args.only or s.key in args.only]
-    print(f"{data.label}, {args.ideas:,} ideas, {args.repeat} requests per scenario")
+    kind = " (search only: people, ideas, comments)" if args.search_only else ""
+    print(f"{data.label}, {args.ideas:,} ideas{kind}, {args.repeat} requests per scenario")
     print(f"{'scenario':<48} {'median ms':>9} {'min ms':>7} {'SQL':>4} {'status':>6}")
     for scenario in wanted:
         if scenario.connections or (scenario.needs and scenario.needs not in rules):

@@ -80,10 +80,11 @@ def flask(args: list[str], database_url: str, **kwargs) -> subprocess.CompletedP
     )  # fmt: skip
 
 
-def seed(database_url: str, ideas: int) -> float:
+def seed(database_url: str, ideas: int, search_only: bool = False) -> float:
     flask(["init-db"], database_url, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     started = time.perf_counter()
-    flask(["seed-bench", "--ideas", str(ideas)], database_url)
+    only = ["--search-only"] if search_only else []
+    flask(["seed-bench", "--ideas", str(ideas), *only], database_url)
     return time.perf_counter() - started
 
 
@@ -95,30 +96,31 @@ class DataSet:
     seeded_seconds: float | None = None  # None: an existing data set was reused
 
 
-def sqlite_data_set(ideas: int) -> DataSet:
+def sqlite_data_set(ideas: int, search_only: bool = False) -> DataSet:
     DATA.mkdir(parents=True, exist_ok=True)
-    path = DATA / f"freiraum-{ideas}-{generator_tag()}.sqlite"
+    kind = f"{ideas}-search" if search_only else f"{ideas}"
+    path = DATA / f"freiraum-{kind}-{generator_tag()}.sqlite"
     data_set = DataSet(ideas, f"sqlite:///{path}", f"SQLite {sqlite3.sqlite_version}")
     if not path.exists():
-        for stale in DATA.glob(f"freiraum-{ideas}-*.sqlite*"):
+        for stale in DATA.glob(f"freiraum-{kind}-v*.sqlite*"):
             stale.unlink()
         partial = path.with_suffix(".partial")
         for leftover in DATA.glob(partial.name + "*"):
             leftover.unlink()
         print(f"Generating the data set with {ideas:,} ideas (kept in {path.relative_to(ROOT)})")
-        data_set.seeded_seconds = seed(f"sqlite:///{partial}", ideas)
+        data_set.seeded_seconds = seed(f"sqlite:///{partial}", ideas, search_only)
         partial.rename(path)
     # Later migrations (new tables) apply to a kept data set too.
     flask(["init-db"], data_set.url, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return data_set
 
 
-def postgres_data_set(base_url: str, ideas: int) -> DataSet:
+def postgres_data_set(base_url: str, ideas: int, search_only: bool = False) -> DataSet:
     import psycopg
     from sqlalchemy import make_url
 
     url = make_url(base_url)
-    name = f"{url.database}_{ideas}"
+    name = f"{url.database}_{ideas}" + ("_search" if search_only else "")
     admin = url.set(drivername="postgresql", database="postgres")
     conninfo = admin.render_as_string(hide_password=False)
     tag = f"freiraum bench {generator_tag()}"
@@ -137,7 +139,7 @@ def postgres_data_set(base_url: str, ideas: int) -> DataSet:
     data_set = DataSet(ideas, database_url, f"PostgreSQL {version}")
     if fresh:
         print(f"Generating the data set with {ideas:,} ideas in PostgreSQL database {name}")
-        data_set.seeded_seconds = seed(database_url, ideas)
+        data_set.seeded_seconds = seed(database_url, ideas, search_only)
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f"COMMENT ON DATABASE \"{name}\" IS '{tag}'")
     else:
@@ -145,9 +147,13 @@ def postgres_data_set(base_url: str, ideas: int) -> DataSet:
     return data_set
 
 
-def data_set(ideas: int) -> DataSet:
+def data_set(ideas: int, search_only: bool = False) -> DataSet:
+    """The data set of this size (made once, then kept). ``search_only``: people, ideas and
+    comments only (``flask seed-bench --search-only``), for the search scenario at scale."""
     base = os.environ.get("BENCH_DATABASE_URL")
-    return postgres_data_set(base, ideas) if base else sqlite_data_set(ideas)
+    if base:
+        return postgres_data_set(base, ideas, search_only)
+    return sqlite_data_set(ideas, search_only)
 
 
 # --- the server and a small HTTP client ----------------------------------------------------

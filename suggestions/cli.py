@@ -104,14 +104,18 @@ def rebuild_search_index(batch_size: int) -> None:
 @click.option("--departments", default=50, show_default=True, type=click.IntRange(1))
 @click.option("--seed", default=2026, show_default=True, help="Same seed, same data.")
 @click.option("--force", is_flag=True, help="Delete everything in the database first.")
-def seed_bench(ideas, votes, comments, users, departments, seed, force) -> None:
+@click.option(
+    "--search-only", is_flag=True,
+    help="People, ideas and comments only (no votes, commitments, notifications).",
+)  # fmt: skip
+def seed_bench(ideas, votes, comments, users, departments, seed, force, search_only) -> None:
     """Fill an empty database with a large data set for benchmarks (bench/README.md)."""
     from .devtools import benchdata  # development tools load only when a command asks for them
 
     try:
         plan = benchdata.Plan(
             ideas=ideas, votes=votes, comments=comments, users=users,
-            departments=departments, seed=seed,
+            departments=departments, seed=seed, search_only=search_only,
         )  # fmt: skip
     except ValueError as error:
         raise click.ClickException(str(error)) from error

@@ -57,10 +57,13 @@ class Plan:
     users: int = 5_000
     departments: int = 50
     seed: int = 2026
+    # Only what search reads: people, ideas and their comments (the same text generator); no
+    # votes, commitments or notifications. For measuring search at a million ideas.
+    search_only: bool = False
 
     def __post_init__(self) -> None:
         if self.votes is None:
-            self.votes = 10 * self.ideas
+            self.votes = 0 if self.search_only else 10 * self.ideas
         if self.comments is None:
             self.comments = 3 * self.ideas
         self.departments = max(1, self.departments)
@@ -463,6 +466,8 @@ class _Generator:
         return rng.choices(self._department_ids, cum_weights=self._department_weights)[0]
 
     def steps(self):
+        if self.plan.search_only:
+            return [self.departments, self.categories, self.users, self.ideas, self.comments]
         return [
             self.departments,
             self.categories,
