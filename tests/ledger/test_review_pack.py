@@ -285,6 +285,7 @@ def test_the_pack_lists_the_breadth_guarantees_missed_in_its_month(browser, org,
     assert "Fewer signatures on leave requests" in section
     assert "Parking permits online" not in section and "Canteen menu" not in section
     assert "4 people, 3 departments" in section and "not yet" in section
+    assert "decision due Nov 10, 2026" in page  # "Badge photos", its pause counted
     assert "Erika Employee" not in page
 
 
