@@ -192,7 +192,7 @@ def decision_panel(idea: Idea, failed: tuple[str, object] | None = None) -> dict
             )
     commitments = queries.commitments_of(idea)
     preload_pauses([idea])
-    primary = lifecycle.primary_action(names)
+    primary = lifecycle.primary_action(idea, names)
     return {
         "decision": {
             "actions": [(name, ACTIONS[name], action_forms[name]) for name in names],
