@@ -31,7 +31,8 @@ LONG_PROMISE = (
 # The cells of the first row: [width in px, lines of the first text]: promise, owner, due, state.
 CELLS = """() => [...document.querySelectorAll('.table tbody tr:first-child td')].map(td => {
     const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT,
-        {acceptNode: n => n.textContent.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP});
+        {acceptNode: n => n.textContent.trim() ? NodeFilter.FILTER_ACCEPT
+                                               : NodeFilter.FILTER_SKIP});
     const range = document.createRange();
     range.selectNodeContents(walker.nextNode());
     const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
