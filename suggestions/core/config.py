@@ -68,6 +68,8 @@ DEFAULTS: dict[str, Any] = {
     # (rendering and storing it took ~0.8 ms more than nothing): the time tells no one who has
     # an account.
     "PASSWORD_RESET_MIN_SECONDS": 0.25,
+    # The organisation's language: for everyone who chose none, in mails, the digest, the
+    # review pack and webhooks, and on pages when the browser asks for no language we have.
     "BABEL_DEFAULT_LOCALE": "en",
     # The organisation's time zone: every calendar rule (due dates, commitments kept or late,
     # reminders, "this quarter") asks ``core.clock.today()`` for the date there, and times are
@@ -219,6 +221,7 @@ _ENV_NAMES = {
     "MAIL_DEFAULT_SENDER": "MAIL_DEFAULT_SENDER",
     "MAIL_BACKEND": "MAIL_BACKEND",
     "SEARCH_LANGUAGE": "SEARCH_LANGUAGE",
+    "DEFAULT_LOCALE": "BABEL_DEFAULT_LOCALE",
     "OIDC_ISSUER": "OIDC_ISSUER",
     "OIDC_CLIENT_ID": "OIDC_CLIENT_ID",
     "OIDC_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
@@ -277,6 +280,15 @@ def _finish(app: Flask) -> None:
         options.setdefault("max_overflow", int(app.config["DATABASE_MAX_OVERFLOW"]))
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
+    # "de_DE" or "de-DE" mean German; a language Freiraum does not speak fails loudly rather
+    # than mailing everyone without a choice in English.
+    default = str(app.config["BABEL_DEFAULT_LOCALE"]).replace("-", "_").split("_")[0].lower()
+    if default not in app.config["LANGUAGES"]:
+        raise ConfigError(
+            f"DEFAULT_LOCALE must be one of {', '.join(app.config['LANGUAGES'])}, "
+            f"not {app.config['BABEL_DEFAULT_LOCALE']!r}."
+        )
+    app.config["BABEL_DEFAULT_LOCALE"] = default
     language = str(app.config["SEARCH_LANGUAGE"] or app.config["BABEL_DEFAULT_LOCALE"])[:2].lower()
     if language not in {"de", "en"}:
         raise ConfigError(f"SEARCH_LANGUAGE must be de or en, not {language!r}.")

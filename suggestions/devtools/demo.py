@@ -928,9 +928,11 @@ STORY_TEXTS = {
 }
 
 # Words that tell a German idea from an English one (the demo's texts are in one of the two).
-_GERMAN_WORDS = frozenset(
-    ["der", "die", "das", "und", "ist", "nicht", "mit", "für", "ohne", "nach", "auf", "ein", "eine", "einen", "wir", "uns", "den", "dem", "im", "zu", "von", "bei", "sich", "oder", "wird", "werden", "statt", "nur", "pro", "erst"]
-)
+_GERMAN_WORDS = frozenset({
+    "für", "dem", "sich", "und", "mit", "wird", "nicht", "eine", "den", "der", "auf", "im", "ein",
+    "nach", "wir", "das", "oder", "nur", "die", "pro", "zu", "einen", "uns", "ohne", "bei", "von",
+    "werden", "statt", "ist", "erst",
+})  # fmt: skip
 
 
 def language_of(*texts: str) -> str:
@@ -943,6 +945,8 @@ def language_of(*texts: str) -> str:
         for word in words
     )
     return "de" if german > english else "en"
+
+
 OFFICIAL_ANSWERS = [
     "Thanks, we are looking at this and answer by the end of the month.",
     "Danke! Wir prüfen das mit den betroffenen Abteilungen.",
@@ -1128,9 +1132,7 @@ def _act_more(
             estimated_cost=Decimal(details["cost"]),
         )  # fmt: skip
     elif action == "implement":
-        lifecycle.implement(
-            idea, head, change_summary=words["implement"].format(proposal=proposal)
-        )
+        lifecycle.implement(idea, head, change_summary=words["implement"].format(proposal=proposal))
     elif action == "break_commitment":
         lifecycle.break_commitment(idea, head, words["break_commitment"])
     else:

@@ -48,6 +48,7 @@ class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_user_id", "user_id", "id"),
+        Index("ix_notifications_user_created", "user_id", "created_at", "id"),
         Index("ix_notifications_user_unread", "user_id", "read_at"),
         Index("ix_notifications_digest", "delivery", "digested_at", "user_id"),
     )

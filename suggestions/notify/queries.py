@@ -46,6 +46,9 @@ class KeysetPage:
 
 
 def notifications_page(user: User, before: int | None) -> KeysetPage:
+    """A person's notifications, the newest first by when they happened (the page and the
+    API alike). Read ones stay in place: a list that moves what one just read loses one's
+    place, and the unread stand out by their look. ``before``: the last one seen (its id)."""
     per_page = current_app.config["NOTIFICATIONS_PER_PAGE"]
     query = (
         select(Notification)
@@ -55,11 +58,21 @@ def notifications_page(user: User, before: int | None) -> KeysetPage:
             joinedload(Notification.actor),
             joinedload(Notification.department),
         )
-        .order_by(Notification.id.desc())
+        # By time, not by id: rows written for a moment in the past (imports, the demo, a
+        # worker catching up) have later ids than newer ones.
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(per_page + 1)
     )
     if before:
-        query = query.where(Notification.id < before)
+        seen = (
+            select(Notification.created_at)
+            .where(Notification.id == before, Notification.user_id == user.id)
+            .scalar_subquery()
+        )
+        query = query.where(
+            (Notification.created_at < seen)
+            | ((Notification.created_at == seen) & (Notification.id < before))
+        )
     items = list(db.session.scalars(query).unique())
     more = len(items) > per_page
     items = items[:per_page]

@@ -11,6 +11,7 @@ every check has passed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -72,7 +73,7 @@ class Action(StrEnum):
 class Style(StrEnum):
     """How the action's button looks."""
 
-    PRIMARY = "primary"  # may be the one step the panel puts first (the first one offered)
+    PRIMARY = "primary"  # the next step: the panel puts the first one offered first
     SECONDARY = "secondary"
     DANGER = "danger"  # refuses or ends something: confirmed with a red button
 
@@ -92,6 +93,13 @@ class Step:
     decides: bool = False  # the organisation says yes or no (ends the decision clock)
     as_author: bool = False  # the author acts as the author: an anonymous one stays "the author"
     style: Style = Style.SECONDARY
+    # A primary step that is the next one only sometimes (an estimate before any exists).
+    primary_when: Callable[[Idea], bool] | None = None
+
+    def is_next_step(self, idea: Idea) -> bool:
+        return self.style == Style.PRIMARY and (
+            self.primary_when is None or self.primary_when(idea)
+        )
 
 
 Transition = Step  # the name the status-changing steps had
@@ -136,14 +144,14 @@ STEPS: dict[Action, Step] = {
         _("Marked as duplicate. Votes moved to the idea that stays open."), responds=True,
         decides=True,
     ),
+    Action.START: Step(
+        frozenset({S.ACCEPTED}), S.IN_PROGRESS, "idea.deliver", _("Start the work"),
+        _("The work has started."), style=Style.PRIMARY,
+    ),
     Action.IMPLEMENT: Step(
         _ACCEPTED, S.IMPLEMENTED, "idea.deliver", _("Record as implemented"),
         _("Implemented! It is listed under “You said, we did”."), note_required=True,
         style=Style.PRIMARY,
-    ),
-    Action.START: Step(
-        frozenset({S.ACCEPTED}), S.IN_PROGRESS, "idea.deliver", _("Start the work"),
-        _("The work has started."), style=Style.PRIMARY,
     ),
     Action.JUST_DO_IT: Step(
         frozenset({S.NEW}), S.IMPLEMENTED, "idea.just_do_it", _("I did it myself"),
@@ -162,9 +170,12 @@ STEPS: dict[Action, Step] = {
         _("The commitment is closed as broken. The idea needs a new decision."),
         note_required=True, style=Style.DANGER,
     ),
+    # The next step in review while no estimate exists (it decides who may accept); while
+    # the author is asked, or once estimated, the panel puts nothing of it first.
     Action.ESTIMATE_COST: Step(
         IdeaStatus.UNDECIDED, None, "idea.triage", _("Estimate the cost"),
         _("The estimate is recorded."), style=Style.PRIMARY,
+        primary_when=lambda idea: idea.status == S.IN_REVIEW and idea.estimated_cost is None,
     ),
     Action.ESCALATE: Step(
         IdeaStatus.UNDECIDED, None, "idea.escalate", _("Ask leadership to decide"),
@@ -189,9 +200,11 @@ def permission_for(action: str) -> str:
     return STEPS[Action(action)].permission
 
 
-def primary_action(actions: list[str]) -> str | None:
-    """The one step the panel puts first: the first primary-style action offered."""
-    return next((a for a in actions if STEPS[Action(a)].style == Style.PRIMARY), None)
+def primary_action(idea: Idea, actions: list[str]) -> str | None:
+    """The one step the panel puts first: the first action offered that is the idea's next
+    step (primary style, and its ``primary_when`` holds). None while others must act (the
+    author answers a question, leadership decides above the budget)."""
+    return next((a for a in actions if STEPS[Action(a)].is_next_step(idea)), None)
 
 
 def available_actions(idea: Idea, user: User) -> list[str]:

@@ -195,7 +195,7 @@ def decision_panel(idea: Idea, failed: tuple[str, object] | None = None) -> dict
     updatable = any(c.state == "open" and can(current_user, "commitment.update", c)
                     for c in commitments)  # fmt: skip
     preload_pauses([idea])
-    primary = lifecycle.primary_action(names)
+    primary = lifecycle.primary_action(idea, names)
     return {
         "decision": {
             "actions": [(name, ACTIONS[name], action_forms[name]) for name in names],

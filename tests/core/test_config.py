@@ -90,3 +90,14 @@ def test_development_prints_mail_unless_smtp_is_configured(
     app = Flask("probe", instance_path=str(tmp_path), instance_relative_config=True)
     load_config(app, {"FREIRAUM_ENV": env, "SECRET_KEY": "x" * 32, **overrides})
     assert app.config["MAIL_BACKEND"] == backend
+
+
+def test_the_organisations_language_is_set_by_default_locale(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("DEFAULT_LOCALE", "de_DE")
+    app = create_app()
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "de"
+    assert app.config["SEARCH_LANGUAGE"] == "de"
+    monkeypatch.setenv("DEFAULT_LOCALE", "fr")
+    with pytest.raises(ConfigError, match="DEFAULT_LOCALE must be one of en, de"):
+        create_app()

@@ -196,3 +196,39 @@ def test_notifications_never_show_an_anonymous_authors_name(new_browser, org):
     assert "Hanna Head gave the official answer" in browser.get("/notifications").get_data(
         as_text=True
     )
+
+
+def test_the_newest_come_first_by_time_on_the_page_and_in_the_api(app, browser, org):
+    """Rows written later for an earlier moment (the demo, an import, a worker catching up)
+    sort by when it happened; read ones keep their place; pages walk on without repeats."""
+    from datetime import timedelta
+
+    from ..api.conftest import Api, make_token
+
+    titles = ["Three days ago", "Just now", "Last week", "Yesterday"]
+    ages = [timedelta(days=3), timedelta(0), timedelta(days=7), timedelta(days=1)]
+    for title, age in zip(titles, ages, strict=True):
+        idea = make_idea(org.employee, department=org.service, title=title)
+        db.session.add(Notification(
+            user_id=org.employee.id, kind="comment", idea_id=idea.id,
+            actor_id=org.other_employee.id, delivery="in_app", created_at=now() - age,
+            read_at=now() if title == "Yesterday" else None,
+        ))  # fmt: skip
+    db.session.commit()
+    newest_first = ["Just now", "Yesterday", "Three days ago", "Last week"]
+
+    app.config["NOTIFICATIONS_PER_PAGE"] = 3
+    browser.login(org.employee)
+    first = browser.get("/notifications").get_data(as_text=True)
+    older = re.search(r'href="(/notifications\?before=\d+)"', first).group(1)
+    second = browser.get(older).get_data(as_text=True)
+    shown = [t for page in (first, second) for t in sorted(
+        (t for t in titles if t in page), key=page.index)]  # fmt: skip
+    assert shown == newest_first
+
+    api = Api(app, make_token(org.employee))
+    body = api.get("/notifications").get_json()
+    listed = [item["idea_title"] for item in body["items"]]
+    more = api.get(f"/notifications?before={body['next_before']}").get_json()
+    listed += [item["idea_title"] for item in more["items"]]
+    assert listed == newest_first

@@ -2,7 +2,10 @@
 nothing left to decide (a merged duplicate) shows no empty boxes."""
 
 import re
+from datetime import date, timedelta
 from decimal import Decimal
+
+import pytest
 
 from suggestions.core.extensions import db
 from suggestions.workflow import lifecycle
@@ -68,3 +71,53 @@ def test_a_merged_duplicate_shows_no_empty_card_and_no_decision_box(browser, org
         )
         assert "Possible duplicates" not in page
         browser.logout()
+
+
+def _idea_in(status: str, org):
+    """An idea of the head's department, brought to ``status`` through the lifecycle."""
+    idea = make_idea(org.employee, department=org.service)
+    if status == "new":
+        return idea
+    lifecycle.transition(idea, "acknowledge", org.head)
+    if status == "needs_info":
+        lifecycle.transition(idea, "ask_info", org.head, "How often?")
+    if status in ("estimated", "above_budget", "accepted", "in_progress"):
+        amount = Decimal(90000 if status == "above_budget" else 100)
+        lifecycle.estimate_cost(idea, org.head, amount)
+    if status in ("accepted", "in_progress"):
+        lifecycle.accept(idea, org.head, owner=org.head, promise="We do it.",
+                         due_on=date.today() + timedelta(days=30))  # fmt: skip
+    if status == "in_progress":
+        lifecycle.transition(idea, "start", org.head)
+    return idea
+
+
+# The head's next step in each state: the one primary button of the panel (None: others
+# must act first: the author answers, leadership decides above the budget).
+HEAD_NEXT_STEP = {
+    "new": "Start review",
+    "in_review": "Estimate the cost",  # the estimate decides who may accept
+    "estimated": "Accept and commit",
+    "needs_info": None,
+    "above_budget": None,
+    "accepted": "Start the work",
+    "in_progress": "Record as implemented",
+}
+
+
+@pytest.mark.parametrize("status", HEAD_NEXT_STEP)
+def test_the_heads_primary_button_is_the_next_step_in_every_state(browser, org, status):
+    idea = _idea_in(status, org)
+    db.session.commit()
+    browser.login(org.head)
+    panel = _panel(browser.get(f"/ideas/{idea.id}").get_data(as_text=True))
+    expected = HEAD_NEXT_STEP[status]
+    assert _primary_summaries(panel) == ([expected] if expected else [])
+
+
+def test_above_the_budget_accepting_is_leaderships_primary_step(browser, org):
+    idea = _idea_in("above_budget", org)
+    db.session.commit()
+    browser.login(org.leader)
+    panel = _panel(browser.get(f"/ideas/{idea.id}").get_data(as_text=True))
+    assert _primary_summaries(panel) == ["Accept and commit"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -73,10 +74,22 @@ def test_the_table_has_one_entry_per_action_and_it_says_what_the_action_is():
 
 
 def test_the_panel_offers_one_primary_step_first():
-    assert lifecycle.primary_action(["ask_info", "accept", "decline", "estimate_cost"]) == "accept"
-    assert lifecycle.primary_action(["start", "implement"]) == "start"
-    assert lifecycle.primary_action(["implement", "start", "break_commitment"]) == "implement"
-    assert lifecycle.primary_action(["decline", "withdraw"]) is None
+    in_review = SimpleNamespace(status=S.IN_REVIEW, estimated_cost=None)
+    estimated = SimpleNamespace(status=S.IN_REVIEW, estimated_cost=Decimal(100))
+    asked = SimpleNamespace(status=S.NEEDS_INFO, estimated_cost=None)
+    review = ["ask_info", "accept", "decline", "estimate_cost"]
+    assert lifecycle.primary_action(in_review, review) == "accept"
+    assert lifecycle.primary_action(in_review, ["ask_info", "decline", "estimate_cost"]) == (
+        "estimate_cost"
+    )
+    assert lifecycle.primary_action(estimated, ["decline", "estimate_cost"]) is None
+    assert lifecycle.primary_action(asked, ["decline", "estimate_cost"]) is None
+    accepted = SimpleNamespace(status=S.ACCEPTED, estimated_cost=Decimal(100))
+    assert lifecycle.primary_action(accepted, ["start", "implement"]) == "start"
+    assert lifecycle.primary_action(accepted, ["decline", "withdraw"]) is None
+    # The table's order is the panel's: starting the work comes before recording delivery.
+    actions = list(lifecycle.STEPS)
+    assert actions.index(lifecycle.Action.START) < actions.index(lifecycle.Action.IMPLEMENT)
 
 
 @pytest.mark.parametrize("action", sorted(lifecycle.TRANSITIONS))
