@@ -204,3 +204,14 @@ def test_each_part_under_the_figures_is_drawn_once(browser, june, app):
     assert text_of(html).count("Red tape removed in this period") == 1
     jobs = [job.name for job in contributions("worker.jobs", app)]
     assert len(jobs) == len(set(jobs)), jobs
+
+
+def test_a_change_made_the_day_it_was_proposed_says_so(browser, org):
+    author = make_user(department=org.service, name="Quick Quentin")
+    idea = make_idea(author, department=org.service, title="A second stapler")
+    lifecycle.just_do_it(idea, author, cost=0, change_summary="Bought one.")
+    db.session.commit()
+    browser.login(org.employee)
+    text = text_of(browser.get("/you-said-we-did").get_data(as_text=True))
+    assert "A second stapler" in text and "from idea to change on the same day" in text
+    assert "0 days from idea to change" not in text

@@ -333,3 +333,24 @@ def test_the_pages_show_who_delivers_and_who_is_accountable(browser, new_browser
     db.session.commit()
     form = head.get(f"/ideas/{other.id}").get_data(as_text=True)
     assert f'<option value="{org.other_employee.id}">Otto Other · Sales</option>' in form
+
+
+def test_an_idea_of_today_waits_since_today_not_for_zero_days(browser, org):
+    """A new idea: "since today" on its page and in the queue, in English and German; from
+    the next day on the days are counted."""
+    idea = make_idea(org.employee, department=org.service, title="Fewer copies of the invoice")
+    browser.login(org.head)
+    page = " ".join(browser.get(f"/ideas/{idea.id}").get_data(as_text=True).split())
+    assert "Waiting since today for a first response" in page
+    assert "Waiting 0 days" not in page
+    row = browser.get("/queue").get_data(as_text=True).split("Fewer copies of the invoice")[1]
+    assert "since today" in row.split("</tr>")[0] and "0 days" not in row.split("</tr>")[0]
+
+    browser.post("/language", {"language": "de"})
+    page = " ".join(browser.get(f"/ideas/{idea.id}").get_data(as_text=True).split())
+    assert "Wartet seit heute auf eine erste Antwort" in page
+
+    idea.created_at = now() - timedelta(days=2)
+    db.session.commit()
+    page = " ".join(browser.get(f"/ideas/{idea.id}").get_data(as_text=True).split())
+    assert "Wartet seit 2 Tagen auf eine erste Antwort" in page

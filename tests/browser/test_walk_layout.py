@@ -1,0 +1,85 @@
+"""Pages whose content the small data set lacks, walked on a desktop and a phone: the leadership
+queue with a broadly supported idea and one waiting for its author (sentence-long badges once
+hid the queue's cost, score and button off to the side), the idea page's broad-support box, the
+dashboard's hours chart (640 px wide: a phone's page scrolled sideways), its table's figures
+(named on a phone, not a lone ": 480") and the audit log's filters (a field wider than its
+card)."""
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from suggestions.auth.models import User
+from suggestions.core.extensions import db
+from suggestions.ideas import rules
+from suggestions.ideas.models import Idea
+from suggestions.org.models import Department
+from suggestions.workflow import lifecycle
+from suggestions.workflow.decision_settings import save_decision_settings
+
+from ..factories import make_idea
+from ..ledger.helpers import implemented, plan
+
+pytestmark = pytest.mark.browser
+
+
+def test_long_badges_wrap_and_the_queue_keeps_its_columns(data, browse, device, site):
+    with site.database():
+        # Otto's idea has Hanna's and Lea's votes (two departments); with these settings the
+        # next vote makes it broadly supported.
+        save_decision_settings(supporters=2, departments=2, only_decisions=False)
+        erika, lea = db.session.get(User, data.erika.id), db.session.get(User, data.lea.id)
+        rules.set_vote(db.session.get(Idea, data.popular_idea), erika, True)
+        # IT and Operations has no head: leadership decides, and asks the author.
+        it = db.session.get(Department, data.departments["IT and Operations"])
+        waiting = make_idea(erika, department=it, title="Shorter approval chain for refunds")
+        lifecycle.transition(waiting, "ask_info", lea, "Which refunds exactly?")
+
+    lea = browse(data.lea, device)
+    page = lea.page
+    lea.goto("/queue/leadership")  # checks that no table scrolls sideways inside its box
+    rows = page.locator("table.queue tbody tr")
+    expect(rows.filter(has=page.locator(".badge-breadth"))).to_have_count(1)
+    expect(rows.filter(has=page.locator(".badge-paused"))).to_have_count(1)
+    # The last column (the button) is in sight beside the longest badge.
+    button = rows.filter(has=page.locator(".badge-breadth")).locator(".small-button")
+    box = button.bounding_box()
+    assert box["x"] + box["width"] <= page.viewport_size["width"]
+
+    lea.goto(f"/ideas/{data.popular_idea}")  # the broad-support box fits the side column
+    expect(page.locator(".badge-breadth, .breadth").first).to_be_visible()
+
+
+def test_the_hours_chart_and_its_table_fit_a_phone(data, browse, device, site):
+    with site.database():
+        hanna, otto = db.session.get(User, data.hanna.id), db.session.get(User, data.otto.id)
+        idea = make_idea(hanna, title="Travel requests without a paper form")
+        idea.status = "in_review"
+        implemented(idea, hanna, otto, date.today() - timedelta(days=5))
+        plan(idea, hanna, before=(30, 200), after=(10, 200))
+        assert db.session.get(Idea, idea.id).implemented_on is not None
+
+    lea = browse(data.lea, device, "de-DE")
+    page = lea.page
+    lea.goto("/insights")  # checks that the page does not scroll sideways
+    section = page.locator("section[aria-labelledby=impact-title]")
+    expect(section.locator("svg.hours-chart")).to_be_visible()
+    chart = section.locator("svg.hours-chart").bounding_box()
+    card = section.bounding_box()
+    assert chart["x"] + chart["width"] <= card["x"] + card["width"]
+    if device.phone:  # each figure names its column
+        figures = section.locator("tbody td.num")
+        expect(figures.first).to_have_attribute("data-label", "Erwartet")
+        label = figures.first.evaluate("td => getComputedStyle(td, '::before').content")
+        assert "Erwartet" in label, label
+
+
+def test_the_audit_log_filters_stay_inside_their_card(data, browse, device):
+    adam = browse(data.adam, device)
+    page = adam.page
+    adam.goto("/admin/audit")
+    card = page.locator("form.filters").bounding_box()
+    for field in ("#a-kind", "#a-actor", "#a-target", "#a-start", "#a-end"):
+        box = page.locator(field).bounding_box()
+        assert box["x"] + box["width"] <= card["x"] + card["width"] + 0.5, field
