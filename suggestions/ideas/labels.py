@@ -54,6 +54,7 @@ def hidden_notice(reason: str | None) -> str:
     label = HIDDEN_REASONS.get(reason or "", HIDDEN_REASONS["other"])
     return str(_l("Hidden by moderation: %(reason)s", reason=label))
 
+
 # The texts every idea card and vote button shows (ideas/cards.py: once per page).
 CARD_TEXTS = {
     "vote_for": _l("Vote for this idea"),
