@@ -174,7 +174,11 @@ def list_ideas(
     if f.sort == RELEVANCE:
         # The ranking counts its candidates (more than the cap): no separate count.
         page = search.ranked_page(query, conditions, limit=per_page, offset=offset, counted=True)
-        listed = select(Idea, page.c.matches).join(page, page.c.idea_id == Idea.id)
+        # The page's rows meet the conditions again: the ranking trusts the index to hold
+        # visible ideas only, the rows shown do not need to.
+        listed = (
+            select(Idea, page.c.matches).join(page, page.c.idea_id == Idea.id).where(*conditions)
+        )
         rows = db.session.execute(
             _with_vote(listed, viewer).options(*_CARD).order_by(page.c.score, Idea.id.desc())
         ).all()

@@ -98,3 +98,20 @@ def test_seeded_ideas_carry_their_decisions_and_promises(app):
             assert idea.implemented_at and commitments[idea.id].state in ("kept", "kept_late")
         if idea.status in promised | {"declined"}:
             assert idea.decided_at is not None
+
+
+def test_a_search_only_data_set_holds_what_search_reads_and_nothing_else(app):
+    from suggestions.notify.models import Notification
+    from suggestions.workflow.models import Commitment
+
+    args = ["seed-bench", "--ideas", "40", "--users", "30", "--departments", "3", "--search-only"]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    count = lambda model: db.session.scalar(select(func.count()).select_from(model))  # noqa: E731
+    assert (count(Idea), count(Comment)) == (40, 120)  # 3 comments per idea, as in a full set
+    assert count(Vote) == count(Commitment) == count(Notification) == 0
+    assert all(idea.vote_count == 0 for idea in db.session.scalars(select(Idea)))
+    # The search index is built: the seeded words are found.
+    from suggestions.ideas import search
+
+    assert search.count_matches(search.parse_query("Formular", "en"), cap=100) >= 1
