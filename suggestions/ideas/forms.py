@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -95,14 +94,3 @@ class CommentForm(FlaskForm):
         description=_l("Markdown works: **bold**, *italic*, lists and links."),
     )
     official = BooleanField(_l("Post as the official answer"))
-
-
-class VoteForm(FlaskForm):
-    """Sets the vote to the state named, so a double click cannot undo itself."""
-
-    class Meta:
-        # CSRFProtect checks the token of every POST before the view runs (a vote without
-        # it is refused with 400); checking it here a second time only cost time.
-        csrf = False
-
-    vote = HiddenField(validators=[DataRequired()])

@@ -16,7 +16,7 @@ from ..policy import can, require
 from ..web.forms import attempt, render_form
 from ..web.safety import is_htmx, safe_next
 from . import bp, queries, rules, search
-from .forms import ActionForm, CommentForm, IdeaForm, VoteForm
+from .forms import ActionForm, CommentForm, IdeaForm
 from .links import comment_url
 from .models import Idea
 
@@ -177,9 +177,12 @@ def edit(idea_id: int):
 @bp.post("/ideas/<int:idea_id>/vote")
 def vote(idea_id: int):
     idea = db.get_or_404(Idea, idea_id)  # its own row: the answer is a fragment
-    form = VoteForm()
-    if form.validate_on_submit() and form.vote.data in {"add", "remove"}:
-        voted = rules.set_vote(idea, current_user, form.vote.data == "add")
+    # The button names the state it sets (add or remove), so a double click cannot undo
+    # itself. One hidden field, no form object: CSRFProtect checked this POST's token before
+    # the view (a vote without it is refused with 400).
+    wanted = request.form.get("vote")
+    if wanted in {"add", "remove"}:
+        voted = rules.set_vote(idea, current_user, wanted == "add")
     else:
         voted = rules.has_voted(idea, current_user)
     back = safe_next(url_for("ideas.show", idea_id=idea.id))
