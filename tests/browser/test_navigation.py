@@ -17,7 +17,8 @@ NAV = """() => {
     const more = document.querySelector('.nav-more');
     const folded = more && shown(more);
     const rows = new Set([...bar, ...(folded ? [more.querySelector('summary')] : [])]
-        .map(el => { const box = el.getBoundingClientRect(); return Math.round(box.top + box.height / 2); }));
+        .map(el => el.getBoundingClientRect())
+        .map(box => Math.round(box.top + box.height / 2)));
     let panel = [];
     if (folded) {
         more.open = true;
