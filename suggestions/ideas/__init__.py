@@ -10,7 +10,6 @@ def init_app(app: Flask) -> None:
     # runs this file, and these reach into other packages that may still be loading.
     from ..policy import register
     from ..web.templating import TranslatedLabels, label_filter
-    from ..web.urls import url_pattern
     from . import authorship, permissions
     from .cards import card_kit
     from .labels import EVENT_LABELS, SORT_LABELS, STATUS_LABELS
@@ -24,7 +23,6 @@ def init_app(app: Flask) -> None:
         visible_author=authorship.visible_author,
         event_actor_label=authorship.event_actor_label,
         comment_author=authorship.comment_author,
-        url_pattern=url_pattern,  # links drawn per comment, built once per page
         sort_labels=TranslatedLabels(SORT_LABELS),
         status_labels=TranslatedLabels(STATUS_LABELS),
     )

@@ -236,12 +236,15 @@ class UrlPattern:
         return f"{self._parts[0]}{number}{self._parts[1]}"
 
 
-def url_pattern(endpoint: str, key: str) -> UrlPattern:
-    """The page's pattern for an endpoint with one number in its URL (kept on ``g``)."""
+def url_pattern(endpoint: str, key: str, **values) -> UrlPattern:
+    """The page's pattern for an endpoint with one number in its URL (kept on ``g``); the
+    other parts of the URL, if any, are fixed by ``values``:
+    ``url_pattern('ideas.mark_official', 'comment_id', idea_id=7)(12)``."""
     patterns = g.setdefault("_url_patterns", {})
-    pattern = patterns.get((endpoint, key))
+    name = (endpoint, key, *sorted(values.items()))
+    pattern = patterns.get(name)
     if pattern is None:
-        pattern = patterns[endpoint, key] = UrlPattern(endpoint, key)
+        pattern = patterns[name] = UrlPattern(endpoint, key, **values)
     return pattern
 
 
