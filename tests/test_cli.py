@@ -122,16 +122,12 @@ def test_console_mail_transport_prints_what_it_would_send(app):
 
 
 def test_the_demo_is_a_company_big_enough_for_every_figure(app, browser):
-    import time
-
     from suggestions.ideas.models import IdeaStatus
     from suggestions.notify.models import OutboxMessage, OutboxStatus
     from suggestions.org.models import Department
     from suggestions.workflow.models import Commitment, CommitmentState
 
-    started = time.perf_counter()
     assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
-    assert time.perf_counter() - started < 30  # seconds, even on a busy test machine
 
     assert 140 <= db.session.scalar(select(func.count()).select_from(User)) <= 170
     departments = list(db.session.scalars(select(Department)))
