@@ -31,7 +31,7 @@ def test_a_reported_comment_goes_from_the_queue_to_hidden_and_back(data, browse)
     erika.check()
 
     adam = browse(data.adam)
-    adam.page.locator(".mainnav").get_by_role("link", name="Moderation").click()
+    steps.navigate(adam, "Moderation")  # under "More" below 1600 px
     adam.page.wait_for_url(re.compile(r"/moderation$"))
     row = adam.page.locator("tbody tr").filter(has_text="Comment on")
     expect(row).to_contain_text("Personal data")
