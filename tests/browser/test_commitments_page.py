@@ -19,9 +19,10 @@ from ..factories import make_idea
 
 pytestmark = pytest.mark.browser
 
+# As long as a title may be (150 characters with the number added).
 LONG_TITLE = (
-    "Customers should be able to correct a mistyped delivery address themselves within thirty "
-    "minutes of ordering, without calling the service desk or writing an email to anyone"
+    "Customers should correct a mistyped delivery address themselves within thirty minutes "
+    "of ordering, without calling the desk or writing to anyone"
 )
 LONG_PROMISE = (
     "Sales and IT build a self-service correction form in the customer portal, test it with "
