@@ -122,6 +122,18 @@ def test_admins_read_packs_but_only_leaders_make_them(browser, org, november):
 
 
 @needs_pdf
+def _november_pdf(browser, leader, language, tmp_path):
+    """November's pack made, then opened as a PDF by the leader reading ``language``: the
+    response and its text (whitespace folded)."""
+    review_pack.make_pack(date(2026, 11, 1))
+    leader.language = language
+    db.session.commit()
+    browser.login(leader)
+    response = browser.get("/insights/review-packs/2026-11.pdf")
+    assert response.status_code == 200
+    return response, " ".join(pdf_text(response.data, tmp_path).split())
+
+
 @pytest.mark.parametrize(
     "language, expected",
     [
@@ -134,15 +146,9 @@ def test_admins_read_packs_but_only_leaders_make_them(browser, org, november):
 def test_the_pdf_holds_the_pack_in_the_readers_language(
     browser, org, november, tmp_path, language, expected
 ):
-    review_pack.make_pack(date(2026, 11, 1))
-    org.leader.language = language
-    db.session.commit()
-    browser.login(org.leader)
-    response = browser.get("/insights/review-packs/2026-11.pdf")
-    assert response.status_code == 200
+    response, text = _november_pdf(browser, org.leader, language, tmp_path)
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
-    text = " ".join(pdf_text(response.data, tmp_path).split())
     for words in expected:
         assert words in text, text[:2000]
     assert "Erika Employee" not in text
@@ -345,13 +351,7 @@ def test_the_pack_leaves_hidden_ideas_and_later_ideas_out(org, november):
 def test_the_pdf_lists_the_missed_breadth_guarantees(
     browser, org, breaches, tmp_path, language, expected
 ):
-    review_pack.make_pack(date(2026, 11, 1))
-    org.leader.language = language
-    db.session.commit()
-    browser.login(org.leader)
-    response = browser.get("/insights/review-packs/2026-11.pdf")
-    assert response.status_code == 200
-    text = " ".join(pdf_text(response.data, tmp_path).split())
+    _, text = _november_pdf(browser, org.leader, language, tmp_path)
     for words in expected:
         assert words in text, text[:3000]
     assert "Parking permits online" not in text
