@@ -122,6 +122,9 @@ DEFAULTS: dict[str, Any] = {
     # The dashboard's figures are worked out once per scope and kept this long (seconds);
     # 0: worked out on every view (suggestions/insights/snapshots.py).
     "INSIGHTS_CACHE_SECONDS": 300,
+    # Rendered fragments (cards, comments) kept per process and kind, keyed by all they show
+    # (suggestions/core/cache.py); 0: rendered on every view.
+    "FRAGMENT_CACHE_SIZE": 4096,
     # Company sign-in through OpenID Connect (README, "Company sign-in"). Off while OIDC_ISSUER
     # is unset. The provider is found by its discovery document (<issuer>/.well-known/...).
     "OIDC_ISSUER": None,
