@@ -58,7 +58,5 @@ def fragments(name: str, app: Flask | None = None) -> Fragments:
     stores = app.extensions.setdefault(_KEY, {})
     store = stores.get(name)
     if store is None:
-        store = stores.setdefault(
-            name, Fragments(app.config.get("FRAGMENT_CACHE_SIZE", DEFAULT_SIZE))
-        )
+        store = stores.setdefault(name, Fragments(app.config["FRAGMENT_CACHE_SIZE"]))
     return store

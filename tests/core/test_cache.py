@@ -38,8 +38,11 @@ def test_size_zero_renders_every_time():
 
 def test_each_app_has_its_own_stores(app):
     other = Flask("other")
+    other.config["FRAGMENT_CACHE_SIZE"] = 16
     with app.app_context():
         mine = fragments("cards")
         assert fragments("cards") is mine
         assert fragments("comments") is not mine
-    assert fragments("cards", other) is not mine
+    theirs = fragments("cards", other)
+    assert theirs is not mine
+    assert theirs.size == 16
