@@ -25,6 +25,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    from .web.sessions import AgedSessionCookies
+
+    app.session_interface = AgedSessionCookies()
     # Before any route is added: every <int:...> is bounded to the ids a database can hold.
     from .core.inputs import BoundedIntConverter
 
@@ -87,6 +90,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import api
 
     api.init_app(app)  # after pages: its routing errors fall back to the error pages
+    from .core.extensions import check_limits_only_where_set
+
+    check_limits_only_where_set(app)  # every blueprint and its limits are known now
     if app.config["BENCH"]:
         from .devtools import bench
 

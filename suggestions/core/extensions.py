@@ -36,6 +36,24 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 
 
+def check_limits_only_where_set(app: Flask) -> None:
+    """Flask-Limiter looks for limits before every request (0.2 ms each), though only a few
+    views carry limits (their decorators check them) and a blueprint or two (the API). Without
+    default or application limits, its look-up runs before those blueprints' requests only.
+    Called once every blueprint is registered."""
+    manager = limiter.limit_manager
+    checks = app.before_request_funcs.get(None, [])
+    if (
+        manager.default_limits
+        or manager.application_limits
+        or limiter._check_request_limit not in checks
+    ):
+        return
+    checks.remove(limiter._check_request_limit)
+    for blueprint in manager._blueprint_limits:  # filled by ``limiter.limit(...)(blueprint)``
+        app.before_request_funcs.setdefault(blueprint, []).insert(0, limiter._check_request_limit)
+
+
 def login_email_key() -> str:
     """Rate-limit key for one account, whatever address the attempts come from."""
     return "login:" + (request.form.get("email") or "").strip().lower()

@@ -164,21 +164,32 @@ def init_app(app: Flask) -> None:
     extra = " ".join(app.config["CSP_FORM_ACTION_SOURCES"] or ())
     csp = CSP.replace("form-action 'self'", f"form-action 'self' {extra}") if extra else CSP
 
+    # Built once: every response gets those a view did not set itself (one pass over its few
+    # headers instead of a search of them per header).
+    shared = [
+        ("Content-Security-Policy", csp),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    hsts = ("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}")
+    # Pages carry personal data: never kept by shared caches, always revalidated.
+    private = ("Cache-Control", "private, no-store")
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", csp)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}")
-        if request.endpoint != "static":
-            # Pages carry personal data: never kept by shared caches, always revalidated.
-            headers.setdefault("Cache-Control", "private, no-store")
-        elif request.args.get("v") == app.config["ASSET_VERSION"] and response.status_code == 200:
+        static = request.endpoint == "static"
+        wanted = [*shared, *([hsts] if request.is_secure else ()), *(() if static else [private])]
+        present = {name.lower() for name, _value in headers}
+        headers.extend([header for header in wanted if header[0].lower() not in present])
+        if (
+            static
+            and request.args.get("v") == app.config["ASSET_VERSION"]
+            and response.status_code == 200
+        ):
             # static_url() puts the version of the files into the link: a new release is a new
             # URL, so browsers (and the proxy) may keep this one for a year without asking.
             response.cache_control.public = True

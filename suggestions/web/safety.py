@@ -40,7 +40,16 @@ def refuse_nul_bytes() -> None:
     No browser sends NUL from a text field, no text here has a use for it, and PostgreSQL
     cannot store it in a text column: without this guard a NUL in a comment or a search
     would be a 500 there, and a different answer on SQLite."""
-    for values in (request.args, request.form):
+    query = request.query_string
+    # Only these raw bytes decode to a NUL; and most requests (a GET) have no form to parse.
+    suspects = [request.args] if b"\x00" in query or b"%00" in query else []
+    if request.mimetype in FORM_TYPES:
+        suspects.append(request.form)
+    for values in suspects:
         for value in values.values():
             if "\x00" in value:
                 abort(400)
+
+
+# The bodies werkzeug parses into ``request.form``.
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
