@@ -42,7 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_NAME": "freiraum_session",
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     # The session cookie is signed and sent again when it changed or is this old (seconds):
-    # the session ends a lifetime after the last request, at most this much sooner.
+    # the session ends a lifetime after the last request, at most this much sooner. Off
+    # (Flask's own setting): the session ends a lifetime after signing in.
+    "SESSION_REFRESH_EACH_REQUEST": True,
     "SESSION_REFRESH_SECONDS": 300,
     "REMEMBER_COOKIE_SECURE": True,
     "REMEMBER_COOKIE_HTTPONLY": True,
