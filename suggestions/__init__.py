@@ -105,6 +105,7 @@ def _import_models() -> None:
     from .auth import models as _auth  # noqa: F401
     from .auth import tokens as _tokens  # noqa: F401
     from .core import jobs as _jobs  # noqa: F401
+    from .core import kept as _kept  # noqa: F401
     from .core import onetime as _onetime  # noqa: F401
     from .governance import models as _governance  # noqa: F401
     from .ideas import models as _ideas  # noqa: F401

@@ -187,10 +187,10 @@ def _empty_tables() -> None:
                 )
             )
             statements += [f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in used.all()]
-            statements.append(ORG_SETTINGS_ROW)
+            statements += [ORG_SETTINGS_ROW, STAMP_ROW]
             conn.exec_driver_sql(";\n".join(statements))
         else:
-            for statement in [*statements, ORG_SETTINGS_ROW]:
+            for statement in [*statements, ORG_SETTINGS_ROW, STAMP_ROW]:
                 conn.execute(text(statement))
 
 
@@ -198,6 +198,9 @@ ORG_SETTINGS_ROW = (
     "INSERT INTO org_settings (id, first_response_days, decision_days, default_decision_budget, "
     "empowerment_budget, currency) VALUES (1, 7, 30, 5000, 500, 'EUR')"
 )
+
+# The stamp of the rows kept per process (suggestions/core/kept.py), as the migration left it.
+STAMP_ROW = "INSERT INTO stamps (id, version) VALUES (1, 0)"
 
 
 class Browser:

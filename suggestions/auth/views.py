@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..core.errors import DomainError
 from ..core.extensions import db, limiter, login_email_key, login_manager
+from ..core.kept import kept_row
 from ..core.signals import sign_in_failed, signed_in
 from ..web.forms import attempt, form_status, render_form
 from ..web.safety import is_htmx, safe_next
@@ -30,7 +31,11 @@ def load_user(token: str) -> User | None:
     user_id, _, version = token.partition(":")
     if not user_id.isdigit():
         return None
-    user = queries.user_with_department(int(user_id))
+    # Kept per process while the stamp stands: a change to the person (deactivated, another
+    # role, signed out everywhere) moves it, and this check sees the change at once.
+    user = kept_row(
+        User, int(user_id), lambda: queries.user_with_department(int(user_id)), ("department",)
+    )
     if user is None or not user.active or str(user.session_version) != version:
         return None
     return user

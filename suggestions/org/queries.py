@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import selectinload
 
 from ..core.extensions import db
+from ..core.kept import kept_row
 from ..policy import can, who, who_ids
 from .models import Category, Department, OrgSettings
 
@@ -68,9 +69,10 @@ def department_choices_within(allowed: tuple[int, ...] | None) -> list[tuple[int
 
 
 def org_settings() -> OrgSettings:
-    """The organisation's settings row, read once per request (or per app context)."""
+    """The organisation's settings row, once per request (or per app context); kept per
+    process while the stamp stands (core.kept)."""
     if "org_settings" not in g:
-        settings = db.session.get(OrgSettings, 1)
+        settings = kept_row(OrgSettings, 1, lambda: db.session.get(OrgSettings, 1))
         if settings is None:  # a database made before the settings existed: the defaults
             settings = OrgSettings(id=1)
             db.session.add(settings)

@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.extensions import db
+from ..core.kept import kept_row
 
 DEFAULT_SUPPORTERS = 25
 DEFAULT_DEPARTMENTS = 3
@@ -28,10 +29,11 @@ class DecisionSettings(db.Model):
 
 def decision_settings() -> DecisionSettings:
     """The settings row, or the defaults (not added to the session) when there is none. Read
-    once per request: every clock on a page asks."""
+    once per request (every clock on a page asks), and kept per process while the stamp
+    stands (core.kept)."""
     if has_request_context() and "decision_settings" in g:
         return g.decision_settings
-    row = db.session.get(DecisionSettings, 1) or _defaults()
+    row = kept_row(DecisionSettings, 1, lambda: db.session.get(DecisionSettings, 1)) or _defaults()
     if has_request_context():
         g.decision_settings = row
     return row
