@@ -86,8 +86,8 @@ class Report:
 
 
 # Configuration rows the migrations write (the organisation's settings, the default decline
-# reasons): not data, kept.
-SETTINGS_TABLES = {"org_settings", "decline_reasons"}
+# reasons, the revision of the kept choices): not data, kept.
+SETTINGS_TABLES = {"org_settings", "decline_reasons", "org_revisions"}
 
 
 # The audit log is append-only (a trigger refuses DELETE and TRUNCATE): it outlives an emptied
