@@ -11,7 +11,7 @@ def init_app(app: Flask) -> None:
     from ..policy import register
     from ..web.templating import TranslatedLabels, label_filter
     from . import authorship, permissions
-    from .cards import card_kit
+    from .cards import card_kit, kept_card
     from .labels import EVENT_LABELS, SORT_LABELS, STATUS_LABELS
 
     register(permissions.RULES)
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         card_kit=card_kit,
+        kept_card=kept_card,
         visible_author=authorship.visible_author,
         event_actor_label=authorship.event_actor_label,
         comment_author=authorship.comment_author,

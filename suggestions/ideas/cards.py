@@ -1,16 +1,32 @@
-"""What every idea card on a page shares, worked out once per page.
+"""What every idea card on a page shares, worked out once per page, and cards kept drawn.
 
 A list page draws twenty cards; each asked for the same five texts and built two URLs through
 the URL map. The texts of the page's language and the URL patterns are made once per request
 (kept on ``g``, per language) and the cards read them as plain attributes.
+
+``kept_card`` keeps each drawn card per process (``core.cache``), keyed by everything the card
+shows: the idea's shown values, the viewer's own vote and what the policy lets the viewer do
+and see on it, the language, the clock's badge and the age ("3 days ago"). A change to any of
+them is another key, so a card is never stale and never another viewer's. The page's CSRF
+token and address are not kept: they are put into the kept card on every page.
 """
 
 from __future__ import annotations
 
-from flask import g
+import secrets
 
-from ..web.templating import locale, translated, url_pattern
+from flask import current_app, g, request
+from markupsafe import Markup, escape
+
+from ..core.cache import fragments
+from ..policy import can
+from ..web.templating import locale, relative_age, translated, url_pattern, viewer
+from .authorship import visible_author
 from .labels import CARD_TEXTS, STATUS_LABELS
+
+# Stands for the CSRF token and the page's address while a card is drawn to be kept. Random
+# per process, so no title can hold it; both come before anything a person wrote anyway.
+_SLOT = secrets.token_hex(16)
 
 
 class _Labels(dict):
@@ -38,3 +54,46 @@ def card_kit() -> CardKit:
     if kit is None or kit.language != language:
         kit = g._card_kit = CardKit(language)
     return kit
+
+
+def _shown(idea, author, language: str) -> tuple:
+    """Every value of the idea a card draws (an ``IdeaCard`` row or an ``Idea`` alike)."""
+    category = idea.category
+    return (
+        idea.id, idea.title, idea.status, category.label(language) if category else "",
+        idea.owning_department.name, idea.customer_facing, idea.done_by_empowerment,
+        idea.vote_count, idea.comment_count, idea.created_at, idea.is_anonymous,
+        # The author as shown: only when the viewer may see them (else "Anonymous" or
+        # "Former employee", which is_anonymous tells apart).
+        author and (author.display_name, author.department and author.department.name),
+    )  # fmt: skip
+
+
+def kept_card(idea, voted: bool, next_url: str, csrf: str, snippet=None, kit=None) -> Markup:
+    """The ``idea_card`` macro's HTML (templates/ideas/_card.html), drawn once per key."""
+    kit = kit or card_kit()
+    clock = current_app.jinja_env.globals["idea_clock"](idea)  # as the card asks for it
+    key = (
+        kit.language,
+        request.script_root,  # the card's links
+        _shown(idea, visible_author(idea), kit.language),
+        voted,
+        voted or can(viewer(), "idea.vote", idea),
+        clock.days_waiting if clock.overdue else None,
+        relative_age(idea.created_at),
+        snippet and (snippet.title, snippet.text, snippet.in_comment),
+    )
+    parts = fragments("cards").get(key, lambda: _draw(idea, voted, snippet, kit))
+    if parts is None:  # the card no longer has one place for each: draw it with them
+        return _macro()(idea, voted, next_url, csrf, snippet, kit)
+    return Markup(f"{parts[0]}{escape(csrf)}{parts[1]}{escape(next_url)}{parts[2]}")
+
+
+def _macro():
+    return current_app.jinja_env.get_template("ideas/_card.html").module.idea_card
+
+
+def _draw(idea, voted: bool, snippet, kit) -> tuple[str, str, str] | None:
+    """The card cut where the page's CSRF token and address go."""
+    parts = str(_macro()(idea, voted, _SLOT, _SLOT, snippet, kit)).split(_SLOT)
+    return tuple(parts) if len(parts) == 3 else None

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import g
+from flask import current_app, g
 from flask_babel import get_locale
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import selectinload
@@ -12,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from ..core.extensions import db
 from ..core.kept import kept_row
 from ..policy import can, who, who_ids
-from .models import Category, Department, OrgSettings
+from .models import Category, Department, OrgSettings, org_revisions
 
 
 def departments() -> list[Department]:
@@ -33,22 +34,63 @@ def categories(*, include_retired: bool = False, keep_id: int | None = None) -> 
     return list(db.session.scalars(query))
 
 
-# Choices for forms and filters read plain columns: they are on every list page and every form.
+# Choices for forms and filters: on every list page and every form. Each process keeps them
+# with the revision they were read at; a request reads the revision only (one number, bumped
+# by the database on every change to departments or categories, migration 0013) and reads the
+# lists again when it moved. The revision is read once per transaction: what a transaction
+# writes itself (a flush) makes it read the revision again.
+_KEPT = "freiraum.org_choices"
+_REVISION = "org_choices_revision"
+
+
+@dataclass(frozen=True)
+class _Choices:
+    revision: int | None
+    departments: tuple[tuple[int, str], ...]  # by name
+    categories: tuple[tuple[int, str, str, bool], ...]  # id, names, active; in display order
+
+
+def _choices() -> _Choices:
+    info = db.session.info
+    if _REVISION not in info:
+        info[_REVISION] = db.session.scalar(
+            select(org_revisions.c.revision).where(org_revisions.c.name == "choices")
+        )
+    revision = info[_REVISION]
+    kept = current_app.extensions.get(_KEPT)
+    if kept is None or kept.revision != revision:
+        departments = select(Department.id, Department.name).order_by(Department.name)
+        categories = select(Category.id, Category.name_en, Category.name_de, Category.active)
+        kept = current_app.extensions[_KEPT] = _Choices(
+            revision,
+            tuple(tuple(row) for row in db.session.execute(departments)),
+            tuple(
+                tuple(row)
+                for row in db.session.execute(
+                    categories.order_by(Category.position, Category.name_en)
+                )
+            ),
+        )
+    return kept
+
+
+def forget_choices_revision(session, *_) -> None:
+    """After a flush or at a transaction's end: the next choices read the revision again."""
+    session.info.pop(_REVISION, None)
 
 
 def category_choices(keep_id: int | None = None) -> list[tuple[int, str]]:
-    name = Category.name_de if str(get_locale() or "en") == "de" else Category.name_en
-    query = (
-        select(Category.id, name)
-        .where(Category.active.is_(True) | (Category.id == keep_id))
-        .order_by(Category.position, Category.name_en)
-    )
-    return [tuple(row) for row in db.session.execute(query)]
+    """Active categories in display order (a retired one only when it is ``keep_id``)."""
+    german = str(get_locale() or "en") == "de"
+    return [
+        (id_, name_de if german else name_en)
+        for id_, name_en, name_de, active in _choices().categories
+        if active or id_ == keep_id
+    ]
 
 
 def department_choices() -> list[tuple[int, str]]:
-    query = select(Department.id, Department.name).order_by(Department.name)
-    return [tuple(row) for row in db.session.execute(query)]
+    return list(_choices().departments)
 
 
 def visible_department_ids(user, everywhere: str) -> tuple[int, ...] | None:

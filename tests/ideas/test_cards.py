@@ -129,3 +129,140 @@ def test_a_vote_or_an_edit_shows_on_the_next_page(app, browser, org, varied):
     assert "A title changed since" in page
     assert "is-voted" in card_of(page, plain.id) and "is-voted" in card_of(page, varied[1].id)
     assert page.count("is-voted") == 2
+
+
+# -- kept cards (ideas/cards.py kept_card): a card is drawn once per key, and the key holds
+# everything the card shows, so what changed shows at once and nobody sees another's card.
+
+
+def _vote_fields(card: str) -> tuple[str, str]:
+    token = re.search(r'name="csrf_token" value="([^"]*)"', card).group(1)
+    back = re.search(r'name="next" value="([^"]*)"', card).group(1)
+    return token, back
+
+
+def _page_token(page: str) -> str:
+    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+
+
+def test_a_card_already_drawn_is_not_drawn_again(app, browser, org, varied, monkeypatch):
+    from suggestions.ideas import cards
+
+    drawn = []
+    draw = cards._draw
+    monkeypatch.setattr(cards, "_draw", lambda idea, *a: drawn.append(idea.id) or draw(idea, *a))
+    browser.login(org.employee)
+    first = browser.get("/ideas").get_data(as_text=True)
+    assert sorted(drawn) == sorted(idea.id for idea in varied)
+    drawn.clear()
+    assert _normalised(browser.get("/ideas").get_data(as_text=True)) == _normalised(first)
+    assert drawn == []
+    rules.set_vote(varied[1], org.other_employee, True)  # one card changes: only it is drawn
+    db.session.commit()
+    browser.get("/ideas")
+    assert drawn == [varied[1].id]
+
+
+def test_a_kept_card_shows_votes_comments_title_status_and_names_as_they_are_now(
+    app, browser, org, varied
+):
+    plain = varied[0]
+    browser.login(org.employee)
+    browser.get("/ideas")
+    rules.set_vote(plain, org.other_employee, True)  # someone else's vote: the count only
+    plain.comment_count += 1
+    plain.status = "accepted"
+    plain.title = "Sign expenses once"
+    org.sales.name = "Sales and Marketing"
+    org.other_employee.display_name = "Otto Renamed"
+    db.session.commit()
+    card = card_of(browser.get("/ideas").get_data(as_text=True), plain.id)
+    assert '<span class="vote-count">2</span>' in card and "is-voted" in card
+    assert "1 comment" in card and "Sign expenses once" in card
+    assert "status-accepted" in card and "Accepted" in card
+    assert "Sales and Marketing" in card and "Otto Renamed" in card
+
+
+def test_a_kept_card_follows_the_viewers_language(app, browser, org, varied):
+    browser.login(org.employee)
+    english = card_of(browser.get("/ideas").get_data(as_text=True), varied[0].id)
+    org.employee.language = "de"
+    db.session.commit()
+    german = card_of(browser.get("/ideas").get_data(as_text=True), varied[0].id)
+    assert "Take back your vote" in english and "Take back your vote" not in german
+    assert "Ihre Stimme zurücknehmen" in german
+
+
+def test_one_viewers_vote_never_shows_on_another_viewers_card(app, new_browser, org, varied):
+    plain = varied[0]  # the employee voted for it, the other employee did not
+    voter, other = new_browser(), new_browser()
+    voter.login(org.employee)
+    other.login(org.other_employee)
+    for _ in range(2):  # drawn, then kept: the same answer
+        mine = card_of(voter.get("/ideas").get_data(as_text=True), plain.id)
+        theirs = card_of(other.get("/ideas").get_data(as_text=True), plain.id)
+        assert "is-voted" in mine and 'aria-pressed="true"' in mine
+        assert "is-voted" not in theirs and 'aria-pressed="false"' in theirs
+        assert 'value="remove"' in mine and 'value="add"' in theirs
+
+
+def test_a_kept_card_carries_each_pages_own_token_and_address(app, new_browser, org, varied):
+    one, two = new_browser(), new_browser()
+    one.login(org.employee)
+    two.login(org.leader)
+    for browser, url in ((one, "/ideas"), (two, "/ideas"), (two, "/ideas?sort=new")):
+        page = browser.get(url).get_data(as_text=True)
+        token, back = _vote_fields(card_of(page, varied[3].id))
+        assert token == _page_token(page) and back == url
+    assert _page_token(one.get("/ideas").get_data(as_text=True)) != _page_token(
+        two.get("/ideas").get_data(as_text=True)
+    )
+    # The kept card's token is the one this session's vote is accepted with.
+    page = two.get("/ideas").get_data(as_text=True)
+    token, back = _vote_fields(card_of(page, varied[3].id))
+    answer = two.post(f"/ideas/{varied[3].id}/vote", {"vote": "add", "next": back,
+                                                       "csrf_token": token})  # fmt: skip
+    assert answer.status_code == 302
+
+
+def test_the_anonymous_authors_own_card_is_never_anyone_elses(app, new_browser, org, varied):
+    own_anonymous = varied[2]  # the employee's
+    author, other = new_browser(), new_browser()
+    author.login(org.employee)
+    other.login(org.other_employee)
+    for _ in range(2):
+        mine = card_of(author.get("/ideas").get_data(as_text=True), own_anonymous.id)
+        theirs = card_of(other.get("/ideas").get_data(as_text=True), own_anonymous.id)
+        assert "only you see this" in mine
+        assert "only you see this" not in theirs and "Anonymous" in theirs
+        assert "Erika Employee" not in mine + theirs
+
+
+def test_a_closed_idea_offers_its_vote_to_nobody_even_when_kept(app, browser, org, varied):
+    anonymous = varied[1]  # not voted for by the employee
+    browser.login(org.employee)
+    assert "disabled" not in card_of(browser.get("/ideas").get_data(as_text=True), anonymous.id)
+    anonymous.status = "withdrawn"
+    db.session.commit()
+    assert "disabled" in card_of(browser.get("/ideas").get_data(as_text=True), anonymous.id)
+
+
+def test_a_kept_card_ages_and_falls_overdue_with_the_clock(app, browser, org, varied):
+    from datetime import timedelta
+
+    from suggestions.core.clock import now, travel_to
+    from suggestions.org.queries import org_settings
+
+    plain = varied[0]  # new, no first response: due in 7 days
+    browser.login(org.employee)
+    card = card_of(browser.get("/ideas").get_data(as_text=True), plain.id)
+    assert "today" in card and "overdue" not in card
+    later = now() + timedelta(days=2, hours=1)
+    with travel_to(later):
+        card = card_of(browser.get("/ideas").get_data(as_text=True), plain.id)
+        assert "2 days ago" in card and "overdue" not in card
+        # The same age, a shorter clock: only the badge tells them apart.
+        org_settings().first_response_days = 1
+        db.session.commit()
+        card = card_of(browser.get("/ideas").get_data(as_text=True), plain.id)
+    assert "2 days ago" in card and "overdue · waiting 2 days" in card
