@@ -7,10 +7,15 @@ The points in use (the reader is named; see DESIGN.md "Architecture"):
 - ``idea_page.context``: callables ``idea -> dict`` of template variables (ideas.views).
 - ``idea_page.side``: template names included in the idea page's side column, in order.
 - ``idea_page.main``: template names included under the idea's text, before the discussion.
-- ``idea_page.comment``: template names, each defining a macro ``comment_part(comment)`` drawn
-  under each comment; imported once per page of comments (with the page's context, so what
-  is the same for every comment is worked out once), e.g. governance's report link and the
-  author's way back from moderation (ideas/_comments.html).
+- ``idea_page.comment``: template names, each defining a macro ``comment_part(comment, may,
+  token)`` drawn under each comment; imported once per page of comments (with the page's
+  context, so what is the same for every comment is worked out once), e.g. governance's report
+  link and the author's way back from moderation (ideas/_comments.html). What it draws is kept
+  (ideas.comment_fragments): it reads the viewer's permissions from ``may`` only and puts
+  ``token`` in its forms.
+- ``idea_page.comment_asks``: policy action names asked about each comment, and
+  ``idea_page.viewer_asks``: asked once per page without an object; the answers are handed to
+  the comment's macros in ``may`` (and are part of the kept fragment's key).
 - ``admin_user_page.parts``: template names included on an admin's page of one account
   (``user`` in scope), e.g. governance's moderator flag (auth's admin/user_form.html).
 - ``idea_list.filters``: ``(name, condition factory)`` pairs for list filters whose rule lives

@@ -23,5 +23,9 @@ def init_app(app: Flask) -> None:
     contribute(app, "idea_page.main", "governance/_idea_moderation.html")
     contribute(app, "idea_page.main", "governance/_notes.html")
     contribute(app, "idea_page.comment", "governance/_comment_actions.html")
+    # What _comment_actions.html shows: asked about each comment, and once per page.
+    for action in ("moderation.ask_review", "moderation.report"):
+        contribute(app, "idea_page.comment_asks", action)
+    contribute(app, "idea_page.viewer_asks", "moderation.queue")
     contribute(app, "admin_user_page.parts", "governance/_moderator_flag.html")
     app.jinja_env.globals.update(hidden_notice=hidden_notice, is_moderator=is_moderator)

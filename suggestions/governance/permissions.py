@@ -27,17 +27,22 @@ def moderator_flag(user_id: int) -> bool:
 def is_moderator(user: User, _obj: Any = None) -> bool:
     """Admins, and the people an admin gave the moderator flag. For the person signed in the
     answer is kept in their session after the first page (every page asks, for the menu); giving
-    or taking the flag ends that person's sessions, so it is never stale."""
+    or taking the flag ends that person's sessions, so it is never stale. Within a request the
+    answer is kept on ``g`` (a page of comments asks for each of them)."""
     if user.role == Role.ADMIN:
         return True
+    cache = g.setdefault("moderator_flags", {}) if has_app_context() else {}
+    if user.id not in cache:
+        cache[user.id] = _moderator_flag_of(user)
+    return cache[user.id]
+
+
+def _moderator_flag_of(user: User) -> bool:
     if has_request_context() and current_user and getattr(current_user, "id", None) == user.id:
         if SESSION_KEY not in session:
             session[SESSION_KEY] = moderator_flag(user.id)
         return bool(session[SESSION_KEY])
-    cache = g.setdefault("moderator_flags", {}) if has_app_context() else {}
-    if user.id not in cache:
-        cache[user.id] = moderator_flag(user.id)
-    return cache[user.id]
+    return moderator_flag(user.id)
 
 
 def _item_author(user: User, item: Idea | Comment) -> bool:

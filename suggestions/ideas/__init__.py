@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from ..web.templating import TranslatedLabels, label_filter
     from . import authorship, permissions
     from .cards import card_kit, kept_card
+    from .comment_fragments import draw_comments
     from .labels import EVENT_LABELS, SORT_LABELS, STATUS_LABELS
 
     register(permissions.RULES)
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         card_kit=card_kit,
         kept_card=kept_card,
+        draw_comments=draw_comments,
         visible_author=authorship.visible_author,
         event_actor_label=authorship.event_actor_label,
         comment_author=authorship.comment_author,
