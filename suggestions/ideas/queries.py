@@ -131,7 +131,12 @@ class IdeaPage:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        return max(1, math.ceil(min(self.total, self.last_item or self.total) / self.per_page))
+
+    @property
+    def ranks_part(self) -> bool:
+        """By relevance, only the newest ``last_item`` of more matches are listed."""
+        return self.last_item is not None and (self.capped or self.total > self.last_item)
 
 
 def _conditions(viewer: User, f: IdeaFilter) -> list:
@@ -158,8 +163,8 @@ def list_ideas(
     viewer: User, f: IdeaFilter, per_page: int | None = None, *, cards: bool = False
 ) -> IdeaPage:
     """A page of the list; ``per_page`` (bounded by the caller) is the API's page size. With
-    ``cards`` a page without a search holds ``IdeaCard`` rows (what a card shows, read as
-    plain rows) instead of ideas; a search's page always holds ideas."""
+    ``cards`` the page holds ``IdeaCard`` rows (what a card shows, read as plain rows) instead
+    of ideas, and a search's page its snippets."""
     per_page = per_page or current_app.config["IDEAS_PER_PAGE"]
     cap = current_app.config["RESULT_COUNT_CAP"]
     conditions = _conditions(viewer, f)
@@ -168,20 +173,18 @@ def list_ideas(
         return _browse(viewer, f, select(Idea).where(*conditions), per_page, cap, cards=cards)
     if not query.usable:  # only common words, or no letters at all: nothing to look for
         return IdeaPage([], f.page, per_page, 0, False, search=query)
-    # The ranking's count of its candidates must reach past the cap to tell "more than".
-    cap = min(cap, search.limits.SEARCH_COUNT_CAP, search.limits.RANK_CANDIDATES - 1)
+    cap = min(cap, search.limits.SEARCH_COUNT_CAP)
     offset = (f.page - 1) * per_page
     if f.sort == RELEVANCE:
-        # The ranking counts its candidates (more than the cap): no separate count.
-        page = search.ranked_page(query, conditions, limit=per_page, offset=offset, counted=True)
+        ranked = search.ranked_page(
+            query, conditions, limit=per_page, offset=offset, count_to=cap + 1
+        )
+        page_ids = select(ranked.c.idea_id.label("id"), ranked.c.score, ranked.c.matches)
+        page_ids = page_ids.subquery()
+        order = (page_ids.c.score, Idea.id.desc())
         # The page's rows meet the conditions again: the ranking trusts the index to hold
         # visible ideas only, the rows shown do not need to.
-        listed = (
-            select(Idea, page.c.matches).join(page, page.c.idea_id == Idea.id).where(*conditions)
-        )
-        rows = db.session.execute(
-            _with_vote(listed, viewer).options(*_CARD).order_by(page.c.score, Idea.id.desc())
-        ).all()
+        rows = _found(viewer, page_ids, order, conditions, page_ids.c.matches, cards=cards)
         if rows:
             counted = rows[0].matches
         elif offset:  # past the last page: the count is still worth showing
@@ -200,10 +203,12 @@ def list_ideas(
             .offset(offset)
             .subquery()
         )
-        listed = select(Idea).join(page_ids, page_ids.c.id == Idea.id)
-        rows = db.session.execute(_with_vote(listed, viewer).options(*_CARD).order_by(*order)).all()
+        rows = _found(viewer, page_ids, order, cards=cards)
         last_item = None
-    items = [row.Idea for row in rows]
+    if cards:
+        items, voted = _cards(row[: len(_CARD_COLUMNS) + 1] for row in rows)
+    else:
+        items, voted = [row.Idea for row in rows], {row.Idea.id for row in rows if row.voted}
     total = min(counted, cap)
     has_next = (counted > cap or f.page * per_page < total) and not (
         last_item is not None and f.page * per_page >= last_item
@@ -214,13 +219,27 @@ def list_ideas(
         per_page=per_page,
         total=total,
         capped=counted > cap,
-        voted_ids={row.Idea.id for row in rows if row.voted},
+        voted_ids=voted,
         search=query,
-        snippets=search.snippets(query, items),
+        # Only a page of cards shows snippets (the API lists ideas without them).
+        snippets=search.snippets(query, rows) if cards else {},
         last_item=last_item,
         has_next=has_next,
         has_previous=f.page > 1,
     )
+
+
+def _found(viewer: User, page_ids, order, conditions=(), *columns, cards: bool) -> list:
+    """A search's page of rows for the ids in ``page_ids``: cards with the texts their
+    snippets are made from, or ideas; each with whether the viewer voted, and ``columns``."""
+    if cards:
+        listed = _card_rows(page_ids, viewer).add_columns(
+            Idea.problem, Idea.proposal, Idea.benefit, *columns
+        )
+    else:
+        listed = _with_vote(select(Idea).join(page_ids, page_ids.c.id == Idea.id), viewer)
+        listed = listed.add_columns(*columns).options(*_CARD)
+    return db.session.execute(listed.where(*conditions).order_by(*order)).all()
 
 
 def _with_vote(listed, viewer: User):

@@ -126,6 +126,71 @@ def test_more_words_in_the_title_rank_higher_then_the_text_then_comments(org):
     assert found(org.employee, "form travel") == [both.title, one.title, text.title, talk.title]
 
 
+def test_a_word_counts_in_the_title_only_as_a_whole_word(org):
+    plain = {"problem": "Nothing.", "proposal": "Nothing.", "benefit": "Time."}
+    whole = make_idea(org.employee, title="Form rules", **plain)
+    # Newer, so by age alone it would come first: "platform" holds "form" but is not it.
+    inside = make_idea(org.employee, title="Platform rules", problem="Use one form.",
+                       proposal="Nothing.", benefit="Time.")  # fmt: skip
+    assert found(org.employee, "form") == [whole.title, inside.title]
+
+
+def test_the_ranking_looks_at_the_newest_matches_and_says_so(browser, org, monkeypatch):
+    plain = {"problem": "Nothing.", "proposal": "Nothing.", "benefit": "Time."}
+    oldest = make_idea(org.employee, title="Invoice approval", **plain)
+    for n in range(4):
+        make_idea(org.employee, title=f"Rule {n}", problem="An invoice.", proposal="Nothing.",
+                  benefit="Time.")  # fmt: skip
+    monkeypatch.setattr(search.limits, "RANK_CANDIDATES", 3)
+    # The best match overall is older than the three newest: by relevance it is not listed,
+    # and the page says where the ranking looked; the other orders list every match.
+    assert found(org.employee, "invoice") == ["Rule 3", "Rule 2", "Rule 1"]
+    assert len(found(org.employee, "invoice", sort="new")) == 5
+    assert found(org.employee, "invoice", sort="new")[-1] == oldest.title
+    browser.login(org.employee)
+    page = browser.get("/ideas?q=invoice").get_data(as_text=True)
+    assert "5 ideas" in page and "Best matches among the newest 3." in page
+    assert "Best matches among" not in browser.get("/ideas?q=invoice&sort=new").get_data(
+        as_text=True
+    )
+    monkeypatch.undo()
+    assert found(org.employee, "invoice")[0] == oldest.title
+    assert "Best matches among" not in browser.get("/ideas?q=invoice").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("sort", ["relevance", "top"])
+def test_search_cards_carry_what_the_ideas_carry(app, org, sort):
+    plain = make_idea(org.other_employee, title="Stapler rules", department=org.sales)
+    anonymous = make_idea(org.other_employee, title="Stapler secrets", anonymous=True)
+    rules.set_vote(plain, org.employee, True)
+    rules.set_vote(anonymous, org.head, True)
+    db.session.commit()
+    with app.test_request_context("/ideas"):
+        ideas = list_ideas(org.employee, IdeaFilter(q="stapler", sort=sort))
+        cards = list_ideas(org.employee, IdeaFilter(q="stapler", sort=sort), cards=True)
+    assert [c.id for c in cards.items] == [i.id for i in ideas.items]
+    assert cards.voted_ids == ideas.voted_ids == {plain.id}
+    assert (cards.total, cards.capped) == (ideas.total, ideas.capped) == (2, False)
+    for card, idea in zip(cards.items, ideas.items, strict=True):
+        assert (card.title, card.vote_count, card.status) == (idea.title, idea.vote_count,
+                                                              idea.status)  # fmt: skip
+    by_id = {card.id: card for card in cards.items}
+    assert by_id[anonymous.id].author.display_name == ""  # by id only, never by name
+    assert set(cards.snippets) == {plain.id, anonymous.id}
+    assert "<mark>Stapler</mark>" in cards.snippets[plain.id].title
+
+
+def test_an_anonymous_author_is_not_found_by_name(browser, org):
+    name = org.other_employee.display_name = "Wilhelmine Quast"
+    hidden = make_idea(org.other_employee, title="Badge printer queue", anonymous=True)
+    rules.add_comment(hidden, org.other_employee, "Badge printers again.")
+    db.session.commit()
+    assert found(org.employee, name) == [] and found(org.employee, "Quast") == []
+    browser.login(org.employee)
+    page = browser.get("/ideas", query_string={"q": "badge"}).get_data(as_text=True)
+    assert "<mark>Badge</mark> printer queue" in page and name not in page
+
+
 def test_a_hidden_idea_still_in_the_index_is_never_shown(org):
     shown = make_idea(org.employee, title="Stapler shortage")
     stale = make_idea(org.employee, title="Stapler rant")
@@ -202,9 +267,13 @@ def test_a_search_counts_its_matches_up_to_the_cap_and_knows_the_viewers_votes(
     in_service = page(department_id=org.service.id)
     assert (in_service.total, in_service.capped) == (2, False)
     assert {i.title for i in in_service.items} == {"Invoice rule 0", "Invoice rule 1"}
-    # A ranking of fewer candidates than the cap still tells "more than" rightly.
+    # Fewer candidates ranked than the cap: the count still goes to the cap, and the list by
+    # relevance ends with the candidates (the other orders list every match).
     monkeypatch.setattr(search.limits, "RANK_CANDIDATES", 3)
-    assert (page().total, page().capped) == (2, True)
+    assert (page().total, page().capped) == (3, True)
+    second = page(2)
+    expected = (1, False) if sort == "relevance" else (2, True)
+    assert (len(second.items), second.has_next) == expected
     monkeypatch.undo()
     nothing = list_ideas(org.employee, IdeaFilter(q="nothingmatches", sort=sort))
     assert (nothing.items, nothing.total, nothing.capped) == ([], 0, False)

@@ -8,7 +8,8 @@ The two databases differ only inside ``backends``:
 
 - SQLite: an FTS5 table ``idea_search`` (rowid = idea id) holding *stems* made in Python
   (Snowball, German or English), because FTS5 itself stems only English. A query is stemmed the
-  same way and every term is quoted, so no user text reaches the MATCH syntax. Ranked by bm25.
+  same way and every term is quoted, so no user text reaches the MATCH syntax. Ranked by
+  where the words are (title, text), read from each candidate's stored stems.
 - PostgreSQL: a table ``idea_search`` with a weighted ``tsvector`` (A title, B text, D comments)
   and a GIN index; the stemming is PostgreSQL's own "german" or "english" configuration. Ranked
   by ts_rank.
@@ -19,8 +20,8 @@ for changes the listener cannot see (raw SQL, moderation), ``rebuild_index`` for
 line.
 
 Costs stay bounded at any size: a relevance ranking looks at the newest ``RANK_CANDIDATES``
-matches at most, counts stop at the list's cap, and similar ideas are found through a few rare
-words of the draft rather than all of them.
+matches at most (and the list says so), counts stop at the list's cap, and similar ideas are
+found through a few rare words of the draft rather than all of them.
 
 The parts, one module each: ``query`` (what a person typed), ``backends`` (SQLite FTS5 and
 PostgreSQL), ``ranking`` (counts, conditions, a ranked page), ``similar`` (similar ideas and

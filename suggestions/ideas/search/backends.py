@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Float,
     Integer,
     Select,
     String,
@@ -27,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import Join
 
 from ...core.extensions import db
@@ -35,7 +37,13 @@ from ..models import Idea, publicly_visible
 from . import limits
 from .query import SearchQuery
 
-_fts = table("idea_search", column("rowid", Integer), column("comment_chars", Integer))
+_fts = table(
+    "idea_search",
+    column("rowid", Integer),
+    column("title", String),  # the stems, space-separated
+    column("body", String),
+    column("comment_chars", Integer),
+)
 _pg = table(
     "idea_search",
     column("idea_id", Integer),
@@ -80,6 +88,32 @@ def _compile_index_first(element, compiler, **kw):
     return compiler.visit_join(element, **kw).replace(" JOIN ", " CROSS JOIN ", 1)
 
 
+class _WhereFound(FunctionElement):
+    """A candidate's score on SQLite by where the words are, lower better: for each stem,
+    TITLE_WEIGHT if its title holds it and TEXT_WEIGHT if its text does (the stored stems,
+    space-separated). One element, compiled to SQL below: built of SQLAlchemy's operators it
+    took about 20 objects a word, 2 ms a request to build."""
+
+    name = "where_found"
+    type = Float()
+    inherit_cache = True
+
+    def __init__(self, stems: Sequence[str]):
+        padded = [bindparam(None, f" {stem} ", type_=String) for stem in stems]
+        super().__init__(_fts.c.title, _fts.c.body, *padded)
+
+
+@compiles(_WhereFound, "sqlite")
+def _compile_where_found(element, compiler, **kw):
+    title, body, *stems = (compiler.process(clause, **kw) for clause in element.clauses)
+    held = "(instr(' ' || {} || ' ', {}) > 0)"
+    return "-({})".format(" + ".join(
+        f"{limits.TITLE_WEIGHT} * {held.format(title, s)} + "
+        f"{limits.TEXT_WEIGHT} * {held.format(body, s)}"
+        for s in stems
+    ))  # fmt: skip
+
+
 class _SQLite:
     name = "sqlite"
 
@@ -110,52 +144,47 @@ class _SQLite:
         return Idea.id.in_(self.ids(query))
 
     def ranked(self, query: SearchQuery, conditions=(), *, any_term: bool = False) -> Subquery:
-        # The newest matches are the candidates: FTS5 walks its matches newest first and stops.
-        candidates = (
-            self.ids(query, conditions, any_term=any_term)
+        if any_term:
+            return self._ranked_by_walks(query, conditions)
+        # The newest matches are the candidates (FTS5 walks its matches newest first and
+        # stops), each scored as it is read, by where the words are: a word in the title
+        # counts more than one in the text; a match in comments alone scores 0. Not bm25,
+        # which weighs each word by its rarity and so reads every index entry of the word,
+        # however old: a cost that grows with the data. Reading a candidate's stems costs
+        # the same at any size (about 7 microseconds each), so the ranking is bounded by
+        # RANK_CANDIDATES.
+        return (
+            self.ids(query, conditions)
+            .add_columns(_WhereFound(query.stems).label("score"))
             .order_by(_fts.c.rowid.desc())
             .limit(limits.RANK_CANDIDATES)
+            .subquery()
+        )
+
+    def _ranked_by_walks(self, query: SearchQuery, conditions) -> Subquery:
+        """Similar ideas (any of a few rare words): each shared word counts, the more the
+        better, scored by walks of the index (one per word and part, short for rare words)
+        among the newest SIMILAR_RANK_CANDIDATES matches: more of them than a search ranks,
+        since an older idea sharing several rare words is still a likely duplicate."""
+        candidates = (
+            self.ids(query, conditions, any_term=True)
+            .order_by(_fts.c.rowid.desc())
+            .limit(limits.SIMILAR_RANK_CANDIDATES)
             .cte("candidates")
             .prefix_with("MATERIALIZED")
         )
-        # Scored by where the words are (title > text > comments), not by bm25: bm25 weighs
-        # each word by its rarity, for which it reads every index entry of the word however
-        # old, so its cost grows with the data. Here each part of the score is one more walk
-        # of the index, only among the matches and only within the candidates' range of ids:
-        # bounded by RANK_CANDIDATES whatever the size.
+        # Only within the candidates' range of ids: bounded whatever the size.
         oldest = select(func.min(candidates.c.idea_id)).scalar_subquery()
 
-        def hit(column: str, stems: Sequence[str], any_of: bool) -> ColumnElement:
-            where = f"{{{column}}}: ({self._match_string(stems, any_of)})"
-            if not any_term:  # only among the matches: the walk skips along the rarest word
-                where = f"({self._match_string(query.stems, False)}) AND {where}"
-            value = bindparam(None, where, type_=String)
+        def hit(column: str, stem: str) -> ColumnElement:
+            value = bindparam(None, f"{{{column}}}: ({self._match_string([stem], False)})")
             found = select(_fts.c.rowid).where(
                 literal_column("idea_search").bool_op("MATCH")(value), _fts.c.rowid >= oldest
             )
             return cast(candidates.c.idea_id.in_(found), Integer)
 
         title, body = limits.TITLE_WEIGHT, limits.TEXT_WEIGHT
-        if any_term:
-            # Similar ideas: each shared word counts, the more the better (rare words only,
-            # see similar.py, so each walk is short).
-            parts = [
-                title * hit("title", [s], False) + body * hit("body", [s], False)
-                for s in query.stems
-            ]
-        elif len(query.stems) == 1:
-            parts = [
-                2 * title * hit("title", query.stems, False),
-                body * hit("body", query.stems, False),
-            ]
-        else:
-            # Every candidate has every word somewhere: some or all of them in the title, some
-            # in the text. Three walks however many words; a match in comments only scores 0.
-            parts = [
-                title * hit("title", query.stems, True),
-                title * hit("title", query.stems, False),
-                body * hit("body", query.stems, True),
-            ]
+        parts = [title * hit("title", s) + body * hit("body", s) for s in query.stems]
         score = (-sum(parts[1:], parts[0])).label("score")
         return select(candidates.c.idea_id, score).subquery()
 
@@ -253,7 +282,7 @@ class _Postgres:
             self.ids(query, conditions, any_term=any_term)
             .add_columns(_pg.c.rank_document)
             .order_by(_pg.c.idea_id.desc())
-            .limit(limits.RANK_CANDIDATES)
+            .limit(limits.SIMILAR_RANK_CANDIDATES if any_term else limits.RANK_CANDIDATES)
             .subquery()
         )
         # Ranked outside the LIMIT, so ts_rank reads only the candidates' vectors; and on title

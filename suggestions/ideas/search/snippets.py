@@ -111,7 +111,8 @@ def _could_match(text_: str, stems: Iterable[str]) -> bool:
 
 
 def snippets(query: SearchQuery, ideas: Sequence[Idea]) -> dict[int, Snippet]:
-    """For each idea on a result page: the title marked, and where the words were found."""
+    """For each idea on a result page: the title marked, and where the words were found.
+    ``ideas``: ideas, or rows with their id, title, problem, proposal and benefit."""
     lang = query.language
     stems = frozenset(query.stems)
     result: dict[int, Snippet] = {}
