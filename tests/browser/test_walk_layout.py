@@ -83,3 +83,18 @@ def test_the_audit_log_filters_stay_inside_their_card(data, browse, device):
     for field in ("#a-kind", "#a-actor", "#a-target", "#a-start", "#a-end"):
         box = page.locator(field).bounding_box()
         assert box["x"] + box["width"] <= card["x"] + card["width"] + 0.5, field
+
+
+def test_the_report_link_and_the_notes_sit_under_the_idea_text(data, browse, device):
+    # On a desktop the parts under the text once fell below the discussion, the notes even into
+    # the side column: the wide grid placed only the text, the comments and the side.
+    lea = browse(data.lea, device)
+    page = lea.page
+    lea.goto(f"/ideas/{data.popular_idea}")
+    text = page.locator(".idea-body").bounding_box()
+    report = page.get_by_role("link", name="Report this idea to moderation").bounding_box()
+    notes = page.locator("#internal-notes").bounding_box()
+    comments = page.locator("#comments-title").bounding_box()
+    assert text["y"] + text["height"] <= report["y"] <= text["y"] + text["height"] + 24
+    assert report["y"] < notes["y"] < comments["y"]
+    assert notes["x"] == text["x"] and notes["width"] == text["width"]
