@@ -1,9 +1,9 @@
 """Pages whose content the small data set lacks, walked on a desktop and a phone: the leadership
 queue with a broadly supported idea and one waiting for its author (sentence-long badges once
 hid the queue's cost, score and button off to the side), the idea page's broad-support box, the
-dashboard's hours chart (640 px wide: a phone's page scrolled sideways), its table's figures
-(named on a phone, not a lone ": 480") and the audit log's filters (a field wider than its
-card)."""
+dashboard's hours chart (640 px wide: a phone's page scrolled sideways, then its words were 6 px
+high), its table's figures (named on a phone, not a lone ": 480"), the audit log's filters (a
+field wider than its card) and the idea page's parts under the text."""
 
 from datetime import date, timedelta
 
@@ -68,6 +68,14 @@ def test_the_hours_chart_and_its_table_fit_a_phone(data, browse, device, site):
     chart = section.locator("svg.hours-chart").bounding_box()
     card = section.bounding_box()
     assert chart["x"] + chart["width"] <= card["x"] + card["width"]
+    # Its words as a person reads them (the chart shrinks with its card): 640 units wide, they
+    # were 6 px high on a phone.
+    sizes = section.locator("svg.hours-chart").evaluate(
+        """svg => { const k = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+                    return [...svg.querySelectorAll('text')]
+                      .map(t => k * parseFloat(getComputedStyle(t).fontSize)); }"""
+    )
+    assert min(sizes) >= 12, sizes
     if device.phone:  # each figure names its column
         figures = section.locator("tbody td.num")
         expect(figures.first).to_have_attribute("data-label", "Erwartet")
