@@ -76,6 +76,13 @@ def test_the_hours_chart_and_its_table_fit_a_phone(data, browse, device, site):
                       .map(t => k * parseFloat(getComputedStyle(t).fontSize)); }"""
     )
     assert min(sizes) >= 12, sizes
+    # The red tape removed: each count on the line of its name (once each on a line of its own).
+    removed = section.locator("dl.figures-inline")
+    name, count = (
+        removed.locator("dt").first.bounding_box(),
+        removed.locator("dd").first.bounding_box(),
+    )
+    assert abs(name["y"] - count["y"]) < 4 and count["x"] > name["x"] + name["width"]
     if device.phone:  # each figure names its column
         figures = section.locator("tbody td.num")
         expect(figures.first).to_have_attribute("data-label", "Erwartet")
