@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from suggestions.auth.models import User
 from suggestions.core.extensions import db
+from suggestions.governance import audit
 from suggestions.ideas import rules
 from suggestions.ideas.models import Idea
 from suggestions.org.models import Department
@@ -22,6 +23,13 @@ from ..factories import make_idea
 from ..ledger.helpers import implemented, plan
 
 pytestmark = pytest.mark.browser
+
+WIDER_THAN_ITS_LONGEST_WORD = """e => {
+  const ruler = document.createElement("canvas").getContext("2d");
+  ruler.font = getComputedStyle(e).font;
+  const words = e.textContent.trim().split(/\\s+/).map(w => ruler.measureText(w).width);
+  return e.getBoundingClientRect().width + 0.5 >= Math.max(...words);
+}"""
 
 
 def test_long_badges_wrap_and_the_queue_keeps_its_columns(data, browse, device, site):
@@ -90,7 +98,11 @@ def test_the_hours_chart_and_its_table_fit_a_phone(data, browse, device, site):
         assert "Erwartet" in label, label
 
 
-def test_the_audit_log_filters_stay_inside_their_card(data, browse, device):
+def test_the_audit_log_filters_stay_inside_their_card(data, browse, device, site):
+    with site.database():  # a long change beside a short kind
+        ada = db.session.get(User, data.adam.id)
+        long = {"welcome_text": "Willkommen " * 30}
+        audit.record("settings.changed", ada, audit.Target("settings"), long, long)
     adam = browse(data.adam, device)
     page = adam.page
     adam.goto("/admin/audit")
@@ -98,6 +110,12 @@ def test_the_audit_log_filters_stay_inside_their_card(data, browse, device):
     for field in ("#a-kind", "#a-actor", "#a-target", "#a-start", "#a-end"):
         box = page.locator(field).bounding_box()
         assert box["x"] + box["width"] <= card["x"] + card["width"] + 0.5, field
+    # A kind's words stay whole (a long change beside it squeezed them to a few letters a
+    # line): its link is as wide as its longest word at least.
+    adam.goto("/admin/audit?kind=settings.changed")
+    kind = page.locator("table.audit-log tbody td:nth-child(2) a").first
+    expect(kind).to_have_text("Settings changed")
+    assert kind.evaluate(WIDER_THAN_ITS_LONGEST_WORD)
 
 
 def test_the_report_link_and_the_notes_sit_under_the_idea_text(data, browse, device):
