@@ -25,6 +25,7 @@ from ..core import signals
 from ..core.clock import now
 from ..core.extensions import db
 from ..ideas.authorship import acts_as_anonymous_author
+from .labels import kind_label
 from .models import AuditEntry, AuditPrunePermit
 
 ANONYMOUS_AUTHOR = "anonymous_author"
@@ -205,6 +206,11 @@ def kinds() -> list[str]:
     """The kinds in the log, for the filter (bounded: kinds are a few dozen words)."""
     query = select(AuditEntry.kind).distinct().order_by(AuditEntry.kind).limit(200)
     return list(db.session.scalars(query))
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """(code, label) of the kinds in the log, in the order of their labels."""
+    return sorted(((kind, kind_label(kind)) for kind in kinds()), key=lambda choice: choice[1])
 
 
 def export_rows(f: AuditFilter, cap: int = EXPORT_CAP) -> Iterator[list[Any]]:

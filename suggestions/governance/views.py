@@ -270,7 +270,7 @@ def audit_log():
     f = _audit_filter()
     found = audit.page(f, (request.args.get("before") or "")[:40])
     return render_template(
-        "governance/audit.html", page=found, f=f, kinds=audit.kinds(),
+        "governance/audit.html", page=found, f=f, kinds=audit.kind_choices(),
         retention_days=audit.retention_days(),
         actor_name=lambda e: audit.actor_name(e, found.actors),
         args={k: v for k, v in request.args.items() if k != "before" and v},

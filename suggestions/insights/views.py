@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.units import format_unit
 from flask import render_template, request, url_for
 from flask_babel import (
     format_date,
@@ -175,7 +176,10 @@ class DashboardView:
     def days(self, value: float | None) -> str:
         if value is None:
             return "–"
-        return _("%(n)s d", n=_one_decimal(value))
+        # The word, from Babel's units ("9,2 Tage", "1 day"): the short German "9,2 T."
+        # reads as thousands.
+        return format_unit(round(value, 1), "duration-day", length="long",
+                           format="#,##0.#", locale=locale())  # fmt: skip
 
     def percent(self, rate: float | None) -> str:
         return _percent(rate)
@@ -301,10 +305,6 @@ class DashboardView:
         last = datetime.fromordinal(scope.end.toordinal() - 1)
         return _("%(start)s to %(end)s", start=format_date(scope.start, "medium"),
                  end=format_date(last, "medium"))  # fmt: skip
-
-
-def _one_decimal(value: float) -> str:
-    return format_decimal(round(value, 1), "#,##0.#")
 
 
 def _number(value) -> str:

@@ -35,7 +35,7 @@ from ..web.safety import safe_next
 from . import bp, breadth, declines, forms, lifecycle, queries, scorecards
 from .clocks import clock, preload_pauses
 from .labels import VIEW_LABELS
-from .models import Commitment
+from .models import Commitment, CommitmentState
 
 
 @dataclass(frozen=True)
@@ -178,9 +178,14 @@ def _prepare(name: str, form, idea: Idea, *, fresh: bool):
 INLINE_SECONDARY = 2  # up to this many other actions stay in sight
 
 
-def decision_panel(idea: Idea, failed: tuple[str, object] | None = None) -> dict:
+def decision_panel(
+    idea: Idea,
+    failed: tuple[str, object] | None = None,
+    update_form: forms.CommitmentUpdateForm | None = None,
+) -> dict:
     """What the idea page shows of the workflow: who decides, the clock, the commitments and
-    the actions this person may take (each a form)."""
+    the actions this person may take (each a form; ``failed`` and ``update_form``: one sent
+    with mistakes, shown again with them)."""
     names = lifecycle.available_actions(idea, current_user)
     action_forms = {}
     for name in names:
@@ -207,9 +212,8 @@ def decision_panel(idea: Idea, failed: tuple[str, object] | None = None) -> dict
             "settings": org_settings(),
             "commitments": commitments,
             "updates": queries.updates_of([c.id for c in commitments]),
-            "update_form": forms.CommitmentUpdateForm(prefix="update", formdata=None)
-            if updatable
-            else None,
+            "update_form": update_form
+            or (forms.CommitmentUpdateForm(prefix="update", formdata=None) if updatable else None),
             "duplicate_of": db.session.get(Idea, idea.duplicate_of_id)
             if idea.duplicate_of_id
             else None,
@@ -262,17 +266,23 @@ def post_update(commitment_id: int):
     commitment = db.get_or_404(Commitment, commitment_id)
     form = forms.CommitmentUpdateForm(prefix="update")
     back = url_for("ideas.show", idea_id=commitment.idea_id) + "#commitments"
+    # The idea page has the update form only while the commitment is open: a refusal of a
+    # closed one is flashed, any other is shown beside the field.
+    shown = form if commitment.state == CommitmentState.OPEN else None
     if form.validate_on_submit():
-        # A refusal is flashed: the update form lives on the idea page, not on a page of its own.
         done = attempt(
-            None,
+            shown,
             lambda: lifecycle.post_commitment_update(commitment, current_user, form.body.data),
-            done=_("Your update is posted."), then=back, once=form.form_key.data,
+            done=_("Your update is posted."), then=back, once=form.form_key.data, field="body",
         )  # fmt: skip
-        return done or redirect(back)
+        if done:
+            return done
     require(current_user, "commitment.update", commitment)
-    flash(_("Please write the update."), "error")
-    return redirect(back)
+    if shown is None:  # closed: the page has no update form to show a mistake on
+        return redirect(back)
+    # The idea page again with the update's mistakes beside its field, nothing typed lost.
+    idea = idea_queries.get_idea_or_404(commitment.idea_id)
+    return render_idea(idea, status=422, **decision_panel(idea, update_form=form))
 
 
 # -- queues ------------------------------------------------------------------------------------

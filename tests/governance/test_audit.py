@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, func, select, update
@@ -10,8 +11,9 @@ from sqlalchemy.exc import DatabaseError
 
 from suggestions.core.clock import now
 from suggestions.core.extensions import db
-from suggestions.governance import audit
+from suggestions.governance import audit, labels
 from suggestions.governance.models import AuditEntry
+from suggestions.ideas.models import EventKind, IdeaStatus
 from suggestions.org import rules as org_rules
 from suggestions.workflow import lifecycle
 
@@ -47,6 +49,38 @@ def test_admin_reads_who_accepted_an_idea_and_who_changed_a_budget(browser, org)
     assert "department.changed" in page and "Adam Admin" in page
     only_budget = browser.get("/admin/audit?kind=department.changed").get_data(as_text=True)
     assert "idea.accepted" not in only_budget.split("<tbody>")[1]
+
+
+def test_the_log_reads_in_words_and_keeps_its_codes_as_data(browser, org):
+    idea = make_idea(org.employee, department=org.service, category=org.red_tape)
+    lifecycle.transition(idea, "acknowledge", org.head, "")
+    org.admin.language = "de"
+    db.session.commit()
+
+    browser.login(org.admin)
+    page = browser.get("/admin/audit").get_data(as_text=True)
+    table = page.split("<tbody>")[1]
+    assert ">Ideenstatus: In Prüfung</a>" in table and ">Idee eingereicht</a>" in table
+    assert f">Idee #{idea.id}</a>" in table
+    assert "idea.in_review</a>" not in table and "idea #" not in table
+    assert '<option value="idea.in_review" >Ideenstatus: In Prüfung</option>' in page
+    csv = browser.get("/admin/audit.csv").get_data(as_text=True)
+    assert ";idea.in_review;" in csv and ";idea.submitted;" in csv
+
+
+def test_every_kind_the_log_records_has_words(app):
+    # The kinds written as text where entries are recorded, those made from a moderation step
+    # and from an idea's event or new status (audit._on_idea_event).
+    lines = [line for path in Path(audit.__file__).parent.glob("*.py")
+             for line in path.read_text().splitlines()]  # fmt: skip
+    source = [line for line in lines if "record(" in line or "kind = " in line]
+    kinds = {kind for line in source for kind in re.findall(r'"([a-z_]+\.[a-z_]+)"', line)}
+    kinds |= {"moderation.approved", "moderation.shown"}
+    kinds |= {f"idea.{kind}" for kind in EventKind if kind != EventKind.STATUS_CHANGED}
+    kinds |= {f"idea.{status}" for status in IdeaStatus}
+    assert "sign_in.failed" in kinds and "user.deactivated" in kinds  # the scan finds them
+    with app.test_request_context():
+        assert sorted(kind for kind in kinds if labels.kind_label(kind) == kind) == []
 
 
 def test_sign_ins_failed_sign_ins_settings_tokens_and_exports_are_logged(browser, org):

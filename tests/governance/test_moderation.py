@@ -242,3 +242,25 @@ def test_refused_moderation_steps_over_http_say_why(browser, org, reported):
     db.session.expire_all()
     assert comment.hidden_reason == "personal_data"
     assert kinds_of(moderation.target_key(idea, comment)) == ["hidden"]
+
+
+def test_the_german_record_names_who_acted_once_and_says_report_as_a_verb(browser, org, reported):
+    idea, comment = reported
+    moderation.report(org.head, idea, comment, "personal_data", "")
+    moderation.hide(org.admin, idea, comment, "personal_data", "")
+    moderation.edit_hidden_comment(org.other_employee, idea, comment, "Call the hotline.")
+    moderation.ask_review(org.other_employee, idea, comment)
+    rules.add_comment(idea, org.head, "We will look at it.")
+    org.admin.language = org.employee.language = "de"
+    db.session.commit()
+
+    browser.login(org.admin)
+    record = browser.get(f"/moderation/comment/{comment.id}").get_data(as_text=True)
+    assert '<h2 id="record-title">Verlauf</h2>' in record  # not the ledger's "Erfassen"
+    # Who asked stands before the step, named once.
+    assert "Otto Other</strong>\n          um Prüfung gebeten" in record
+    assert "Autor" not in record
+    # Under a comment, "Report" is the verb (not the ledger's kind of document, "Bericht").
+    browser.login(org.employee)
+    page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert ">Melden</a>" in page and "Bericht" not in page

@@ -101,3 +101,14 @@ def test_markdown_in_notes_is_sanitised(browser, org, idea):
     browser.login(org.leader)
     page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert "<strong>bold</strong>" in page and "<script>alert(1)" not in page
+
+
+def test_the_notes_heading_says_internal_once(browser, org, idea):
+    # "Interne Notizen" beside the badge "intern" said it twice.
+    notes.write_note(org.head, idea, "Finance agrees.")
+    org.head.language = "de"
+    db.session.commit()
+    browser.login(org.head)
+    page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    heading = page.split('id="internal-notes-title">')[1].split("</h2>")[0]
+    assert heading == 'Notizen <span class="badge badge-internal">intern</span>'

@@ -179,9 +179,14 @@ def test_a_first_response_through_the_lifecycle_shows_on_the_dashboard(browser, 
         db.session.commit()
     browser.login(org.leader)
     html = browser.get("/insights?range=30").get_data(as_text=True)
-    assert kpi(html, "First response") == "3 d median · 100% within 7 days"
+    assert kpi(html, "First response") == "3 days median · 100% within 7 days"
     # One department answered: nothing to compare yet.
     assert kpi(html, "Slowest to answer").startswith("– Not enough answers")
+    # Days as a word: the short German "3 T." reads as three thousand.
+    org.leader.language = "de"
+    html = browser.get("/insights?range=30").get_data(as_text=True)
+    assert kpi(html, "Erste Antwort") == "3 Tage Median · 100 % innerhalb von 7 Tagen"
+    assert " T." not in html
 
 
 def test_export_links_carry_only_the_filter(browser, june):

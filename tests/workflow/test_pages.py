@@ -90,6 +90,35 @@ def test_accept_with_mistakes_keeps_what_was_typed(browser, org):
     assert idea.status == IdeaStatus.NEW
 
 
+def test_an_update_with_mistakes_is_shown_again_with_them_beside_the_field(browser, org):
+    idea = make_idea(org.employee, department=org.service)
+    due = now().date() + timedelta(days=30)
+    lifecycle.accept(idea, org.head, owner=org.head, promise="A form by spring.", due_on=due,
+                     estimated_cost=Decimal(100))  # fmt: skip
+    db.session.commit()
+    commitment_id = _commitment_id(idea.id)
+    browser.login(org.head)
+    url = f"/commitments/{commitment_id}/updates"
+
+    empty = browser.post(url, {"update-body": "  "})
+    page = empty.get_data(as_text=True)
+    assert empty.status_code == 422  # the idea page again, not a redirect with a flash
+    assert re.search(r'id="update-body-error"><li>Please fill in this field.', page)
+    assert 'aria-invalid="true"' in page and "Please write the update." not in page
+    too_long = "Halfway there. " * 700
+    response = browser.post(url, {"update-body": too_long})
+    assert response.status_code == 422 and too_long in response.get_data(as_text=True)
+    assert db.session.get(Commitment, commitment_id).state == CommitmentState.OPEN
+    assert "Halfway there." not in browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+
+    # Closed meanwhile: the page has no update form any more, so the refusal is flashed.
+    lifecycle.break_commitment(idea, org.head, "No budget after all.")
+    db.session.commit()
+    closed = browser.post(url, {"update-body": "Halfway there."})
+    assert closed.status_code == 302
+    assert "This commitment is closed." in browser.get(closed.location).get_data(as_text=True)
+
+
 def test_head_above_budget_is_told_leadership_decides(browser, org):
     idea = make_idea(org.employee, department=org.service)
     lifecycle.estimate_cost(idea, org.head, Decimal(9000))
