@@ -56,6 +56,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     _import_models()
+    from .core import kept
+
+    kept.init_app(app)  # the kept rows' stamp is read again after this request's writes
     _register_blueprints(app)
     from . import auth, ideas, org, workflow
     from .ideas import search

@@ -1,4 +1,4 @@
-"""stamp: one row that every change to people, departments and settings moves, so each process
+"""stamp: one row that every change to people, departments, categories and settings moves, so each process
 may keep those rows between requests and still see a change at the next request
 
 Revision ID: 0013_stamp
@@ -19,7 +19,7 @@ down_revision = "0012_autotexts"
 branch_labels = None
 depends_on = None
 
-TABLES = ("users", "departments", "org_settings", "decision_settings")
+TABLES = ("users", "departments", "categories", "org_settings", "decision_settings")
 OPERATIONS = ("INSERT", "UPDATE", "DELETE")
 
 POSTGRES_FUNCTION = """CREATE FUNCTION stamps_move() RETURNS trigger AS $$

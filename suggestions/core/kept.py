@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import g, has_request_context
-from sqlalchemy import BigInteger, inspect
+from flask import Flask, g, has_request_context
+from sqlalchemy import BigInteger, event, inspect
 from sqlalchemy.orm import Mapped, make_transient_to_detached, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -44,7 +44,7 @@ class Stamp(db.Model):
 
 
 # The tables whose rows are kept: migration 0013_stamp puts its triggers on these.
-STAMPED_TABLES = ("users", "departments", "org_settings", "decision_settings")
+STAMPED_TABLES = ("users", "departments", "categories", "org_settings", "decision_settings")
 
 
 def stamp() -> int | None:
@@ -58,6 +58,20 @@ def stamp() -> int | None:
     if has_request_context():
         g._stamp = version
     return version
+
+
+def forget_stamp(*_args) -> None:
+    """After a flush or at a transaction's end: what this request wrote (or what it may now
+    see of others' commits) may have moved the stamp, so the next look reads it again."""
+    if has_request_context():
+        g.pop("_stamp", None)
+
+
+def init_app(app: Flask) -> None:
+    """The session tells the stamp when to be read again (one listener per process)."""
+    for name in ("after_flush", "after_transaction_end"):
+        if not event.contains(db.session, name, forget_stamp):
+            event.listen(db.session, name, forget_stamp)
 
 
 def _read_stamp() -> int | None:

@@ -22,15 +22,6 @@ department_heads = Table(
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
-# Counters the database bumps on every change of what they count (triggers, migration 0013):
-# "choices" counts changes to departments and categories (``queries.department_choices``).
-org_revisions = Table(
-    "org_revisions",
-    db.metadata,
-    Column("name", String(40), primary_key=True),
-    Column("revision", Integer, nullable=False),
-)
-
 
 class Department(db.Model):
     __tablename__ = "departments"

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import current_app, g
+from flask import g
 from flask_babel import get_locale
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import selectinload
 
+from ..core.cache import fragments
 from ..core.extensions import db
-from ..core.kept import kept_row
+from ..core.kept import kept_row, stamp
 from ..policy import can, who, who_ids
-from .models import Category, Department, OrgSettings, org_revisions
+from .models import Category, Department, OrgSettings
 
 
 def departments() -> list[Department]:
@@ -35,48 +36,34 @@ def categories(*, include_retired: bool = False, keep_id: int | None = None) -> 
 
 
 # Choices for forms and filters: on every list page and every form. Each process keeps them
-# with the revision they were read at; a request reads the revision only (one number, bumped
-# by the database on every change to departments or categories, migration 0013) and reads the
-# lists again when it moved. The revision is read once per transaction: what a transaction
-# writes itself (a flush) makes it read the revision again.
-_KEPT = "freiraum.org_choices"
-_REVISION = "org_choices_revision"
+# behind the stamp of the rows kept per process (core/kept.py): triggers move it with every
+# change to departments or categories, so a request reads that one number (which it reads
+# anyway) and the two lists only when it moved.
 
 
 @dataclass(frozen=True)
 class _Choices:
-    revision: int | None
     departments: tuple[tuple[int, str], ...]  # by name
     categories: tuple[tuple[int, str, str, bool], ...]  # id, names, active; in display order
 
 
+def _read_choices() -> _Choices:
+    departments = select(Department.id, Department.name).order_by(Department.name)
+    categories = select(Category.id, Category.name_en, Category.name_de, Category.active).order_by(
+        Category.position, Category.name_en
+    )
+    return _Choices(
+        tuple(tuple(row) for row in db.session.execute(departments)),
+        tuple(tuple(row) for row in db.session.execute(categories)),
+    )
+
+
 def _choices() -> _Choices:
-    info = db.session.info
-    if _REVISION not in info:
-        info[_REVISION] = db.session.scalar(
-            select(org_revisions.c.revision).where(org_revisions.c.name == "choices")
-        )
-    revision = info[_REVISION]
-    kept = current_app.extensions.get(_KEPT)
-    if kept is None or kept.revision != revision:
-        departments = select(Department.id, Department.name).order_by(Department.name)
-        categories = select(Category.id, Category.name_en, Category.name_de, Category.active)
-        kept = current_app.extensions[_KEPT] = _Choices(
-            revision,
-            tuple(tuple(row) for row in db.session.execute(departments)),
-            tuple(
-                tuple(row)
-                for row in db.session.execute(
-                    categories.order_by(Category.position, Category.name_en)
-                )
-            ),
-        )
-    return kept
-
-
-def forget_choices_revision(session, *_) -> None:
-    """After a flush or at a transaction's end: the next choices read the revision again."""
-    session.info.pop(_REVISION, None)
+    db.session.flush()  # this request's own new rows move the stamp before it is read
+    version = stamp()
+    if version is None:  # no stamp row (a database emptied by hand): nothing is kept
+        return _read_choices()
+    return fragments("org choices").get(version, _read_choices)
 
 
 def category_choices(keep_id: int | None = None) -> list[tuple[int, str]]:

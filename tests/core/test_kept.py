@@ -107,6 +107,7 @@ def test_every_change_to_a_stamped_table_moves_the_stamp(app, org, table):
     changes = {
         "users": "UPDATE users SET language = 'de'",
         "departments": "UPDATE departments SET name = name || '!'",
+        "categories": "UPDATE categories SET position = position + 1",
         "org_settings": "UPDATE org_settings SET decision_days = 31",
         "decision_settings": "INSERT INTO decision_settings (id, breadth_supporters, "
         "breadth_departments, only_decisions_respond) VALUES (1, 9, 2, false)",
