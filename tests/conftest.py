@@ -1,12 +1,16 @@
 """Fixtures: a migrated database per test session (SQLite file, or a fresh PostgreSQL
 database when TEST_DATABASE_URL is set), emptied after every test; an app, an HTTP client
-that behaves like a browser (CSRF tokens included), and small factories."""
+that behaves like a browser (CSRF tokens included), and small factories.
+
+A test marked ``demo`` starts from the demo organisation (``flask seed-demo``) instead: the
+demo is loaded once per test process and each such test gets a copy of its own."""
 
 from __future__ import annotations
 
 import os
 import re
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 
@@ -46,14 +50,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _postgres_database() -> Iterator[str]:
+def _postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (a copy of ``template``'s when given), dropped afterwards."""
     import psycopg
 
     admin_url = make_url(TEST_DATABASE_URL)
     name = f"freiraum_test_{uuid.uuid4().hex[:10]}"
     conninfo = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
+    copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     try:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
@@ -153,8 +159,57 @@ def config_overrides() -> dict:
     return {}
 
 
+@pytest.fixture(scope="session")
+def demo_database_url(tmp_path_factory) -> Iterator[str]:
+    """A database holding the demo organisation, loaded through the command people use. It is
+    built once per test process, when a test first asks: loading takes seconds, a copy of it
+    a fraction of one. Nothing writes to it after that; tests get copies."""
+    if TEST_DATABASE_URL:
+        urls = _postgres_database()
+        url = next(urls)
+    else:
+        urls = None
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+        db.engine.dispose()  # PostgreSQL copies only a database nobody is connected to
+    yield url
+    if urls is not None:
+        next(urls, None)
+
+
+def _copy_of_demo(demo_url: str, tmp_path) -> Iterator[str]:
+    if TEST_DATABASE_URL:
+        yield from _postgres_database(template=demo_url)
+        return
+    copy = tmp_path / "demo-copy.sqlite"
+    source = sqlite3.connect(make_url(demo_url).database)
+    target = sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    yield f"sqlite:///{copy}"
+
+
 @pytest.fixture
-def app(database_url, config_overrides) -> Iterator[Flask]:
+def app(request, database_url, config_overrides) -> Iterator[Flask]:
+    if request.node.get_closest_marker("demo"):
+        # A copy of the demo, for this test alone: thrown away afterwards, nothing to empty.
+        demo_url = request.getfixturevalue("demo_database_url")
+        urls = _copy_of_demo(demo_url, request.getfixturevalue("tmp_path"))
+        app = make_app(next(urls), config_overrides)
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+        next(urls, None)
+        return
     app = make_app(database_url, config_overrides)
     with app.app_context():
         yield app
