@@ -1,12 +1,17 @@
 """Fixtures: a migrated database per test session (SQLite file, or a fresh PostgreSQL
 database when TEST_DATABASE_URL is set), emptied after every test; an app, an HTTP client
-that behaves like a browser (CSRF tokens included), and small factories."""
+that behaves like a browser (CSRF tokens included), and small factories.
+
+A test marked ``demo`` starts from the demo organisation (``flask seed-demo``) instead: the
+demo is loaded once per test process and each such test gets a copy of its own."""
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 
@@ -46,14 +51,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _postgres_database() -> Iterator[str]:
+def _postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database (a copy of ``template``'s when given), dropped afterwards."""
     import psycopg
 
     admin_url = make_url(TEST_DATABASE_URL)
     name = f"freiraum_test_{uuid.uuid4().hex[:10]}"
     conninfo = admin_url.set(drivername="postgresql").render_as_string(hide_password=False)
+    copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     try:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
@@ -153,8 +160,57 @@ def config_overrides() -> dict:
     return {}
 
 
+@pytest.fixture(scope="session")
+def demo_database_url(tmp_path_factory) -> Iterator[str]:
+    """A database holding the demo organisation, loaded through the command people use. It is
+    built once per test process, when a test first asks: loading takes seconds, a copy of it
+    a fraction of one. Nothing writes to it after that; tests get copies."""
+    if TEST_DATABASE_URL:
+        urls = _postgres_database()
+        url = next(urls)
+    else:
+        urls = None
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+        db.session.remove()
+        db.engine.dispose()  # PostgreSQL copies only a database nobody is connected to
+    yield url
+    if urls is not None:
+        next(urls, None)
+
+
+def _copy_of_demo(demo_url: str, tmp_path) -> Iterator[str]:
+    if TEST_DATABASE_URL:
+        yield from _postgres_database(template=demo_url)
+        return
+    copy = tmp_path / "demo-copy.sqlite"
+    source = sqlite3.connect(make_url(demo_url).database)
+    target = sqlite3.connect(copy)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    yield f"sqlite:///{copy}"
+
+
 @pytest.fixture
-def app(database_url, config_overrides) -> Iterator[Flask]:
+def app(request, database_url, config_overrides) -> Iterator[Flask]:
+    if request.node.get_closest_marker("demo"):
+        # A copy of the demo, for this test alone: thrown away afterwards, nothing to empty.
+        demo_url = request.getfixturevalue("demo_database_url")
+        urls = _copy_of_demo(demo_url, request.getfixturevalue("tmp_path"))
+        app = make_app(next(urls), config_overrides)
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+        next(urls, None)
+        return
     app = make_app(database_url, config_overrides)
     with app.app_context():
         yield app
@@ -166,16 +222,7 @@ def app(database_url, config_overrides) -> Iterator[Flask]:
 def _empty_tables() -> None:
     """Every table emptied, ids from 1 again, the settings row as on a fresh install: what the
     next test finds is what the migrations left (tests/test_isolation.py proves it)."""
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    tables.append("idea_search")  # the search index lives outside the models' metadata
-    # DELETE, children first: a test leaves a few rows, and PostgreSQL's TRUNCATE of two
-    # dozen tables costs a quarter of a second (DELETE: 20 ms). The audit log refuses
-    # deletion (a trigger) unless a prune permit covers the rows, as in production.
-    statements = [
-        "INSERT INTO audit_prune_permits (cutoff) VALUES ('9999-01-01 00:00:00')",
-        "DELETE FROM audit_entries",
-        *(f"DELETE FROM {table}" for table in tables),
-    ]
+    statements = list(_emptying_statements())
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Sequences a test drew from start at 1 again (an untouched one shows no
@@ -191,7 +238,45 @@ def _empty_tables() -> None:
             conn.exec_driver_sql(";\n".join(statements))
         else:
             for statement in [*statements, ORG_SETTINGS_ROW, STAMP_ROW]:
-                conn.execute(text(statement))
+                conn.exec_driver_sql(statement)
+
+
+@functools.cache
+def _emptying_statements() -> tuple[str, ...]:
+    """Worked out once per test process: sorting the tables costs more than deleting the few
+    rows a test leaves."""
+    # The search index lives outside the models' metadata.
+    tables = [*reversed(_table_names()), "idea_search"]
+    # DELETE, children first: a test leaves a few rows, and PostgreSQL's TRUNCATE of two
+    # dozen tables costs a quarter of a second (DELETE: 20 ms). The audit log refuses
+    # deletion (a trigger) unless a prune permit covers the rows, as in production.
+    return (
+        "INSERT INTO audit_prune_permits (cutoff) VALUES ('9999-01-01 00:00:00')",
+        "DELETE FROM audit_entries",
+        *(f"DELETE FROM {table}" for table in tables),
+    )
+
+
+def every_row(leave_out: frozenset[str] = frozenset()) -> list:
+    """Every row of every table but ``leave_out`` (after committing the test's own session):
+    what "nothing changed" means to a test that compares before and after. Read through the
+    driver's own cursor: a matrix test reads every table twice per request, and SQLAlchemy's
+    work per statement cost more than the database's."""
+    db.session.commit()
+    with db.engine.connect() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()
+        rows = []
+        for table in _table_names():
+            if table not in leave_out:
+                cursor.execute(f"SELECT * FROM {table}")
+                rows.append((table, sorted(map(repr, cursor.fetchall()))))
+        cursor.close()
+        return rows
+
+
+@functools.cache
+def _table_names() -> tuple[str, ...]:
+    return tuple(table.name for table in db.metadata.sorted_tables)
 
 
 ORG_SETTINGS_ROW = (

@@ -2,6 +2,7 @@
 
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import func, select
 
 from suggestions.auth.models import Role, User
@@ -51,10 +52,10 @@ def test_seed_demo_fills_an_empty_database_once(app):
     assert runner.invoke(args=["seed-demo"]).exit_code != 0
 
 
+@pytest.mark.demo
 def test_the_demo_shows_decisions_that_hold(app):
     from suggestions.workflow import breadth, campaigns, declines
 
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     revisit = db.session.scalars(select(declines.Decline).where(
         declines.Decline.revisit_on.is_not(None))).all()  # fmt: skip
     assert revisit and all(d.reason_id for d in revisit)
@@ -66,18 +67,18 @@ def test_the_demo_shows_decisions_that_hold(app):
     assert all(results[group] for group in ("implemented", "accepted", "declined"))
 
 
+@pytest.mark.demo
 def test_demo_logins_work(app, browser):
-    app.test_cli_runner().invoke(args=["seed-demo"])
     for email, *_ in demo.PEOPLE:
         browser.login(SimpleNamespace(email=email), password=demo.PASSWORD)
         assert browser.logout().status_code == 302
 
 
+@pytest.mark.demo
 def test_seed_demo_reset_loads_the_demo_again(app):
     from suggestions.ideas import search
 
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
     people = db.session.scalar(select(func.count()).select_from(User))
     ideas_before = db.session.scalar(select(func.count()).select_from(Idea))
     stray = db.session.scalar(select(Idea).order_by(Idea.id))
@@ -121,13 +122,12 @@ def test_console_mail_transport_prints_what_it_would_send(app):
     assert row.status == OutboxStatus.SENT
 
 
+@pytest.mark.demo
 def test_the_demo_is_a_company_big_enough_for_every_figure(app, browser):
     from suggestions.ideas.models import IdeaStatus
     from suggestions.notify.models import OutboxMessage, OutboxStatus
     from suggestions.org.models import Department
     from suggestions.workflow.models import Commitment, CommitmentState
-
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
 
     assert 140 <= db.session.scalar(select(func.count()).select_from(User)) <= 170
     departments = list(db.session.scalars(select(Department)))

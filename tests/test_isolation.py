@@ -71,3 +71,24 @@ def test_the_cleaning_itself_empties_everything_while_the_trigger_stays(app):
     db.session.remove()
     _empty_tables()
     find_nothing_and_leave_traces()
+
+
+def find_the_demo_alone_and_leave_a_trace() -> None:
+    """A test marked ``demo`` gets its own copy of the demo: another demo test's changes are
+    not in it, and nothing of it reaches the tests above (same xdist group)."""
+    assert count(User) > 100
+    assert not db.session.scalar(select(func.count()).where(Idea.title == "Left by a demo test"))
+    idea = db.session.scalars(select(Idea).order_by(Idea.id)).first()
+    idea.title = "Left by a demo test"
+    db.session.add(User(email="trace@example.org", display_name="Trace"))
+    db.session.commit()
+
+
+@pytest.mark.demo
+def test_a_demo_test_finds_the_demo_as_loaded_and_changes_it(app):
+    find_the_demo_alone_and_leave_a_trace()
+
+
+@pytest.mark.demo
+def test_another_demo_test_finds_the_demo_as_loaded_too(app):
+    find_the_demo_alone_and_leave_a_trace()

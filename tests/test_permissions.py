@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from suggestions.auth import tokens
 from suggestions.core.clock import now
@@ -30,7 +30,7 @@ from suggestions.workflow import campaigns, lifecycle
 from suggestions.workflow.declines import DeclineReason
 from suggestions.workflow.views import ACTIONS
 
-from .conftest import Browser, _empty_tables, make_app
+from .conftest import Browser, _empty_tables, every_row, make_app
 from .factories import make_idea, make_org
 
 ROLES = ["anonymous", "author", "employee", "head", "other_head", "leader", "admin"]
@@ -813,18 +813,12 @@ def build_data() -> tuple[dict, dict]:
 
 
 # The audit log records refused attempts too (a failed sign-in): that is its purpose.
-NOT_STATE = {"audit_entries"}
+NOT_STATE = frozenset({"audit_entries"})
 
 
 def fingerprint() -> list:
     """Every row of every table: what "nothing changed" means."""
-    db.session.commit()
-    with db.engine.connect() as conn:
-        return [
-            (table.name, sorted(map(repr, conn.execute(text(f"SELECT * FROM {table.name}")))))
-            for table in db.metadata.sorted_tables
-            if table.name not in NOT_STATE
-        ]
+    return every_row(leave_out=NOT_STATE)
 
 
 class World:

@@ -3,6 +3,7 @@ German, an English one in English (no "We do it:" in front of a German proposal)
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from suggestions.core.extensions import db
@@ -10,8 +11,8 @@ from suggestions.ideas.models import Comment, Idea, IdeaEvent
 from suggestions.workflow.models import Commitment
 
 
+@pytest.mark.demo
 def test_every_text_on_an_idea_is_in_the_language_of_the_idea(app):
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     ideas = {i.id: i for i in db.session.scalars(select(Idea))}
     language = {i.id: _language(i.title, i.problem, i.proposal) for i in ideas.values()}
     assert set(language.values()) == {"de", "en"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import select
 
 from suggestions.core.clock import now
@@ -14,8 +15,8 @@ from suggestions.insights.review_pack import month_start, previous_month
 from suggestions.ledger.models import LedgerItem, Measurement
 
 
+@pytest.mark.demo
 def test_the_demo_has_a_ledger_with_abolished_red_tape_and_measured_hours(app, browser):
-    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
     abolished = {
         (i.kind, i.title) for i in db.session.scalars(
             select(LedgerItem).where(LedgerItem.status == "abolished")

@@ -1,5 +1,6 @@
 """The weekly digest, reminders, and demo data that rings the bell."""
 
+import pytest
 from sqlalchemy import func, select
 
 from suggestions.core import clock as app_clock
@@ -115,12 +116,12 @@ def test_reminders_come_from_registered_sources_and_are_sent_once(app, org, monk
     assert "0 reminder(s) delivered" in run(app, "send-reminders")
 
 
+@pytest.mark.demo
 def test_the_demo_rings_the_bell(app, browser):
     from types import SimpleNamespace
 
     from suggestions.devtools import demo
 
-    run(app, "seed-demo")
     for email in ("employee@freiraum.example", "head.service@freiraum.example"):
         browser.login(SimpleNamespace(email=email), password=demo.PASSWORD)
         page = browser.get("/ideas").get_data(as_text=True)

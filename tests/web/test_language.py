@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import select
 
 from suggestions.auth.models import Role, User
@@ -20,8 +21,8 @@ def page_language(browser, url: str = "/ideas") -> str:
     return html.split('<html lang="', 1)[1].split('"', 1)[0]
 
 
+@pytest.mark.demo
 def test_demo_heads_and_leaders_follow_the_browser(app, new_browser):
-    app.test_cli_runner().invoke(args=["seed-demo"])
     chosen = select(User.language).where(User.language.is_not(None), User.role != Role.EMPLOYEE)
     assert db.session.scalars(chosen).all() == []
     for email in (LEADER, HEAD):
