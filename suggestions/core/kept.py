@@ -1,12 +1,14 @@
-"""Rows every request reads (the signed-in person, the organisation's settings), kept per
-process and checked against one stamp per request.
+"""Rows every request reads (the signed-in person, the organisation's settings; org/queries.py
+keeps the department and category choices the same way), kept per process and checked against
+one stamp per request.
 
 The database holds one stamp (``stamps``, row 1). Triggers (migration 0013_stamp) raise it in
 the same transaction as any change to the tables whose rows are kept here, whoever writes:
 this app, a command, another worker or host, or SQL typed by hand. A request reads the stamp
-once; a kept row is used while its stamp is the stamp of now, else loaded again. So a person
-deactivated or given another role in one worker is refused or re-ruled by every worker at
-their next request, and a settings change applies everywhere at once.
+once, and again after it wrote (a flush) or ended a transaction; a kept row is used while its
+stamp is the stamp of now, else loaded again. So a person deactivated or given another role
+in one worker is refused or re-ruled by every worker at their next request, and a settings
+change applies everywhere at once.
 
 A kept row is a detached copy that no session holds; each request gets its own copy of it,
 attached to its session (``merge`` without a query), so a request may change the row as
@@ -48,8 +50,9 @@ STAMPED_TABLES = ("users", "departments", "categories", "org_settings", "decisio
 
 
 def stamp() -> int | None:
-    """The stamp as this request sees it, read once per request (outside a request, at every
-    call: a worker's app context lasts for hours). None: there is no stamp row."""
+    """The stamp as this request sees it, read once per request and again after its own
+    writes (outside a request, at every call: a worker's app context lasts for hours). None:
+    there is no stamp row."""
     if has_request_context():
         seen = g.get("_stamp", _MISSING)
         if seen is not _MISSING:
