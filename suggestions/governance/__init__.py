@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
     from ..ideas.labels import hidden_notice
     from ..policy import register
     from . import audit, cli, listeners
-    from .labels import kind_label, target_label
+    from .labels import change_text, kind_label, target_label
     from .permissions import RULES, is_moderator
     from .views import idea_page_parts
 
@@ -30,4 +30,6 @@ def init_app(app: Flask) -> None:
     contribute(app, "idea_page.viewer_asks", "moderation.queue")
     contribute(app, "admin_user_page.parts", "governance/_moderator_flag.html")
     app.jinja_env.globals.update(hidden_notice=hidden_notice, is_moderator=is_moderator)
-    app.jinja_env.filters.update(audit_kind=kind_label, audit_target=target_label)
+    app.jinja_env.filters.update(
+        audit_kind=kind_label, audit_target=target_label, audit_change=change_text
+    )

@@ -3,6 +3,8 @@ exported (the CSV keeps them: they are data); a person reads these labels."""
 
 from __future__ import annotations
 
+import json
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -75,3 +77,15 @@ def kind_label(kind: str) -> str:
 
 def target_label(kind: str | None) -> str:
     return translated(TARGET_LABELS[kind]) if kind in TARGET_LABELS else kind or ""
+
+
+def change_text(stored: str | None) -> str:
+    """A stored before/after value as a person reads it: the JSON with its letters as letters
+    ("Büro", not "B\\u00fcro"); what is not JSON as it was stored."""
+    if not stored:
+        return ""
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return stored
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

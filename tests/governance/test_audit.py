@@ -1,5 +1,6 @@
 """The audit log: what is recorded, that nothing can change or delete it, who reads it."""
 
+import json
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -49,6 +50,20 @@ def test_admin_reads_who_accepted_an_idea_and_who_changed_a_budget(browser, org)
     assert "department.changed" in page and "Adam Admin" in page
     only_budget = browser.get("/admin/audit?kind=department.changed").get_data(as_text=True)
     assert "idea.accepted" not in only_budget.split("<tbody>")[1]
+
+
+def test_a_change_reads_with_its_letters_and_is_stored_as_json(browser, org):
+    org_rules.save_department(
+        org.admin, org.service, name="Bürgerbüro", decision_budget=None, heads=[org.head]
+    )
+    db.session.commit()
+    stored = entries("department.changed")[-1].after
+    assert json.loads(stored)["name"] == "Bürgerbüro"
+
+    browser.login(org.admin)
+    page = browser.get("/admin/audit?kind=department.changed").get_data(as_text=True)
+    row = page.split("<tbody>")[1]
+    assert "Bürgerbüro" in row and "\\u00fc" not in row
 
 
 def test_the_log_reads_in_words_and_keeps_its_codes_as_data(browser, org):
