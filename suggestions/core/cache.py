@@ -9,6 +9,7 @@ never share fragments.
 
 from __future__ import annotations
 
+import secrets
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
@@ -19,6 +20,11 @@ from flask import Flask, current_app
 T = TypeVar("T")
 
 _KEY = "freiraum.fragments"
+
+# Stands in a kept fragment for what differs per request (the CSRF token, the page's address):
+# drawn with it, the fragment is filled in by each page. Random per process and with NUL bytes
+# (refused in every input), so nothing a person wrote can hold it.
+SLOT = f"\x00{secrets.token_hex(8)}\x00"
 DEFAULT_SIZE = 4096
 
 

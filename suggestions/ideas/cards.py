@@ -13,20 +13,14 @@ token and address are not kept: they are put into the kept card on every page.
 
 from __future__ import annotations
 
-import secrets
-
 from flask import current_app, g, request
 from markupsafe import Markup, escape
 
-from ..core.cache import fragments
+from ..core.cache import SLOT, fragments
 from ..policy import can
 from ..web.templating import locale, relative_age, translated, url_pattern, viewer
 from .authorship import visible_author
 from .labels import CARD_TEXTS, STATUS_LABELS
-
-# Stands for the CSRF token and the page's address while a card is drawn to be kept. Random
-# per process, so no title can hold it; both come before anything a person wrote anyway.
-_SLOT = secrets.token_hex(16)
 
 
 class _Labels(dict):
@@ -95,5 +89,5 @@ def _macro():
 
 def _draw(idea, voted: bool, snippet, kit) -> tuple[str, str, str] | None:
     """The card cut where the page's CSRF token and address go."""
-    parts = str(_macro()(idea, voted, _SLOT, _SLOT, snippet, kit)).split(_SLOT)
+    parts = str(_macro()(idea, voted, SLOT, SLOT, snippet, kit)).split(SLOT)
     return tuple(parts) if len(parts) == 3 else None

@@ -10,7 +10,7 @@ packages add at ``idea_page.comment_asks``) and about the viewer alone, asked on
 and asks the policy nothing itself, so no answer can be missing from the key: an edit, a
 hidden comment or another viewer's permissions are another key, never a stale fragment.
 
-A fragment never holds the viewer's CSRF token: forms in it carry ``TOKEN_SLOT``, replaced by
+A fragment never holds the viewer's CSRF token: forms in it carry ``core.cache.SLOT``, replaced by
 this request's token when the page is put together.
 """
 
@@ -23,7 +23,7 @@ from flask import request
 from flask_babel import get_timezone
 from markupsafe import Markup
 
-from ..core.cache import fragments
+from ..core.cache import SLOT, fragments
 from ..core.registry import contributions
 from ..policy import can
 from ..web.templating import locale, viewer
@@ -32,7 +32,6 @@ from .models import Comment
 
 # What the idea's own markup asks about each comment; governance adds its own (report, review).
 COMMENT_ASKS = ("moderation.see_hidden", "comment.mark_official")
-TOKEN_SLOT = "\x00csrf-token\x00"  # cannot occur in escaped text
 
 
 def comment_asks() -> tuple[str, ...]:
@@ -57,8 +56,8 @@ def draw_comments(comments: Sequence[Comment], draw: Callable, token: str) -> Ma
         )  # fmt: skip
         drawn = partial(_draw, draw, comment, shown, once | dict(zip(asks, answers, strict=True)))
         parts.append(store.get(key, drawn))
-    return Markup("".join(parts).replace(TOKEN_SLOT, token))  # noqa: S704 - drawn by a template
+    return Markup("".join(parts).replace(SLOT, token))  # noqa: S704 - drawn by a template
 
 
 def _draw(draw: Callable, comment: Comment, shown, may: dict[str, bool]) -> str:
-    return str(draw(comment, shown, may, TOKEN_SLOT))
+    return str(draw(comment, shown, may, SLOT))

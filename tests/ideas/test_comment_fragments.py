@@ -7,11 +7,10 @@ import re
 from flask import current_app
 
 from suggestions.auth.models import User
-from suggestions.core.cache import fragments
+from suggestions.core.cache import SLOT, fragments
 from suggestions.core.extensions import db
 from suggestions.governance import moderation
 from suggestions.ideas import rules
-from suggestions.ideas.comment_fragments import TOKEN_SLOT
 
 from ..factories import make_idea
 
@@ -61,7 +60,7 @@ def test_a_heads_form_carries_the_heads_own_token(browser, new_browser, org):
     page = other.get(f"/ideas/{idea.id}").get_data(as_text=True)
     tokens = re.findall(r'name="csrf_token" value="([^"]+)"', comment_html(page, comment.id))
     assert tokens == [other.csrf_token] and browser.csrf_token != other.csrf_token
-    assert TOKEN_SLOT not in page
+    assert SLOT not in page
     answer = other.post(f"/ideas/{idea.id}/comments/{comment.id}/official",
                         {"official": "1", "csrf_token": tokens[0]})  # fmt: skip
     assert answer.status_code == 302
