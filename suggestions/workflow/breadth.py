@@ -12,7 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, and_, func, or_, select
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.clock import now
@@ -54,26 +65,33 @@ def support_of(idea_id: int) -> Support:
 
 
 def on_vote_added(sender, idea: Idea, user, **_extra) -> None:
-    """Inside the vote's transaction: does this vote make the support broad enough?"""
+    """Inside the vote's transaction: does this vote make the support broad enough?
+
+    One statement, in the write lock's time: the guarantee is recorded from the idea's votes
+    when none is recorded yet and the support is broad enough. A recorded guarantee skips the
+    counting (its NOT EXISTS does not depend on the votes, so SQLite and PostgreSQL test it
+    once, before reading any vote); two votes crossing at once record it once (the key)."""
     settings = decision_settings()
     if idea.status not in IdeaStatus.UNDECIDED or idea.vote_count < settings.breadth_supporters:
         return
-    if db.session.get(BreadthGuarantee, idea.id) is not None:
-        return
-    support = support_of(idea.id)
-    if (
-        support.supporters < settings.breadth_supporters
-        or support.departments < settings.breadth_departments
-    ):
-        return
     moment = now()
+    supporters, departments = func.count(), func.count(func.distinct(Vote.department_id))
+    guarantees = BreadthGuarantee.__table__
+    broad_support = (
+        select(
+            literal(idea.id),
+            literal(moment, DateTime),
+            literal(moment + timedelta(days=org_settings().decision_days), DateTime),
+            supporters,
+            departments,
+        )
+        .where(Vote.idea_id == idea.id, ~exists().where(guarantees.c.idea_id == idea.id))
+        .having(supporters >= settings.breadth_supporters)
+        .having(departments >= settings.breadth_departments)
+    )
     db.session.execute(
-        insert_ignoring_duplicates(BreadthGuarantee.__table__).values(
-            idea_id=idea.id,
-            reached_at=moment,
-            due_at=moment + timedelta(days=org_settings().decision_days),
-            supporters=support.supporters,
-            departments=support.departments,
+        insert_ignoring_duplicates(guarantees).from_select(
+            ["idea_id", "reached_at", "due_at", "supporters", "departments"], broad_support
         )
     )
 

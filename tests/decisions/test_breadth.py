@@ -70,6 +70,25 @@ def test_departments_count_as_they_were_when_the_vote_was_cast(app, org, rules_o
     assert breadth.guarantee_of(idea).departments == 3
 
 
+def test_the_guarantee_is_recorded_once_with_the_support_it_was_reached_with(
+    app, org, rules_of_breadth
+):
+    with clock.travel_to(START):
+        idea = make_idea(org.employee)
+        _vote(idea, _voters(org, [org.sales, org.service, make_department(), make_department()]))
+    with clock.travel_to(START + timedelta(days=5)):
+        later = _voters(org, [make_department(), org.sales])
+        _vote(idea, later)
+        rules.set_vote(idea, later[0], False)
+        _vote(idea, later[:1])
+    db.session.expire_all()
+    guarantee = breadth.guarantee_of(idea)
+    assert (guarantee.supporters, guarantee.departments) == (4, 4)
+    assert abs(guarantee.reached_at - START) < timedelta(minutes=1)
+    assert abs(guarantee.due_at - (START + timedelta(days=30))) < timedelta(minutes=1)
+    assert breadth.support_of(idea.id) == breadth.Support(6, 5)
+
+
 def test_a_missed_date_is_a_breach_and_a_decision_in_time_is_not(app, org, rules_of_breadth):
     with clock.travel_to(START):
         missed = make_idea(org.employee, title="Missed")
