@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from ..core.database import commit_keeping_loaded
 from ..core.extensions import db
@@ -19,6 +20,7 @@ from . import bp, queries, rules, search
 from .forms import ActionForm, CommentForm, IdeaForm
 from .links import comment_url
 from .models import Idea
+from .vote_button import kept_vote_button
 
 
 @bp.get("/")
@@ -191,7 +193,7 @@ def vote(idea_id: int):
     # own URL is a POST-only endpoint.
     commit_keeping_loaded()
     if is_htmx():
-        return render_template("ideas/_vote.html", idea=idea, voted=voted, next_url=back)
+        return kept_vote_button(idea, voted, back, generate_csrf())
     return redirect(back)
 
 
