@@ -67,27 +67,35 @@ def support_of(idea_id: int) -> Support:
 def on_vote_added(sender, idea: Idea, user, **_extra) -> None:
     """Inside the vote's transaction: does this vote make the support broad enough?
 
-    One statement, in the write lock's time: the guarantee is recorded from the idea's votes
-    when none is recorded yet and the support is broad enough. A recorded guarantee skips the
-    counting (its NOT EXISTS does not depend on the votes, so SQLite and PostgreSQL test it
-    once, before reading any vote); two votes crossing at once record it once (the key)."""
+    One statement, in the write lock's time, that reads no vote once a guarantee is recorded
+    (the NOT EXISTS depends on no vote: SQLite and PostgreSQL test it once, first). Before,
+    it looks for K departments among the voters' (an index range that stops at the K-th) and
+    counts them all only when there are K, at the vote that crosses. The supporters are the
+    idea's count, moved in this transaction with the vote. Two votes crossing at once record
+    the guarantee once (its key)."""
     settings = decision_settings()
     if idea.status not in IdeaStatus.UNDECIDED or idea.vote_count < settings.breadth_supporters:
         return
-    moment = now()
-    supporters, departments = func.count(), func.count(func.distinct(Vote.department_id))
-    guarantees = BreadthGuarantee.__table__
-    broad_support = (
-        select(
-            literal(idea.id),
-            literal(moment, DateTime),
-            literal(moment + timedelta(days=org_settings().decision_days), DateTime),
-            supporters,
-            departments,
-        )
-        .where(Vote.idea_id == idea.id, ~exists().where(guarantees.c.idea_id == idea.id))
-        .having(supporters >= settings.breadth_supporters)
-        .having(departments >= settings.breadth_departments)
+    moment, wanted = now(), settings.breadth_departments
+    votes, guarantees = Vote.__table__, BreadthGuarantee.__table__
+    of_idea = votes.c.idea_id == idea.id
+    first_departments = (
+        select(votes.c.department_id)
+        .where(of_idea, votes.c.department_id.is_not(None))
+        .distinct()
+        .limit(wanted)
+        .subquery()
+    )
+    departments = select(func.count(func.distinct(votes.c.department_id))).where(of_idea)
+    broad_support = select(
+        literal(idea.id),
+        literal(moment, DateTime),
+        literal(moment + timedelta(days=org_settings().decision_days), DateTime),
+        literal(idea.vote_count),
+        departments.scalar_subquery(),
+    ).where(
+        ~exists().where(guarantees.c.idea_id == idea.id),
+        select(func.count()).select_from(first_departments).scalar_subquery() >= wanted,
     )
     db.session.execute(
         insert_ignoring_duplicates(guarantees).from_select(

@@ -89,6 +89,18 @@ def test_the_guarantee_is_recorded_once_with_the_support_it_was_reached_with(
     assert breadth.support_of(idea.id) == breadth.Support(6, 5)
 
 
+def test_the_vote_from_the_missing_department_crosses_with_every_supporter_counted(
+    app, org, rules_of_breadth
+):
+    idea = make_idea(org.employee)
+    without_department = [make_user(Role.EMPLOYEE, None) for _ in range(3)]
+    _vote(idea, _voters(org, [org.sales, org.sales, org.service]) + without_department)
+    assert breadth.guarantee_of(idea) is None  # 6 supporters, 2 departments (none not counted)
+    _vote(idea, _voters(org, [make_department()]))
+    guarantee = breadth.guarantee_of(idea)
+    assert (guarantee.supporters, guarantee.departments) == (7, 3)
+
+
 def test_a_missed_date_is_a_breach_and_a_decision_in_time_is_not(app, org, rules_of_breadth):
     with clock.travel_to(START):
         missed = make_idea(org.employee, title="Missed")
