@@ -6,6 +6,8 @@ import random
 import re
 import sqlite3
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import has_request_context
 from sqlalchemy import Engine, event
@@ -14,6 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .config import DEFAULTS
 from .extensions import db
+
+T = TypeVar("T")
 
 
 @event.listens_for(Engine, "connect")
@@ -110,11 +114,32 @@ def _busy_timeout_ms() -> int:
     return config["SQLITE_BUSY_TIMEOUT_MS"]
 
 
-def insert_ignoring_duplicates(table):
-    """``INSERT ... ON CONFLICT DO NOTHING`` for the session's dialect."""
-    dialect = db.session.get_bind().dialect.name
+def insert_ignoring_duplicates(table, dialect: str | None = None):
+    """``INSERT ... ON CONFLICT DO NOTHING`` for the session's dialect (or the one named)."""
+    dialect = dialect or dialect_name()
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(table).on_conflict_do_nothing()
+
+
+def dialect_name() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def prepared(build: Callable[[str], T]) -> Callable[[], T]:
+    """A statement built once per dialect, with bind parameters for what changes per call.
+    On the hot write paths (a vote) building a statement and working out its cache key cost
+    more than running it; run through ``db.session.connection()``, it skips the ORM's
+    execution steps as well, which a table statement does not need."""
+    built: dict[str, T] = {}
+
+    def statement() -> T:
+        dialect = dialect_name()
+        found = built.get(dialect)
+        if found is None:
+            found = built.setdefault(dialect, build(dialect))
+        return found
+
+    return statement
 
 
 def commit_keeping_loaded() -> None:

@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
 from flask_babel import lazy_gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
 from ..core.clock import now
-from ..core.database import insert_ignoring_duplicates
+from ..core.database import insert_ignoring_duplicates, prepared
 from ..core.errors import DomainError
 from ..core.extensions import db
 from ..core.signals import comment_posted, idea_event_recorded, official_answer_marked, vote_added
@@ -150,36 +151,54 @@ def set_vote(idea: Idea, voter: User, wanted: bool) -> bool:
     row was really added or removed. Returns whether the voter now votes for the idea."""
     if wanted:
         require(voter, "idea.vote", idea)
-        statement = insert_ignoring_duplicates(Vote.__table__).values(
-            idea_id=idea.id, user_id=voter.id, created_at=now(), department_id=voter.department_id
-        )
-        delta = 1
+        statement = _vote_statements_here()[0]
+        values = {"idea_id": idea.id, "user_id": voter.id, "created_at": now(),
+                  "department_id": voter.department_id}  # fmt: skip
     else:
         # Taking a vote back is allowed whatever the idea's state.
-        votes = Vote.__table__
-        statement = delete(votes).where(votes.c.idea_id == idea.id, votes.c.user_id == voter.id)
-        delta = -1
+        statement = _vote_statements_here()[1]
+        values = {"idea_id": idea.id, "user_id": voter.id}
     # RETURNING tells exactly whether a row changed (INSERT rowcount is -1 under psycopg).
-    changed = db.session.execute(statement.returning(Vote.__table__.c.user_id)).first()
+    changed = db.session.connection().execute(statement, values).first()
     if changed is not None:
-        _bump(idea, "vote_count", delta)
+        _bump(idea, "vote_count", 1 if wanted else -1)
         if wanted:
             vote_added.send(Vote, idea=idea, user=voter)
     return wanted
 
 
+def _vote_statements(dialect: str):
+    # Built once per dialect; the INSERT takes its columns from the values it runs with.
+    votes = Vote.__table__
+    add = insert_ignoring_duplicates(votes, dialect).returning(votes.c.user_id)
+    mine = (votes.c.idea_id == bindparam("idea_id"), votes.c.user_id == bindparam("user_id"))
+    return add, delete(votes).where(*mine).returning(votes.c.user_id)
+
+
+_vote_statements_here = prepared(_vote_statements)
+
+
 def _bump(idea: Idea, counter: str, delta: int) -> None:
     # On the table, not the ORM class: the ORM's bulk-update machinery cost a vote 0.3 ms and
     # has nothing to do here (the loaded idea gets the new value below).
+    new_value = (
+        db.session.connection()
+        .execute(_bump_statement(counter, delta), {"idea_id": idea.id})
+        .scalar_one()
+    )
+    set_committed_value(idea, counter, new_value)
+
+
+@cache
+def _bump_statement(counter: str, delta: int):
     ideas = Idea.__table__
     column = ideas.c[counter]
-    new_value = db.session.execute(
+    return (
         update(ideas)
-        .where(ideas.c.id == idea.id)
+        .where(ideas.c.id == bindparam("idea_id"))
         .values({counter: column + delta})
         .returning(column)
-    ).scalar_one()
-    set_committed_value(idea, counter, new_value)
+    )
 
 
 def has_voted(idea: Idea, user: User) -> bool:

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, update
 
 from ..auth.models import User
 from ..core.clock import now
-from ..core.database import insert_ignoring_duplicates
+from ..core.database import insert_ignoring_duplicates, prepared
 from ..core.extensions import db
 from ..policy import can, who_ids
 from ..workflow.lifecycle import deciders_of_department
@@ -53,11 +53,15 @@ def follow(idea_id: int, user_id: int) -> None:
 
 def follow_automatically(idea_id: int, user_id: int) -> None:
     """Follow because of writing or voting; someone who unfollowed stays unfollowed."""
-    db.session.execute(
-        insert_ignoring_duplicates(Follow.__table__).values(
-            idea_id=idea_id, user_id=user_id, following=True, created_at=now()
-        )
+    db.session.connection().execute(
+        _follow_statement(),
+        {"idea_id": idea_id, "user_id": user_id, "following": True, "created_at": now()},
     )
+
+
+# Built once per dialect (a vote runs it in the write lock's time); the INSERT takes its
+# columns from the values it runs with.
+_follow_statement = prepared(lambda dialect: insert_ignoring_duplicates(Follow.__table__, dialect))
 
 
 def unfollow(idea_id: int, user_id: int) -> None:

@@ -18,16 +18,16 @@ from sqlalchemy import (
     Index,
     Integer,
     and_,
+    bindparam,
     exists,
     func,
-    literal,
     or_,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.clock import now
-from ..core.database import insert_ignoring_duplicates
+from ..core.database import insert_ignoring_duplicates, prepared
 from ..core.extensions import db
 from ..ideas.models import Idea, IdeaStatus, Vote, publicly_visible
 from ..org.models import Department
@@ -76,9 +76,23 @@ def on_vote_added(sender, idea: Idea, user, **_extra) -> None:
     settings = decision_settings()
     if idea.status not in IdeaStatus.UNDECIDED or idea.vote_count < settings.breadth_supporters:
         return
-    moment, wanted = now(), settings.breadth_departments
+    moment = now()
+    db.session.connection().execute(
+        _guarantee_on_broad_support(),
+        {
+            "idea_id": idea.id,
+            "reached_at": moment,
+            "due_at": moment + timedelta(days=org_settings().decision_days),
+            "supporters": idea.vote_count,
+            "departments_wanted": settings.breadth_departments,
+        },
+    )
+
+
+def _guarantee_statement(dialect: str):
     votes, guarantees = Vote.__table__, BreadthGuarantee.__table__
-    of_idea = votes.c.idea_id == idea.id
+    idea_id, wanted = bindparam("idea_id", type_=Integer), bindparam("departments_wanted")
+    of_idea = votes.c.idea_id == idea_id
     first_departments = (
         select(votes.c.department_id)
         .where(of_idea, votes.c.department_id.is_not(None))
@@ -88,20 +102,21 @@ def on_vote_added(sender, idea: Idea, user, **_extra) -> None:
     )
     departments = select(func.count(func.distinct(votes.c.department_id))).where(of_idea)
     broad_support = select(
-        literal(idea.id),
-        literal(moment, DateTime),
-        literal(moment + timedelta(days=org_settings().decision_days), DateTime),
-        literal(idea.vote_count),
+        idea_id,
+        bindparam("reached_at", type_=DateTime),
+        bindparam("due_at", type_=DateTime),
+        bindparam("supporters", type_=Integer),
         departments.scalar_subquery(),
     ).where(
-        ~exists().where(guarantees.c.idea_id == idea.id),
+        ~exists().where(guarantees.c.idea_id == idea_id),
         select(func.count()).select_from(first_departments).scalar_subquery() >= wanted,
     )
-    db.session.execute(
-        insert_ignoring_duplicates(guarantees).from_select(
-            ["idea_id", "reached_at", "due_at", "supporters", "departments"], broad_support
-        )
+    return insert_ignoring_duplicates(guarantees, dialect).from_select(
+        ["idea_id", "reached_at", "due_at", "supporters", "departments"], broad_support
     )
+
+
+_guarantee_on_broad_support = prepared(_guarantee_statement)
 
 
 def guarantee_of(idea: Idea) -> BreadthGuarantee | None:
