@@ -12,17 +12,19 @@ processors the answer costs a key, a look-up and two escapes.
 from __future__ import annotations
 
 from flask import current_app, request
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from ..core.cache import SLOT, fragments
 from ..policy import can
-from ..web.templating import locale, viewer
+from ..web.templating import viewer
 from .cards import card_kit
 
 
 def kept_vote_button(idea, voted: bool, next_url: str, csrf: str) -> Markup:
     key = (
-        locale(),
+        # The page's language as locale() names it; its catalogue is needed only to draw.
+        str(get_locale() or "en"),
         request.script_root,
         idea.id,
         idea.vote_count,
