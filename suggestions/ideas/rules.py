@@ -149,14 +149,15 @@ def set_vote(idea: Idea, voter: User, wanted: bool) -> bool:
     """Make the voter's vote present (``wanted``) or absent. Idempotent, exact under
     concurrency: the primary key refuses a second row, and the count moves in SQL only when a
     row was really added or removed. Returns whether the voter now votes for the idea."""
+    add, remove = _vote_statements()
     if wanted:
         require(voter, "idea.vote", idea)
-        statement = _vote_statements_here()[0]
+        statement = add
         values = {"idea_id": idea.id, "user_id": voter.id, "created_at": now(),
                   "department_id": voter.department_id}  # fmt: skip
     else:
         # Taking a vote back is allowed whatever the idea's state.
-        statement = _vote_statements_here()[1]
+        statement = remove
         values = {"idea_id": idea.id, "user_id": voter.id}
     # RETURNING tells exactly whether a row changed (INSERT rowcount is -1 under psycopg).
     changed = db.session.connection().execute(statement, values).first()
@@ -167,15 +168,15 @@ def set_vote(idea: Idea, voter: User, wanted: bool) -> bool:
     return wanted
 
 
-def _vote_statements(dialect: str):
-    # Built once per dialect; the INSERT takes its columns from the values it runs with.
+def _build_vote_statements(dialect: str):
+    # The INSERT takes its columns from the values it runs with.
     votes = Vote.__table__
     add = insert_ignoring_duplicates(votes, dialect).returning(votes.c.user_id)
     mine = (votes.c.idea_id == bindparam("idea_id"), votes.c.user_id == bindparam("user_id"))
     return add, delete(votes).where(*mine).returning(votes.c.user_id)
 
 
-_vote_statements_here = prepared(_vote_statements)
+_vote_statements = prepared(_build_vote_statements)
 
 
 def _bump(idea: Idea, counter: str, delta: int) -> None:
