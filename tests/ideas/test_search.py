@@ -329,6 +329,37 @@ def test_a_kept_search_statement_runs_with_each_searchs_own_values(app, org, mon
     assert [c.title for c in page(org.employee, "printer rule").items] == ["Printer rule 1"]
 
 
+def test_a_kept_snippet_follows_every_edit_and_each_searchs_words(app, org):
+    idea = make_idea(org.employee, title="Invoice rules", problem="Invoices wait for weeks.",
+                     proposal="Nothing.", benefit="Time.")  # fmt: skip
+    kept = fragments("snippets", app)
+    kept.clear()
+
+    def snippet(q):
+        with app.test_request_context("/ideas"):
+            page = list_ideas(org.employee, IdeaFilter(q=q, sort="relevance"), cards=True)
+        return page.snippets[idea.id]
+
+    first = snippet("invoice")
+    assert "<mark>Invoices</mark> wait for weeks." in first.text and len(kept) == 1
+    assert snippet("invoice").text == first.text and len(kept) == 1
+    # Other words: their own marks, not the kept ones.
+    assert snippet("weeks").text == "Invoices wait for <mark>weeks</mark>."
+    assert snippet("weeks").title == "Invoice rules"
+    # Edited: the new text, marked.
+    edit(idea, org.employee, title="Invoice <b>rules</b>", problem="Invoices wait for days.")
+    edited = snippet("invoice")
+    assert "<mark>Invoices</mark> wait for days." in edited.text
+    assert edited.title == "<mark>Invoice</mark> &lt;b&gt;rules&lt;/b&gt;"
+    # A passage found in a comment is looked up each time: a new comment is found.
+    edit(idea, org.employee, problem="Nothing.")
+    assert found(org.employee, "weeks") == []
+    rules.add_comment(idea, org.other_employee, "Some wait for weeks.")
+    db.session.commit()
+    found_in_comment = snippet("weeks")
+    assert found_in_comment.in_comment and "<mark>weeks</mark>" in found_in_comment.text
+
+
 def test_filter_reads_the_search_leniently():
     def read(**args):
         return IdeaFilter.from_args(MultiDict(args))
