@@ -159,10 +159,12 @@ class _SQLite:
 
     def condition(self, query: SearchQuery, dense: bool) -> ColumnElement[bool]:
         if dense:
-            # Correlated: SQLite walks the list's own index in order, tests each idea, and
-            # stops when the page is full; cheap when matches are many.
-            probe = select(literal(1)).select_from(_fts)
-            return probe.where(self._match(query.stems, False), _fts.c.rowid == Idea.id).exists()
+            # Many matches: SQLite walks the list's own index in order and stops when the page
+            # is full, testing each idea against the matches read once into a list (the "+ 0"
+            # keeps it from reading the matches' rows and sorting them instead). Not a MATCH
+            # per idea: about 120 us each, so 220 ms for 20 of 9,900 matches at 1,000,000
+            # ideas, against 5 ms this way (about 0.13 us a match read).
+            return (Idea.id + 0).in_(self.ids(query))
         # Few matches: read them all, then sort just those.
         return Idea.id.in_(self.ids(query))
 
