@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import abort, current_app
-from sqlalchemy import Select, and_, false, func, select, tuple_
+from sqlalchemy import BindParameter, Integer, Select, and_, bindparam, false, func, select, tuple_
 from sqlalchemy.orm import aliased, defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -176,15 +176,18 @@ def list_ideas(
     cap = min(cap, search.limits.SEARCH_COUNT_CAP)
     offset = (f.page - 1) * per_page
     if f.sort == RELEVANCE:
-        ranked = search.ranked_page(
-            query, conditions, limit=per_page, offset=offset, count_to=cap + 1
-        )
-        page_ids = select(ranked.c.idea_id.label("id"), ranked.c.score, ranked.c.matches)
-        page_ids = page_ids.subquery()
-        order = (page_ids.c.score, Idea.id.desc())
-        # The page's rows meet the conditions again: the ranking trusts the index to hold
-        # visible ideas only, the rows shown do not need to.
-        rows = _found(viewer, page_ids, order, conditions, page_ids.c.matches, cards=cards)
+        if cards:
+            rows = _ranked_cards(viewer, query, conditions, per_page, offset, cap + 1)
+        else:
+            ranked = search.ranked_page(
+                query, conditions, limit=per_page, offset=offset, count_to=cap + 1
+            )
+            page_ids = select(ranked.c.idea_id.label("id"), ranked.c.score, ranked.c.matches)
+            page_ids = page_ids.subquery()
+            order = (page_ids.c.score, Idea.id.desc())
+            # The page's rows meet the conditions again: the ranking trusts the index to hold
+            # visible ideas only, the rows shown do not need to.
+            rows = _found(viewer, page_ids, order, conditions, page_ids.c.matches, cards=False)
         if rows:
             counted = rows[0].matches
         elif offset:  # past the last page: the count is still worth showing
@@ -552,3 +555,47 @@ def matching_ideas(viewer: User, f: IdeaFilter, conditions: Sequence = ()) -> Se
         )
     # matches=0: read the matches, then sort them (an export reads them all anyway).
     return base.where(search.match_condition(query, matches=0)).order_by(*SORTS[f.sort])
+
+
+@dataclass(frozen=True)
+class _ViewerId:
+    """Stands in for the viewer in a kept statement: their id is bound by name."""
+
+    id: BindParameter
+
+
+def _ranked_cards(
+    viewer: User,
+    query: search.SearchQuery,
+    conditions: list,
+    per_page: int,
+    offset: int,
+    count_to: int,
+) -> list:
+    """A search's page by relevance as card rows (``_card_rows``) with the texts its snippets
+    are made from and the count of matches (up to ``count_to``). The statement is kept per
+    shape (``search.kept_statement``): the page, the viewer and the count are bound by name."""
+
+    def build():
+        ranked = search.ranked_page(
+            query,
+            conditions,
+            limit=bindparam("search_limit", per_page, type_=Integer),
+            offset=bindparam("search_offset", offset, type_=Integer),
+            count_to=bindparam("search_count_to", count_to, type_=Integer),
+        )
+        page_ids = select(ranked.c.idea_id.label("id"), ranked.c.score, ranked.c.matches)
+        page_ids = page_ids.subquery()
+        viewer_id = _ViewerId(bindparam("viewer_id", viewer.id, type_=Integer))
+        listed = _card_rows(page_ids, viewer_id).add_columns(
+            Idea.problem, Idea.proposal, Idea.benefit, page_ids.c.matches
+        )
+        # The page's rows meet the conditions again: the ranking trusts the index to hold
+        # visible ideas only, the rows shown do not need to.
+        return listed.where(*conditions).order_by(page_ids.c.score, Idea.id.desc())
+
+    statement, values = search.kept_statement("ranked_cards", query, conditions, build)
+    values.update(
+        search_limit=per_page, search_offset=offset, search_count_to=count_to, viewer_id=viewer.id
+    )
+    return db.session.execute(statement, values).all()

@@ -14,6 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from suggestions import create_app
 from suggestions.auth.models import User
+from suggestions.core.cache import fragments
 from suggestions.core.config import ConfigError
 from suggestions.core.extensions import db
 from suggestions.ideas import rules, search
@@ -282,6 +283,81 @@ def test_a_search_counts_its_matches_up_to_the_cap_and_knows_the_viewers_votes(
     assert sorted(i.title for i in shown) == sorted(i.title for i in ideas)
     voted = set().union(*(page(n).voted_ids for n in (1, 2, 3)))
     assert voted == {ideas[3].id}
+
+
+def test_a_kept_search_statement_runs_with_each_searchs_own_values(app, org, monkeypatch):
+    """A results page's statement is built once per shape and kept: every search, page,
+    viewer and limit must still get its own rows, never the ones it was built with."""
+    invoices = [make_idea(org.other_employee, title=f"Invoice rule {n}") for n in range(5)]
+    printers = [make_idea(org.other_employee, title=f"Printer rule {n}") for n in range(2)]
+    make_idea(org.other_employee, title="Unrelated rule")
+    rules.set_vote(invoices[4], org.employee, True)
+    rules.set_vote(invoices[3], org.head, True)
+    db.session.commit()
+    kept = fragments("search_statements", app)
+    kept.clear()
+
+    def page(viewer, q, number=1, **filters):
+        with app.test_request_context("/ideas"):
+            f = IdeaFilter(q=q, page=number, sort="relevance", **filters)
+            return list_ideas(viewer, f, 2, cards=True)
+
+    first = page(org.employee, "invoice rule")
+    assert [c.title for c in first.items] == ["Invoice rule 4", "Invoice rule 3"]
+    assert (first.total, first.voted_ids) == (5, {invoices[4].id})
+    assert len(kept) == 1
+    # The same statement, other words: their own matches and count.
+    other = page(org.employee, "printer rule")
+    assert [c.title for c in other.items] == ["Printer rule 1", "Printer rule 0"]
+    assert (other.total, other.voted_ids, len(kept)) == (2, set(), 1)
+    assert [c.id for c in page(org.employee, "invoice rule", 3).items] == [invoices[0].id]
+    # Another viewer: their own votes.
+    assert page(org.head, "invoice rule").voted_ids == {invoices[3].id}
+    assert len(kept) == 1
+    # The limits as they are now, not as they were when the statement was built.
+    monkeypatch.setattr(search.limits, "RANK_CANDIDATES", 3)
+    ranked = page(org.employee, "invoice rule", 2)
+    assert ([c.title for c in ranked.items], ranked.has_next) == (["Invoice rule 2"], False)
+    monkeypatch.undo()
+    # A filter with a value of its own is built each time (it has no name to run it with).
+    only = page(org.employee, "rule", category_id=printers[0].category_id)
+    assert {c.id for c in only.items} <= {i.id for i in invoices + printers}
+    assert page(org.employee, "rule", status="nonexistent").items == []
+    # Edited after the statement was kept: found by its new words only.
+    edit(printers[0], org.other_employee, title="Invoice printer")
+    assert "Invoice printer" in [c.title for c in page(org.employee, "invoice printer").items]
+    assert [c.title for c in page(org.employee, "printer rule").items] == ["Printer rule 1"]
+
+
+def test_a_kept_snippet_follows_every_edit_and_each_searchs_words(app, org):
+    idea = make_idea(org.employee, title="Invoice rules", problem="Invoices wait for weeks.",
+                     proposal="Nothing.", benefit="Time.")  # fmt: skip
+    kept = fragments("snippets", app)
+    kept.clear()
+
+    def snippet(q):
+        with app.test_request_context("/ideas"):
+            page = list_ideas(org.employee, IdeaFilter(q=q, sort="relevance"), cards=True)
+        return page.snippets[idea.id]
+
+    first = snippet("invoice")
+    assert "<mark>Invoices</mark> wait for weeks." in first.text and len(kept) == 1
+    assert snippet("invoice").text == first.text and len(kept) == 1
+    # Other words: their own marks, not the kept ones.
+    assert snippet("weeks").text == "Invoices wait for <mark>weeks</mark>."
+    assert snippet("weeks").title == "Invoice rules"
+    # Edited: the new text, marked.
+    edit(idea, org.employee, title="Invoice <b>rules</b>", problem="Invoices wait for days.")
+    edited = snippet("invoice")
+    assert "<mark>Invoices</mark> wait for days." in edited.text
+    assert edited.title == "<mark>Invoice</mark> &lt;b&gt;rules&lt;/b&gt;"
+    # A passage found in a comment is looked up each time: a new comment is found.
+    edit(idea, org.employee, problem="Nothing.")
+    assert found(org.employee, "weeks") == []
+    rules.add_comment(idea, org.other_employee, "Some wait for weeks.")
+    db.session.commit()
+    found_in_comment = snippet("weeks")
+    assert found_in_comment.in_comment and "<mark>weeks</mark>" in found_in_comment.text
 
 
 def test_filter_reads_the_search_leniently():

@@ -34,7 +34,7 @@ from __future__ import annotations
 from .index import init_app, rebuild_index, reindex_idea, remove_from_index
 from .limits import MAX_QUERY_CHARS, MAX_QUERY_TERMS, RANK_CANDIDATES, SEARCH_COUNT_CAP
 from .query import SearchQuery, language, parse_query
-from .ranking import count_matches, match_condition, ranked_page
+from .ranking import count_matches, kept_statement, match_condition, ranked_page
 from .similar import OPEN_STATUSES, relevant, similar_ideas, similar_to_text
 from .snippets import Snippet, excerpt, highlight, snippets
 
@@ -50,6 +50,7 @@ __all__ = [
     "excerpt",
     "highlight",
     "init_app",
+    "kept_statement",
     "language",
     "match_condition",
     "parse_query",

@@ -1,16 +1,23 @@
 """Snippets for a result page: the title with the matched words marked, and a short passage
 around the first match (in the text, else in a comment). Every piece of user text is escaped
-before the marks are added."""
+before the marks are added.
+
+What an idea's title and text give for a search's words is kept per process (``core.cache``),
+keyed by the language, the words' stems and a digest of the title and text: an edit is another
+key, so a kept snippet is never stale, and it holds nothing of the viewer. A passage found in a
+comment is looked up each time (comments come and go without changing the idea's text)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from hashlib import blake2b
 
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
+from ...core.cache import fragments
 from ...core.extensions import db
 from .. import words as w
 from ..models import Comment, Idea
@@ -110,6 +117,26 @@ def _could_match(text_: str, stems: Iterable[str]) -> bool:
     return any(s[: max(3, len(s) - 1)] in folded for s in stems)
 
 
+def _digest(fields: tuple[str, ...]) -> bytes:
+    """Tells an idea's title and text apart from any other (the key holds no whole texts)."""
+    digest = blake2b(digest_size=16)
+    for field in fields:
+        digest.update(field.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")  # no two splits of the same characters give one digest
+    return digest.digest()
+
+
+def _marked(fields: tuple[str, ...], stems: frozenset[str], lang: str):
+    """The title marked, whether a word matched in it, and a passage from the text or None."""
+    title, *text = fields
+    passage = None
+    for field in text:
+        passage = excerpt(field, stems, lang)
+        if passage:
+            break
+    return (*_highlight(title, stems, lang), passage)
+
+
 def snippets(query: SearchQuery, ideas: Sequence[Idea]) -> dict[int, Snippet]:
     """For each idea on a result page: the title marked, and where the words were found.
     ``ideas``: ideas, or rows with their id, title, problem, proposal and benefit."""
@@ -117,13 +144,12 @@ def snippets(query: SearchQuery, ideas: Sequence[Idea]) -> dict[int, Snippet]:
     stems = frozenset(query.stems)
     result: dict[int, Snippet] = {}
     in_comments: list[int] = []
+    kept = fragments("snippets")
     for idea in ideas:
-        passage = None
-        for field in (idea.problem, idea.proposal, idea.benefit):
-            passage = excerpt(field or "", stems, lang)
-            if passage:
-                break
-        title, title_matched = _highlight(idea.title, stems, lang)
+        fields = (idea.title, idea.problem or "", idea.proposal or "", idea.benefit or "")
+        key = (lang, stems, _digest(fields))
+        marked = kept.get(key, lambda fields=fields: _marked(fields, stems, lang))
+        title, title_matched, passage = marked
         result[idea.id] = Snippet(title, passage)
         if passage is None and not title_matched:
             in_comments.append(idea.id)
