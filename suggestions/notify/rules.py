@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 
 from flask import current_app, g, has_request_context
-from flask_login import current_user
 from sqlalchemy import ColumnElement, insert, select, update
 
 from ..auth.models import User
@@ -96,10 +95,10 @@ def following_column(viewer: User) -> ColumnElement:
     )
 
 
-def told_following(idea: Idea, value: bool | None) -> None:
+def told_following(idea: Idea, viewer: User, value: bool | None) -> None:
     """What ``following_column`` read for this request's viewer, kept for this request (a
     follow or unfollow afterwards in the same request forgets it: ``_forget_following``)."""
-    g.setdefault("_following", {})[idea.id, current_user.id] = bool(value)
+    g.setdefault("_following", {})[idea.id, viewer.id] = bool(value)
 
 
 def _forget_following(idea_id: int, user_id: int) -> None:

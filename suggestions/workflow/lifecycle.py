@@ -272,7 +272,7 @@ def acting_head_column(_viewer: User) -> ColumnElement[bool]:
     return has_acting_head(Idea.owning_department_id)
 
 
-def told_acting_head(idea: Idea, value: bool) -> None:
+def told_acting_head(idea: Idea, _viewer: User, value: bool) -> None:
     """What ``acting_head_column`` read, kept for this request (a GET of the idea page)."""
     g.setdefault("_acting_head", {})[idea.owning_department_id] = bool(value)
 
