@@ -75,7 +75,8 @@ def _fill(connection, name: str, columns: dict[str, str]) -> None:
 
 
 def downgrade():
+    # ALTER TABLE, not a batch: on SQLite a batch copies the table and drops the old one,
+    # and dropping ideas would delete every row that cascades from it (events, comments).
     for name, columns in TEXTS.items():
-        with op.batch_alter_table(name, schema=None) as batch_op:
-            for html in columns.values():
-                batch_op.drop_column(html)
+        for html in columns.values():
+            op.execute(f"ALTER TABLE {name} DROP COLUMN {html}")
