@@ -5,6 +5,9 @@ nothing changes another module's globals at import time.
 The points in use (the reader is named; see DESIGN.md "Architecture"):
 
 - ``idea_page.context``: callables ``idea -> dict`` of template variables (ideas.views).
+- ``idea_page.columns``: ``(column(viewer), told(idea, viewer, value))`` pairs: a column read
+  with the idea page's own row (correlated with ``Idea``), then handed to ``told`` for this
+  request, instead of a statement of its own (ideas.queries.get_idea_and_vote_or_404).
 - ``idea_page.side``: template names included in the idea page's side column, in order.
 - ``idea_page.main``: template names included under the idea's text, before the discussion.
 - ``idea_page.comment``: template names, each defining a macro ``comment_part(comment, may,

@@ -1,4 +1,10 @@
-"""User-written text: markdown rendered with raw HTML off, then cleaned by an allow-list."""
+"""User-written text: markdown rendered with raw HTML off, then cleaned by an allow-list.
+
+An idea's texts and a comment's body are rendered once, when written (``stored_markdown``), and
+the cleaned HTML is stored beside the source; pages show the stored HTML and render only rows
+that have none. A change to the rules below therefore needs a migration that empties the stored
+HTML (NULL), so those rows are rendered with the new rules again.
+"""
 
 from __future__ import annotations
 
@@ -25,11 +31,21 @@ CACHE_SIZE = 4096
 CACHE_MAX_LENGTH = 20_000
 
 
-def render_markdown(source: str | None) -> Markup:
+def render_markdown(source: str | None, stored: str | None = None) -> Markup:
+    """The text as cleaned HTML; ``stored``: the HTML ``stored_markdown`` made of this source
+    when it was written (used as it is; None: rendered now)."""
+    if stored is not None:
+        return Markup(stored)  # noqa: S704 - cleaned by nh3 when written
     source = source or ""
     if len(source) > CACHE_MAX_LENGTH:
         return _render(source)
     return _render_cached(source)
+
+
+def stored_markdown(source: str | None) -> str | None:
+    """The cleaned HTML to store with a text when it is written (None for no text): the one
+    function every writer of a stored text goes through."""
+    return None if source is None else str(render_markdown(source))
 
 
 @lru_cache(maxsize=CACHE_SIZE)

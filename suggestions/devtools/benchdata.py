@@ -23,6 +23,7 @@ from ..auth.models import Role, User
 from ..auth.passwords import hash_password
 from ..core.clock import now
 from ..core.extensions import db
+from ..core.text import stored_markdown
 from ..ideas import search
 from ..ideas.models import (
     Comment,
@@ -612,15 +613,21 @@ class _Generator:
                 if IdeaStatus.ACCEPTED in at:
                     promised.append((idea_id, owner, decided, implemented))
                 costed = status not in (IdeaStatus.NEW, IdeaStatus.WITHDRAWN)
+                problem = " ".join(
+                    rng.choice(words["problem"]).format(**fill) for _ in range(rng.randint(2, 4))
+                )
+                proposal = rng.choice(words["proposal"]).format(**fill)
+                benefit = rng.choice(words["benefit"]).format(**fill)
                 yield {
                     "id": idea_id,
                     "title": f"{thing}: {change}"[:150],
-                    "problem": " ".join(
-                        rng.choice(words["problem"]).format(**fill)
-                        for _ in range(rng.randint(2, 4))
-                    ),
-                    "proposal": rng.choice(words["proposal"]).format(**fill),
-                    "benefit": rng.choice(words["benefit"]).format(**fill),
+                    "problem": problem,
+                    "proposal": proposal,
+                    "benefit": benefit,
+                    # Core inserts pass the ORM by: the stored HTML as every writer makes it.
+                    "problem_html": stored_markdown(problem),
+                    "proposal_html": stored_markdown(proposal),
+                    "benefit_html": stored_markdown(benefit),
                     "category_id": rng.randint(1, len(CATEGORIES)),
                     "author_id": author,
                     "owning_department_id": owner,
@@ -743,6 +750,7 @@ class _Generator:
                     "idea_id": index + 1,
                     "author_id": author,
                     "body": TEXT[language]["comments"][body],
+                    "body_html": stored_markdown(TEXT[language]["comments"][body]),
                     "is_official": official,
                     "official_marked_by_id": author if official else None,
                     "created_at": moment,

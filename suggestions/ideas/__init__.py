@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from .cards import card_kit, kept_card
     from .comment_fragments import draw_comments
     from .labels import EVENT_LABELS, SORT_LABELS, STATUS_LABELS
+    from .page_fragments import kept_timeline
 
     register(permissions.RULES)
     app.jinja_env.filters.update(
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
         card_kit=card_kit,
         kept_card=kept_card,
         draw_comments=draw_comments,
+        kept_timeline=kept_timeline,
         visible_author=authorship.visible_author,
         event_actor_label=authorship.event_actor_label,
         comment_author=authorship.comment_author,

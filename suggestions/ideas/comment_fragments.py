@@ -50,8 +50,8 @@ def draw_comments(comments: Sequence[Comment], draw: Callable, token: str) -> Ma
         shown = comment_author(comment)
         answers = tuple(can(person, action, comment) for action in asks)
         key = (
-            page, answers, comment.id, comment.idea_id, comment.body, comment.is_official,
-            comment.hidden_reason, comment.created_at, shown.name,
+            page, answers, comment.id, comment.idea_id, comment.body, comment.body_html,
+            comment.is_official, comment.hidden_reason, comment.created_at, shown.name,
             shown.department.name if shown.department else None,
         )  # fmt: skip
         drawn = partial(_draw, draw, comment, shown, once | dict(zip(asks, answers, strict=True)))

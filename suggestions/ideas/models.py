@@ -19,12 +19,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
 from ..core.clock import now
 from ..core.extensions import db
+from ..core.text import stored_markdown
 from ..org.models import Category, Department
 
 
@@ -96,6 +98,11 @@ class Idea(db.Model):
     problem: Mapped[str] = mapped_column(Text)  # "What is in the way today?"
     proposal: Mapped[str] = mapped_column(Text)  # "What should change?"
     benefit: Mapped[str] = mapped_column(Text)  # for customers, for colleagues
+    # The three texts as cleaned HTML, rendered when written (see STORED_HTML below); NULL:
+    # rendered when shown (rows from before, or a rules change that emptied them).
+    problem_html: Mapped[str | None] = mapped_column(Text)
+    proposal_html: Mapped[str | None] = mapped_column(Text)
+    benefit_html: Mapped[str | None] = mapped_column(Text)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     # Kept for anonymous ideas too (edit, withdraw, notifications); shown only to the author.
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -200,6 +207,7 @@ class Comment(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)  # cleaned HTML, as for an idea's texts
     is_official: Mapped[bool] = mapped_column(Boolean, default=False)
     # Written by the idea's anonymous author: shown as "the author", never by name or
     # department (see ideas.authorship). Kept on the row, so it stays true wherever it is shown.
@@ -216,6 +224,28 @@ class Comment(db.Model):
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} on idea {self.idea_id}>"
+
+
+# A text and the column holding its cleaned HTML. Setting the text sets the HTML (through
+# core.text.stored_markdown), whoever sets it: a form, the API, moderation, the demo. Writers
+# that bypass the ORM (the bench seeder, migration 0014) call stored_markdown themselves.
+STORED_HTML = {
+    Idea.problem: "problem_html",
+    Idea.proposal: "proposal_html",
+    Idea.benefit: "benefit_html",
+    Comment.body: "body_html",
+}
+
+
+def _store_html(column: str):
+    def store(target, value, _old, _initiator):
+        setattr(target, column, stored_markdown(value))
+
+    return store
+
+
+for _text, _column in STORED_HTML.items():
+    event.listen(_text, "set", _store_html(_column))
 
 
 class EventKind(StrEnum):

@@ -455,12 +455,19 @@ def get_idea_or_404(idea_id: int) -> Idea:
 
 
 def get_idea_and_vote_or_404(idea_id: int, viewer: User) -> tuple[Idea, bool]:
-    """The idea as its page shows it, and whether the viewer votes for it (in one statement)."""
-    row = db.session.execute(
-        _with_vote(select(Idea).where(Idea.id == idea_id), viewer).options(*_PAGE)
-    ).first()
+    """The idea as its page shows it, and whether the viewer votes for it (in one statement).
+    What other parts of the page need of the idea's row comes in the same statement: each
+    ``idea_page.columns`` item ``(column(viewer), told(idea, viewer, value))`` adds a column
+    and is told its value."""
+    parts = contributions("idea_page.columns")
+    query = _with_vote(select(Idea).where(Idea.id == idea_id), viewer).add_columns(
+        *(column(viewer).label(f"part_{n}") for n, (column, _told) in enumerate(parts))
+    )
+    row = db.session.execute(query.options(*_PAGE)).first()
     if row is None:
         abort(404)
+    for n, (_column, told) in enumerate(parts):
+        told(row.Idea, viewer, row._mapping[f"part_{n}"])
     return row.Idea, bool(row.voted)
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 
-from flask import current_app
-from sqlalchemy import insert, select, update
+from flask import current_app, g, has_request_context
+from sqlalchemy import ColumnElement, insert, select, update
 
 from ..auth.models import User
 from ..core.clock import now
 from ..core.database import insert_ignoring_duplicates, prepared
 from ..core.extensions import db
+from ..ideas.models import Idea
 from ..policy import can, who_ids
 from ..workflow.lifecycle import deciders_of_department
 from . import mail_content, outbox
@@ -38,6 +39,7 @@ from .routing import (  # noqa: F401  (the table is read as rules.RULES, rules.A
 
 def follow(idea_id: int, user_id: int) -> None:
     """Follow on purpose: also undoes an earlier unfollow."""
+    _forget_following(idea_id, user_id)
     db.session.execute(
         insert_ignoring_duplicates(Follow.__table__).values(
             idea_id=idea_id, user_id=user_id, following=True, created_at=now()
@@ -53,6 +55,7 @@ def follow(idea_id: int, user_id: int) -> None:
 
 def follow_automatically(idea_id: int, user_id: int) -> None:
     """Follow because of writing or voting; someone who unfollowed stays unfollowed."""
+    _forget_following(idea_id, user_id)
     db.session.connection().execute(
         _follow_statement(),
         {"idea_id": idea_id, "user_id": user_id, "following": True, "created_at": now()},
@@ -65,6 +68,7 @@ _follow_statement = prepared(lambda dialect: insert_ignoring_duplicates(Follow._
 
 
 def unfollow(idea_id: int, user_id: int) -> None:
+    _forget_following(idea_id, user_id)
     db.session.execute(
         insert_ignoring_duplicates(Follow.__table__).values(
             idea_id=idea_id, user_id=user_id, following=False, created_at=now()
@@ -79,8 +83,31 @@ def unfollow(idea_id: int, user_id: int) -> None:
 
 
 def is_following(idea_id: int, user_id: int) -> bool:
+    known = g.get("_following") if has_request_context() else None
+    if known is not None and (idea_id, user_id) in known:
+        return known[idea_id, user_id]
     query = select(Follow.following).where(Follow.idea_id == idea_id, Follow.user_id == user_id)
     return bool(db.session.scalar(query))
+
+
+def following_column(viewer: User) -> ColumnElement:
+    """SQL: whether the viewer follows the idea of the row (``idea_page.columns``)."""
+    return (
+        select(Follow.following)
+        .where(Follow.idea_id == Idea.id, Follow.user_id == viewer.id)
+        .scalar_subquery()
+    )
+
+
+def told_following(idea: Idea, viewer: User, value: bool | None) -> None:
+    """What ``following_column`` read for this request's viewer, kept for this request (a
+    follow or unfollow afterwards in the same request forgets it: ``_forget_following``)."""
+    g.setdefault("_following", {})[idea.id, viewer.id] = bool(value)
+
+
+def _forget_following(idea_id: int, user_id: int) -> None:
+    if has_request_context():
+        g.get("_following", {}).pop((idea_id, user_id), None)
 
 
 def move_follows(source_idea_id: int, target_idea_id: int) -> None:

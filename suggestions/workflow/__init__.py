@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     from ..org.queries import org_settings
     from ..policy import register
     from ..web.templating import label_filter
-    from . import permissions
+    from . import lifecycle, permissions
     from .clocks import clock, overdue_clause
     from .labels import COMMITMENT_LABELS
     from .views import decision_panel
@@ -23,6 +23,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["commitment_label"] = label_filter(COMMITMENT_LABELS)
     app.jinja_env.globals["idea_clock"] = lambda idea: clock(idea, org_settings())
     contribute(app, "idea_page.context", decision_panel)
+    # Who decides (does the department have an acting head?) read with the idea's row.
+    contribute(app, "idea_page.columns", (lifecycle.acting_head_column, lifecycle.told_acting_head))
     contribute(app, "idea_list.filters", ("overdue", lambda: overdue_clause(org_settings())))
     _init_fair_decisions(app)
 

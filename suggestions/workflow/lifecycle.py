@@ -17,8 +17,9 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,7 +32,7 @@ from ..core.inputs import format_money
 from ..ideas.models import EventKind, Idea, IdeaStatus, Vote
 from ..ideas.rules import record_event
 from ..org.models import Department
-from ..org.queries import acting_head_ids, decision_budget, org_settings
+from ..org.queries import acting_head_ids, decision_budget, has_acting_head, org_settings
 from ..policy import can, require, who_ids
 from .models import Commitment, CommitmentState, CommitmentUpdate
 from .queries import open_commitment
@@ -253,9 +254,27 @@ def authority(idea: Idea) -> Authority:
     if idea.escalated_at is not None:
         return Authority(True, idea.owning_department, budget, idea.escalated_at,
                          DecidedBy.ESCALATED)  # fmt: skip
-    if not acting_head_ids(idea.owning_department_id):
+    if not _has_acting_head(idea.owning_department_id):
         return Authority(True, idea.owning_department, budget, idea.created_at, DecidedBy.NO_HEAD)
     return Authority(False, idea.owning_department, budget, idea.created_at)
+
+
+def _has_acting_head(department_id: int) -> bool:
+    known = g.get("_acting_head") if has_request_context() else None
+    if known is not None and department_id in known:
+        return known[department_id]
+    return bool(acting_head_ids(department_id))
+
+
+def acting_head_column(_viewer: User) -> ColumnElement[bool]:
+    """SQL: the owning department of the idea of the row has an acting head; the idea page
+    reads it with the idea (``idea_page.columns``) for ``authority``."""
+    return has_acting_head(Idea.owning_department_id)
+
+
+def told_acting_head(idea: Idea, _viewer: User, value: bool) -> None:
+    """What ``acting_head_column`` read, kept for this request (a GET of the idea page)."""
+    g.setdefault("_acting_head", {})[idea.owning_department_id] = bool(value)
 
 
 def deciders_of_department(department_id: int) -> tuple[list[int], bool]:

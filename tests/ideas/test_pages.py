@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from suggestions.core.extensions import db
-from suggestions.ideas.models import Idea, IdeaVersion, Vote
+from suggestions.ideas.models import Comment, Idea, IdeaVersion, Vote
 
 from ..factories import make_category, make_idea
 
@@ -183,6 +183,11 @@ def test_comment_markdown_is_rendered_and_sanitised(browser, org):
     assert 'href="javascript' not in page
     assert 'href="https://example.org" rel="noopener noreferrer nofollow"' in page
     assert "Otto Other" in page and "Sales" in page  # commenter with department
+    # What the page shows was stored when written: the cleaned HTML, never the raw text.
+    stored = db.session.scalar(select(Comment.body_html).where(Comment.idea_id == idea.id))
+    assert "<strong>Same</strong>" in stored and f'<div class="prose">{stored}</div>' in page
+    assert "<script" not in stored and "<img" not in stored and 'href="javascript' not in stored
+    assert 'href="https://example.org" rel="noopener noreferrer nofollow"' in stored
 
 
 def test_titles_and_names_are_escaped(browser, org):

@@ -387,3 +387,19 @@ def test_a_merge_moves_the_followers_to_the_surviving_idea(org):
     clear()
     change_status(survivor, org.head, IdeaStatus.IN_REVIEW)
     assert {org.leader.id, org.employee.id, org.other_employee.id} <= set(notified())
+
+
+def test_the_follow_state_read_with_the_idea_is_forgotten_when_it_changes(app, org):
+    idea = make_idea(org.employee, department=org.service)
+    person = org.other_employee
+    with app.test_request_context():
+        rules.told_following(idea, person, None)  # as the idea page's statement read it
+        assert rules.is_following(idea.id, person.id) is False
+        rules.follow(idea.id, person.id)
+        assert rules.is_following(idea.id, person.id) is True
+        rules.told_following(idea, person, True)
+        rules.unfollow(idea.id, person.id)
+        assert rules.is_following(idea.id, person.id) is False
+        # Told for one person, another person's state is read from the database.
+        rules.told_following(idea, person, True)
+        assert rules.is_following(idea.id, org.head.id) is False

@@ -40,12 +40,13 @@ BOUNDS = {
     "list page 2 by number": 5,
     "list next page (keyset)": 5,
     "search": 4,
-    # Each idea page asks who decides it (does its department have an acting head?).
-    # And which ledger items it names (one query; more only for accepted ideas); a head also
-    # reads the internal notes (governance).
-    "idea with most comments": 12,
-    "idea, second comment page": 12,
-    "idea as the owning department's head": 18,
+    # Who decides an idea (does its department have an acting head?) and whether the viewer
+    # follows it come with the idea's own row. Each idea page asks which ledger items it names
+    # (one query; more only for accepted ideas); a head also reads the internal notes
+    # (governance).
+    "idea with most comments": 10,
+    "idea, second comment page": 10,
+    "idea as the owning department's head": 16,
     "submit form": 2,
     "account": 2,
     "notifications": 3,

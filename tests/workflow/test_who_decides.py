@@ -78,3 +78,18 @@ def test_the_admin_is_warned_of_departments_without_head(browser, org, human_res
     assert "1 department has no head" in page
     assert f'href="/admin/departments/{human_resources.id}"' in page
     assert "no head: leadership decides" in page
+
+
+def test_the_page_reads_who_decides_with_the_idea_and_sees_a_change_at_once(
+    browser, org, human_resources
+):
+    head = make_user(Role.HEAD, human_resources, heads=[human_resources])
+    db.session.commit()
+    idea = make_idea(org.employee, department=human_resources)
+    browser.login(org.employee)
+    page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "The head of Human Resources decides" in page and "has no head" not in page
+    head.active = False  # the head left: the next page says so, in no statement of its own
+    db.session.commit()
+    page = browser.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert "Leadership decides: Human Resources has no head." in page
