@@ -110,3 +110,17 @@ def test_a_renamed_department_and_another_language_show_at_once(app, org, other_
     db.session.commit()
     page = page_of(person)
     assert ">Ideen<" in page and ">Abmelden<" in page
+
+
+def test_links_built_once_follow_the_address_prefix_of_each_request(app, org, browser):
+    browser.login(org.employee)
+    plain = page_of(browser)
+    prefixed = browser.get("/ideas", base_url="http://localhost/intranet")
+    assert prefixed.status_code == 200
+    page = prefixed.get_data(as_text=True)
+    for built in ('href="/intranet/ideas"', 'href="/intranet/privacy"',
+                  'action="/intranet/language"', 'src="/intranet/static/'):  # fmt: skip
+        assert built in page, built
+        assert built not in plain, built
+    assert all(url.startswith("/intranet/") for url in links(page))
+    assert 'href="/intranet/' not in page_of(browser)  # the plain address again
