@@ -60,8 +60,12 @@ POSTGRES_TRIGGERS = {
     "truncate": "AFTER TRUNCATE ON {table}",
 }
 
+# Plain statements, no conflict clause: inside a cascade (a deleted idea's notifications)
+# SQLite applies the outer statement's conflict policy, so INSERT OR REPLACE would fail.
 SQLITE_MOVE = (
-    "INSERT OR REPLACE INTO person_stamps (user_id, version) VALUES ({row}.user_id, random());"
+    "UPDATE person_stamps SET version = random() WHERE user_id = {row}.user_id; "
+    "INSERT INTO person_stamps (user_id, version) SELECT {row}.user_id, random() "
+    "WHERE NOT EXISTS (SELECT 1 FROM person_stamps WHERE user_id = {row}.user_id);"
 )
 SQLITE_TRIGGERS = {
     "insert": ("AFTER INSERT", ("NEW",)),

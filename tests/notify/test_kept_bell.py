@@ -85,6 +85,19 @@ def test_changes_by_hand_in_sql_show_at_the_next_request(app, org, other_worker)
         assert bell(person) == expected, statement
 
 
+def test_notifications_gone_with_their_idea_leave_the_bell(app, org, other_worker):
+    idea = make_idea(org.employee, department=org.service)
+    idea_rules.add_comment(idea, org.other_employee, "One")
+    db.session.commit()
+    person = Browser(other_worker)
+    person.login(org.employee)
+    assert bell(person) == "1"
+    # The database removes the notifications with the idea (ON DELETE CASCADE).
+    db.session.execute(text("DELETE FROM ideas WHERE id = :id"), {"id": idea.id})
+    db.session.commit()
+    assert bell(person) is None
+
+
 def test_one_persons_count_is_never_shown_to_another(app, org, other_worker):
     idea = make_idea(org.employee, department=org.service)
     idea_rules.add_comment(idea, org.other_employee, "One")
