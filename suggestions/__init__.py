@@ -78,13 +78,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     people.init_app(app)  # CSV import, personal data, erasure
 
     from . import cli, notify
-    from .web import pages, templating
+    from .web import layout, pages, templating
 
     pages.init_app(app)
     from .web.safety import refuse_nul_bytes
 
     app.before_request(refuse_nul_bytes)
     templating.init_app(app)
+    layout.init_app(app)  # the signed-in person's page header, kept
     cli.init_app(app)
     notify.init_app(app)  # signal listeners, worker commands, the bell
     from . import insights

@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..core.errors import DomainError
 from ..core.extensions import db, limiter, login_email_key, login_manager
-from ..core.kept import kept_row
+from ..core.kept import kept_row, watch_person
 from ..core.signals import sign_in_failed, signed_in
 from ..web.forms import attempt, form_status, render_form
 from ..web.safety import is_htmx, safe_next
@@ -32,7 +32,9 @@ def load_user(token: str) -> User | None:
     if not user_id.isdigit():
         return None
     # Kept per process while the stamp stands: a change to the person (deactivated, another
-    # role, signed out everywhere) moves it, and this check sees the change at once.
+    # role, signed out everywhere) moves it, and this check sees the change at once. Their own
+    # stamp (the bell's) comes in the same statement.
+    watch_person(int(user_id))
     user = kept_row(
         User, int(user_id), lambda: queries.user_with_department(int(user_id)), ("department",)
     )

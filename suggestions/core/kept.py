@@ -14,6 +14,11 @@ A kept row is a detached copy that no session holds; each request gets its own c
 attached to its session (``merge`` without a query), so a request may change the row as
 before, and nothing a request does reaches another's. Without the stamp row (a database
 emptied by hand) nothing is kept.
+
+Values about one person (the bell's unread count) follow the person's own stamp
+(``person_stamps``, moved by triggers on rows that belong to them: migration 0014_fixed), read
+in the same statement as the stamp once the user loader names the person (``watch_person``):
+a change for one person ends only their kept values, and costs nobody a statement.
 """
 
 from __future__ import annotations
@@ -49,6 +54,20 @@ class Stamp(db.Model):
 STAMPED_TABLES = ("users", "departments", "categories", "org_settings", "decision_settings")
 
 
+class PersonStamp(db.Model):
+    """One person's stamp, raised by triggers on every change to a row that belongs to them.
+    No row: nothing of theirs changed since the stamps began (a change inserts it)."""
+
+    __tablename__ = "person_stamps"
+
+    user_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# The tables whose rows belong to one person (by ``user_id``): 0014_fixed's triggers.
+PERSON_STAMPED_TABLES = ("notifications",)
+
+
 def stamp() -> int | None:
     """The stamp as this request sees it, read once per request and again after its own
     writes (outside a request, at every call: a worker's app context lasts for hours). None:
@@ -77,10 +96,38 @@ def init_app(app: Flask) -> None:
             event.listen(db.session, name, forget_stamp)
 
 
+def watch_person(user_id: int) -> None:
+    """Read this person's stamp with the stamp from now on in this request (the user loader
+    calls it with the signed-in person, before the first look at the stamp)."""
+    if has_request_context() and g.get("_stamp_person") != user_id:
+        g._stamp_person = user_id
+        g.pop("_stamp", None)  # read already without the person: read both next time
+
+
+def person_stamp(user_id: int) -> int | None:
+    """The person's stamp as this request sees it (with the stamp, in the same statement, for
+    the watched person; else on its own). None: nothing of theirs changed yet."""
+    if has_request_context() and g.get("_stamp_person") == user_id:
+        stamp()
+        return g._person_stamp
+    statement = f"SELECT version FROM person_stamps WHERE user_id = {int(user_id)}"
+    return db.session.connection().exec_driver_sql(statement).scalar()
+
+
 def _read_stamp() -> int | None:
     # A constant statement on the session's connection: its transaction, its snapshot.
-    statement = "SELECT version FROM stamps WHERE id = 1"
-    return db.session.connection().exec_driver_sql(statement).scalar()
+    person = g.get("_stamp_person") if has_request_context() else None
+    if person is None:
+        statement = "SELECT version FROM stamps WHERE id = 1"
+        return db.session.connection().exec_driver_sql(statement).scalar()
+    # One statement per person (their id is a number the loader parsed, never text).
+    statement = (
+        "SELECT s.version, p.version FROM stamps s LEFT JOIN person_stamps p "
+        f"ON p.user_id = {int(person)} WHERE s.id = 1"
+    )
+    row = db.session.connection().exec_driver_sql(statement).first()
+    g._person_stamp = None if row is None else row[1]
+    return None if row is None else row[0]
 
 
 class _Moved(Exception):
@@ -117,6 +164,28 @@ def kept_row(
     if loaded:  # loaded just now: this request's own row, already in its session
         return loaded[0]
     return None if kept is None else db.session.merge(kept, load=False)
+
+
+def kept_for_person(name: str, user_id: int, load: Callable[[], T]) -> T:
+    """``load()``, a value about one person (made of rows of ``PERSON_STAMPED_TABLES``), kept
+    per process in the store ``name`` while the person's stamp stands."""
+    if stamp() is None:
+        return load()
+    version = person_stamp(user_id)
+    loaded: list = []
+
+    def snapshot():
+        loaded.append(load())
+        # Changed by this request itself (not committed, perhaps never): keep nothing.
+        forget_stamp()
+        if person_stamp(user_id) != version:
+            raise _Moved
+        return loaded[0]
+
+    try:
+        return fragments(name).get((user_id, version), snapshot)
+    except _Moved:
+        return loaded[0]
 
 
 def _detached_copy(row, related: tuple[str, ...]):

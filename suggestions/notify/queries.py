@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from ..auth.models import User
 from ..core import clock
 from ..core.extensions import db
+from ..core.kept import kept_for_person
 from .models import Notification, OutboxMessage, OutboxStatus, Webhook
 
 BADGE_CAP = 99
@@ -29,9 +30,11 @@ def unread_count(user: User, cap: int = BADGE_CAP) -> int:
 
 
 def badge(user: User) -> str | None:
-    """The bell's label for this request ("3", "99+"), or None when all is read."""
+    """The bell's label for this request ("3", "99+"), or None when all is read. The count is
+    kept per process while the person's stamp stands: a notification added, read or removed
+    moves it (migration 0014_fixed), so every page but the first after a change counts none."""
     if "notification_badge" not in g:
-        count = unread_count(user)
+        count = kept_for_person("unread notifications", user.id, lambda: unread_count(user))
         g.notification_badge = (
             None if not count else (f"{BADGE_CAP}+" if count > BADGE_CAP else str(count))
         )

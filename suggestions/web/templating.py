@@ -11,7 +11,7 @@ from pathlib import Path
 import flask_babel
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import format_decimal, get_locale, get_timezone, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -196,6 +196,7 @@ def init_app(app: Flask) -> None:
         locale=locale,
         csrf_token=generate_csrf,
         static_url=static_url,
+        link=link,
         url_pattern=url_pattern,
         input_attrs=input_attrs,
         today=today,
@@ -250,8 +251,28 @@ def url_pattern(endpoint: str, key: str, **values) -> UrlPattern:
 
 def static_url(filename: str) -> str:
     """A static file's URL carrying the version of the static files, so browsers may cache it
-    for a long time and still get a changed file at once."""
-    return url_for("static", filename=filename, v=current_app.config["ASSET_VERSION"])
+    for a long time and still get a changed file at once. Built once per process and address
+    prefix: the files and their version do not change while it runs."""
+    return _built_once(("static", filename), lambda: url_for(
+        "static", filename=filename, v=current_app.config["ASSET_VERSION"]
+    ))  # fmt: skip
+
+
+def link(endpoint: str) -> str:
+    """``url_for(endpoint)`` for a page without arguments (the layout's links), built once
+    per process and address prefix."""
+    return _built_once((endpoint,), lambda: url_for(endpoint))
+
+
+def _built_once(name: tuple, build) -> str:
+    # Keyed by the prefix the app is mounted under too (a proxy may set it per request). The
+    # names come from templates, so the store stays as small as the set of links.
+    urls = current_app.extensions.setdefault("freiraum.built_urls", {})
+    key = (request.script_root if has_request_context() else None, *name)
+    url = urls.get(key)
+    if url is None:
+        url = urls[key] = build()
+    return url
 
 
 def asset_version(folder: str | None) -> str:
