@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from ..policy import register
     from ..web.templating import label_filter
     from . import permissions
-    from .clocks import clock, overdue_clause
+    from .clocks import clock, overdue_clause, page_clock
     from .labels import COMMITMENT_LABELS
     from .views import decision_panel
 
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["idea_clock"] = lambda idea: clock(idea, org_settings())
     contribute(app, "idea_page.context", decision_panel)
     contribute(app, "idea_list.filters", ("overdue", lambda: overdue_clause(org_settings())))
+    contribute(app, "idea_list.clock", page_clock)
     _init_fair_decisions(app)
 
 
