@@ -6,7 +6,8 @@ by GET) and nothing of the viewer but the filter in the address, so it is kept p
 (``core.cache``) under the language, the script root (its links), the stamp the department
 and category choices are kept under (``core.kept``: triggers move it with every change to
 either table) and the filter's values. A changed name or a new department moves the stamp,
-and so the key.
+and so the key. A search's form is drawn each time: every typed text would be a key of its
+own, each holding a copy of the whole form.
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ def kept_filters(current: IdeaFilter) -> Markup:
     """The ``list_filters`` macro's HTML (templates/ideas/_filters.html), drawn once per key."""
     db.session.flush()  # as the choices: this request's own new rows move the stamp first
     version = stamp()
-    if version is None:  # no stamp row (a database emptied by hand): nothing is kept
+    # No stamp row (a database emptied by hand): nothing is kept.
+    if version is None or current.q:
         return _draw(current)
     key = (
         locale(),
         request.script_root,
         version,
-        current.q,
         current.sort,
         current.status,
         current.department_id,

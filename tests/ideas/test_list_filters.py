@@ -40,6 +40,11 @@ def test_the_form_is_drawn_once_per_filter_and_then_kept(app, browser, org, monk
     assert drawn == ["top"]  # the page is not the form's: the same form
     browser.get("/ideas?sort=new")
     assert drawn == ["top", "new"]
+    # A search's form is drawn every time (each typed text would be kept on its own).
+    browser.get("/ideas?q=expenses")
+    browser.get("/ideas?q=expenses")
+    assert drawn == ["top", "new", "relevance", "relevance"]
+    assert len(fragments("list filters", app)) == 2
     # Kept or drawn, the same HTML.
     app.config["FRAGMENT_CACHE_SIZE"] = 0
     app.extensions["freiraum.fragments"].clear()
