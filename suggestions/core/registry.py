@@ -25,6 +25,8 @@ The points in use (the reader is named; see DESIGN.md "Architecture"):
   in a higher package (ideas.queries).
 - ``idea_list.page``: callables ``ideas -> None`` told of the ideas of a list page before it
   is drawn, to read what their rows need in one query (ideas.views).
+- ``idea_list.clock``: a callable ``() -> (idea -> clock)``, the clock of a page's cards with
+  its settings read once per page; the card shows its overdue badge (ideas.cards).
 - ``worker.jobs``: ``core.jobs.Job`` items (name, how often, ``run(now)``) the worker runs
   on their schedule, each turn once however many workers run (notify.worker).
 - ``idea_form.fields``: template names included in the idea form, after the departments.

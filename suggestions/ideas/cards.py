@@ -8,17 +8,23 @@ the URL map. The texts of the page's language and the URL patterns are made once
 shows: the idea's shown values, the viewer's own vote and what the policy lets the viewer do
 and see on it, the language, the clock's badge and the age ("3 days ago"). A change to any of
 them is another key, so a card is never stale and never another viewer's. The page's CSRF
-token and address are not kept: they are put into the kept card on every page.
+token and address are not kept: they are put into the kept card on every page. What the keys
+of all cards on a page share (the clock's settings and the moment, the store, the script root)
+is read once per page, by the kit.
 """
 
 from __future__ import annotations
+
+from functools import cached_property
 
 from flask import current_app, g, request
 from markupsafe import Markup, escape
 
 from ..core.cache import SLOT, fragments
+from ..core.clock import now
+from ..core.registry import contributions
 from ..policy import can
-from ..web.templating import locale, relative_age, translated, url_pattern, viewer
+from ..web.templating import locale, translated, url_pattern, viewer
 from .authorship import visible_author
 from .labels import CARD_TEXTS, STATUS_LABELS
 
@@ -40,6 +46,15 @@ class CardKit:
         )
         self.idea_url = url_pattern("ideas.show", "idea_id")
         self.vote_url = url_pattern("ideas.vote", "idea_id")
+
+    # What every kept card's key reads, looked up on the first card of the page (a kit made
+    # for a vote's button alone reads none of it).
+    @cached_property
+    def keys(self) -> tuple:
+        """The page's clock, the moment, the script root (the cards' links), the store."""
+        clocks = contributions("idea_list.clock")
+        clock = clocks[0]() if clocks else None
+        return clock, now(), request.script_root, fragments("cards")
 
 
 def card_kit() -> CardKit:
@@ -66,18 +81,20 @@ def _shown(idea, author, language: str) -> tuple:
 def kept_card(idea, voted: bool, next_url: str, csrf: str, snippet=None, kit=None) -> Markup:
     """The ``idea_card`` macro's HTML (templates/ideas/_card.html), drawn once per key."""
     kit = kit or card_kit()
-    clock = current_app.jinja_env.globals["idea_clock"](idea)  # as the card asks for it
+    clock, moment, script_root, store = kit.keys
+    badge = clock and clock(idea)  # as the card asks for it
     key = (
         kit.language,
-        request.script_root,  # the card's links
+        script_root,
         _shown(idea, visible_author(idea), kit.language),
         voted,
         voted or can(viewer(), "idea.vote", idea),
-        clock.days_waiting if clock.overdue else None,
-        relative_age(idea.created_at),
+        badge.days_waiting if badge and badge.overdue else None,
+        # The age ("today", "3 days ago") is drawn from the whole days alone.
+        max((moment - idea.created_at).days, 0),
         snippet and (snippet.title, snippet.text, snippet.in_comment),
     )
-    parts = fragments("cards").get(key, lambda: _draw(idea, voted, snippet, kit))
+    parts = store.get(key, lambda: _draw(idea, voted, snippet, kit))
     if parts is None:  # the card no longer has one place for each: draw it with them
         return _macro()(idea, voted, next_url, csrf, snippet, kit)
     return Markup(f"{parts[0]}{escape(csrf)}{parts[1]}{escape(next_url)}{parts[2]}")

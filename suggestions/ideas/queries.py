@@ -167,10 +167,10 @@ def list_ideas(
     of ideas, and a search's page its snippets."""
     per_page = per_page or current_app.config["IDEAS_PER_PAGE"]
     cap = current_app.config["RESULT_COUNT_CAP"]
-    conditions = _conditions(viewer, f)
     query = search.parse_query(f.q) if f.q else None
     if query is None:
-        return _browse(viewer, f, select(Idea).where(*conditions), per_page, cap, cards=cards)
+        return _browse(viewer, f, per_page, cap, cards=cards)
+    conditions = _conditions(viewer, f)
     if not query.usable:  # only common words, or no letters at all: nothing to look for
         return IdeaPage([], f.page, per_page, 0, False, search=query)
     cap = min(cap, search.limits.SEARCH_COUNT_CAP)
@@ -364,10 +364,40 @@ def _cards(rows) -> tuple[list[IdeaCard], set[int]]:
     return cards, voted
 
 
-def _browse(
-    viewer: User, f: IdeaFilter, base, per_page: int, cap: int, *, cards: bool = False
-) -> IdeaPage:
+def _browse(viewer: User, f: IdeaFilter, per_page: int, cap: int, *, cards: bool) -> IdeaPage:
     """A page of the list without a search: by keyset after the first page (or by number)."""
+    if cards:
+        items, voted, counted = _card_page(viewer, f, per_page, cap)
+    else:
+        items, voted, counted = _idea_page(viewer, f, per_page, cap)
+    more = len(items) > per_page
+    if f.before:
+        items = items[1:] if more else items
+        has_previous, has_next = more, True
+    else:
+        items = items[:per_page]
+        has_previous, has_next = f.page > 1 or f.after is not None, more
+    key = SORT_KEYS[f.sort]
+    page = IdeaPage(
+        items=items,
+        page=f.page,
+        per_page=per_page,
+        total=min(counted, cap),
+        capped=counted > cap,
+        voted_ids=voted & {i.id for i in items},
+        has_next=has_next and bool(items),
+        has_previous=has_previous and f.page > 1,
+    )
+    if items:
+        page.next_after = _cursor_text(tuple(getattr(items[-1], c.key) for c in key))
+        if f.page > 2:  # the link to page 1 needs no cursor
+            page.previous_before = _cursor_text(tuple(getattr(items[0], c.key) for c in key))
+    return page
+
+
+def _idea_page(viewer: User, f: IdeaFilter, per_page: int, cap: int):
+    """The page's ORM ideas (one more than a page), the ids voted for, the capped count."""
+    base = select(Idea).where(*_conditions(viewer, f))
     # Count at most cap+1 matches: the figure stays cheap with a million ideas.
     counted = db.session.scalar(
         select(func.count()).select_from(base.with_only_columns(Idea.id).limit(cap + 1).subquery())
@@ -386,42 +416,136 @@ def _browse(
     # are sorted and skipped (in the sort's index, without touching the rows); the page's rows
     # and what they show are then loaded by id.
     page_ids = ids.limit(per_page + 1).subquery()
-    if cards:
-        items, voted = _cards(
-            db.session.execute(_card_rows(page_ids, viewer).order_by(*SORTS[f.sort]))
-        )
+    listed = select(Idea).join(page_ids, Idea.id == page_ids.c.id)
+    rows = db.session.execute(
+        _with_vote(listed, viewer)
+        # a card shows no long text
+        .options(defer(Idea.problem), defer(Idea.proposal), defer(Idea.benefit), *_CARD)
+        .order_by(*SORTS[f.sort])
+    ).all()
+    return [row.Idea for row in rows], {row.Idea.id for row in rows if row.voted}, counted
+
+
+# -- the list's cards: one statement per filter shape, built once ------------------------------
+# Building a Select, and the key SQLAlchemy caches its compiled form under, cost more than the
+# database's work for a page of twenty cards. A statement per filter shape (which filters are
+# set, the sort, which way the page is read) is built once per process with bound parameters
+# for every value; SQLAlchemy keeps its cache key with it, so a request only binds values.
+# Core columns (not the ORM's attributes): the rows are plain rows, and need no ORM step.
+
+_ideas, _votes = Idea.__table__, Vote.__table__
+_categories, _departments, _users = Category.__table__, Department.__table__, User.__table__
+_author_departments = Department.__table__.alias("author_department")
+_CORE_CARD_COLUMNS = (
+    *(_ideas.c[column.key] for column in _CARD_COLUMNS[:14]),
+    _categories.c.name_en, _categories.c.name_de, _departments.c.name, _users.c.display_name,
+    _users.c.department_id, _author_departments.c.name,
+)  # fmt: skip
+_DIRECTIONS = ("down", "after", "before")  # page 1 or by number, after a cursor, before one
+
+
+def _shape_conditions(f: IdeaFilter) -> tuple[tuple, dict]:
+    """The filter as a shape (which conditions a statement holds) and the values it binds."""
+    shape = (bool(f.status), bool(f.department_id), bool(f.category_id), f.mine)
+    return shape, {
+        "status": f.status, "department": f.department_id, "category": f.category_id,
+    }  # fmt: skip
+
+
+def _where(shape: tuple) -> list:
+    """The conditions of ``_conditions`` for a shape, every value a bound parameter."""
+    status, department, category, mine = shape
+    conditions = []
+    if status:
+        conditions.append(_ideas.c.status == bindparam("status"))
+    if department:
+        conditions.append(_ideas.c.owning_department_id == bindparam("department"))
+    if category:
+        conditions.append(_ideas.c.category_id == bindparam("category"))
+    if mine:
+        conditions.append(_ideas.c.author_id == bindparam("viewer"))
     else:
-        listed = select(Idea).join(page_ids, Idea.id == page_ids.c.id)
-        rows = db.session.execute(
-            _with_vote(listed, viewer)
-            # a card shows no long text
-            .options(defer(Idea.problem), defer(Idea.proposal), defer(Idea.benefit), *_CARD)
-            .order_by(*SORTS[f.sort])
-        ).all()
-        items = [row.Idea for row in rows]
-        voted = {row.Idea.id for row in rows if row.voted}
-    more = len(items) > per_page
-    if f.before:
-        items = items[1:] if more else items
-        has_previous, has_next = more, True
+        conditions.append(_ideas.c.hidden_reason.is_(None))  # as publicly_visible()
+    return conditions
+
+
+def _card_statement(shape: tuple, sort: str, direction: str, extra: tuple = ()):
+    """A page of cards (one more than a page) with whether the viewer voted for each and,
+    in every row, the count of matches up to the cap: one statement for all of it."""
+    conditions = [*_where(shape), *extra]
+    key = tuple(_ideas.c[column.key] for column in SORT_KEYS[sort])
+    ids = select(_ideas.c.id).where(*conditions)
+    cursor = tuple(bindparam(f"key{n}") for n in range(len(key)))
+    if direction == "before":  # the page that ends just before the cursor: read upwards
+        ids = ids.where(_key_compare(key, cursor, ">")).order_by(*(c.asc() for c in key))
     else:
-        items = items[:per_page]
-        has_previous, has_next = f.page > 1 or f.after is not None, more
-    page = IdeaPage(
-        items=items,
-        page=f.page,
-        per_page=per_page,
-        total=min(counted, cap),
-        capped=counted > cap,
-        voted_ids=voted & {i.id for i in items},
-        has_next=has_next and bool(items),
-        has_previous=has_previous and f.page > 1,
+        ids = ids.order_by(*(c.desc() for c in key))
+        if direction == "after":
+            ids = ids.where(_key_compare(key, cursor, "<"))
+        else:
+            ids = ids.offset(bindparam("offset"))
+    # Only the ids are sorted and skipped (in the sort's index, without touching the rows);
+    # the page's rows and what they show are then joined by id.
+    page_ids = ids.limit(bindparam("rows")).subquery()
+    # Uncorrelated: both databases count once per statement, not once per row.
+    counted = (
+        select(func.count())
+        .select_from(select(_ideas.c.id).where(*conditions).limit(bindparam("cap")).subquery())
+        .scalar_subquery()
     )
-    if items:
-        page.next_after = _cursor_text(tuple(getattr(items[-1], c.key) for c in key))
-        if f.page > 2:  # the link to page 1 needs no cursor
-            page.previous_before = _cursor_text(tuple(getattr(items[0], c.key) for c in key))
-    return page
+    vote = and_(_votes.c.idea_id == _ideas.c.id, _votes.c.user_id == bindparam("viewer"))
+    return (
+        select(*_CORE_CARD_COLUMNS, _votes.c.user_id.is_not(None), counted)
+        .select_from(_ideas)
+        .join(page_ids, _ideas.c.id == page_ids.c.id)
+        .join(_categories, _categories.c.id == _ideas.c.category_id)
+        .join(_departments, _departments.c.id == _ideas.c.owning_department_id)
+        .outerjoin(_users, _users.c.id == _ideas.c.author_id)
+        .outerjoin(_author_departments, _author_departments.c.id == _users.c.department_id)
+        .outerjoin(_votes, vote)
+        .order_by(*(c.desc() for c in key))
+    )
+
+
+_card_statements: dict[tuple, Select] = {}
+
+
+def _card_page(viewer: User, f: IdeaFilter, per_page: int, cap: int):
+    """The page's cards (one more than a page), the ids voted for, the capped count."""
+    shape, values = _shape_conditions(f)
+    direction = "before" if f.before else "after" if f.after else "down"
+    contributed = dict(contributions("idea_list.filters"))
+    # A contributed filter's condition holds its own values (the clock's settings, today):
+    # that shape is built for each page.
+    extra = (contributed["overdue"](),) if f.overdue and "overdue" in contributed else ()
+    if extra:
+        statement = _card_statement(shape, f.sort, direction, extra)
+    else:
+        statement = _card_statements.get((shape, f.sort, direction))
+        if statement is None:
+            statement = _card_statements.setdefault(
+                (shape, f.sort, direction), _card_statement(shape, f.sort, direction)
+            )
+    values.update(viewer=viewer.id, rows=per_page + 1, cap=cap + 1)
+    cursor = f.before or f.after
+    if cursor:
+        values.update((f"key{n}", value) for n, value in enumerate(cursor))
+    else:
+        values["offset"] = (f.page - 1) * per_page
+    rows = db.session.execute(statement, values).all()
+    items, voted = _cards(row[:-1] for row in rows)
+    if rows:
+        counted = rows[0][-1]
+    elif cursor or f.page > 1:  # past the last page (or a cursor past it): count alone
+        counted = db.session.scalar(
+            select(func.count()).select_from(
+                select(_ideas.c.id).where(*_where(shape), *extra).limit(cap + 1).subquery()
+            ),
+            values,
+        )
+    else:  # nothing on the first page: nothing matches
+        counted = 0
+    return items, voted, counted
 
 
 def _key_compare(key, values: tuple[int, ...], operator: str):

@@ -19,6 +19,7 @@ from ..web.safety import is_htmx, safe_next
 from . import bp, queries, rules, search
 from .forms import ActionForm, CommentForm, IdeaForm
 from .links import comment_url
+from .list_filters import kept_filters
 from .models import Idea
 from .vote_button import kept_vote_button
 
@@ -35,9 +36,8 @@ def list_ideas():
     for prepare in contributions("idea_list.page"):  # e.g. the clocks' pauses, in one query
         prepare(page.items)
     return render_template(
-        "ideas/list.html", page=page, current=current, departments=department_choices(),
-        categories=category_choices(),
-    )  # fmt: skip
+        "ideas/list.html", page=page, current=current, filters=kept_filters(current)
+    )
 
 
 def _idea_form(form: IdeaForm, keep_category: int | None = None) -> IdeaForm:

@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from ..policy import register
     from ..web.templating import label_filter
     from . import lifecycle, permissions
-    from .clocks import clock, overdue_clause
+    from .clocks import clock, overdue_clause, page_clock
     from .labels import COMMITMENT_LABELS
     from .views import decision_panel
 
@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     # Who decides (does the department have an acting head?) read with the idea's row.
     contribute(app, "idea_page.columns", (lifecycle.acting_head_column, lifecycle.told_acting_head))
     contribute(app, "idea_list.filters", ("overdue", lambda: overdue_clause(org_settings())))
+    contribute(app, "idea_list.clock", page_clock)
     _init_fair_decisions(app)
 
 

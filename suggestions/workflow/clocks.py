@@ -86,6 +86,15 @@ def clock(
     return Clock(None, None, days, False)
 
 
+def page_clock():
+    """``clock`` for the ideas of one page: the settings and the moment read once, not once
+    per idea (a list page asks for twenty clocks)."""
+    from ..org.queries import org_settings
+
+    settings, at, only_decisions = org_settings(), now(), _only_decisions()
+    return lambda idea: clock(idea, settings, at, only_decisions=only_decisions)
+
+
 # -- the pause ---------------------------------------------------------------------------------
 
 

@@ -63,6 +63,48 @@ def test_cards_carry_what_the_ideas_carry(app, org, varied, sort):
             )
 
 
+def _page_of(page) -> tuple:
+    return (
+        [i.id for i in page.items], page.voted_ids, page.total, page.capped, page.has_next,
+        page.has_previous, page.next_after, page.previous_before,
+    )  # fmt: skip
+
+
+def test_every_filter_shape_pages_and_counts_its_cards_as_its_ideas(app, org, varied):
+    """The cards' statements are built once per filter shape with the count in them: each
+    shape, cursor and page (past the last too) must list and count what the ideas do, with
+    each filter's own values and each viewer's votes."""
+    plain, anonymous, own_anonymous, no_department, gone = varied
+    hidden = make_idea(org.employee, department=org.sales, title="Hidden")
+    hidden.hidden_reason = "spam"
+    rules.set_vote(no_department, org.other_employee, True)
+    db.session.commit()
+    app.config.update(IDEAS_PER_PAGE=2, RESULT_COUNT_CAP=3)
+    filters = [
+        IdeaFilter(), IdeaFilter(sort="new"), IdeaFilter(sort="discussed", page=2),
+        IdeaFilter(page=3), IdeaFilter(page=9), IdeaFilter(mine=True),
+        IdeaFilter(department_id=org.sales.id), IdeaFilter(department_id=org.service.id),
+        IdeaFilter(category_id=no_department.category_id), IdeaFilter(status="new", page=2),
+        IdeaFilter(status="withdrawn"), IdeaFilter(overdue=True), IdeaFilter(mine=True, page=4),
+        IdeaFilter(sort="new", after=(no_department.id,), page=2),
+        IdeaFilter(sort="new", before=(plain.id,), page=2),
+        IdeaFilter(after=(0, 0), page=2),
+    ]  # fmt: skip
+    seen = set()
+    for viewer in (org.employee, org.other_employee):
+        for f in filters:
+            with app.test_request_context("/ideas"):
+                slow = list_ideas(viewer, f)
+                fast = list_ideas(viewer, f, cards=True)
+            assert _page_of(fast) == _page_of(slow), (viewer.email, f)
+            seen.add(_page_of(fast)[2:4])
+    # Counts below, at and over the cap, and an empty page, all came up.
+    assert {(0, False), (1, False), (3, False), (3, True)} <= seen
+    with app.test_request_context("/ideas"):
+        everything = list_ideas(org.employee, IdeaFilter(sort="new", page=9), cards=True)
+    assert (everything.items, everything.total, everything.capped) == ([], 3, True)
+
+
 def card_of(page: str, idea_id: int) -> str:
     start = page.index('<form class="vote', page.index(f'id="vote-{idea_id}"') - 60)
     return page[start : page.index("</article>", start)]
