@@ -40,7 +40,39 @@ def pytest_report_header(config):
     return [f"database: {backend}", f"chromium: {browser}"]
 
 
+TESTS = os.path.dirname(os.path.abspath(__file__))
+
+
+def _may_hold_browser_tests(path: str) -> bool:
+    """Where browser tests live: tests/browser, or a file named for them (test_*browser*.py)."""
+    relative = os.path.relpath(path, TESTS)
+    return relative.startswith("browser" + os.sep) or "browser" in os.path.basename(path)
+
+
+def pytest_ignore_collect(collection_path, config):
+    # The browser run (`-m browser`, make test's second step) imports only the files that may
+    # hold browser tests: importing and collecting all the others cost each of its workers
+    # seconds, only to deselect them. The check below keeps every browser test in such a file.
+    if config.option.markexpr.strip() != "browser" or collection_path.is_dir():
+        return None
+    if collection_path.suffix == ".py" and not _may_hold_browser_tests(str(collection_path)):
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
+    misplaced = sorted(
+        {
+            item.nodeid.split("::")[0]
+            for item in items
+            if "browser" in item.keywords and not _may_hold_browser_tests(str(item.path))
+        }
+    )
+    if misplaced:
+        raise pytest.UsageError(
+            "Browser tests outside tests/browser must live in a file named test_*browser*.py "
+            "(the browser run, -m browser, collects only those): " + ", ".join(misplaced)
+        )
     if CHROMIUM:
         return
     if os.environ.get("REQUIRE_BROWSER"):
