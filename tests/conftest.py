@@ -316,28 +316,52 @@ def _table_names() -> tuple[str, ...]:
     return tuple(table.name for table in db.metadata.sorted_tables)
 
 
-class SQLiteSnapshot:
-    """A SQLite database as it is now, kept in memory page by page (SQLite's backup), to put
-    back later: a module that builds large data once and must start again after a test changed
-    it restores the pages (milliseconds) instead of building the data again (most of a
-    permission-matrix run). Restore only with every connection closed (``db.engine.dispose()``).
-    """
+class Snapshot:
+    """A test database as it is now, kept to be put back later: a module that builds large data
+    once and must start again after a test changed it puts the data back instead of building it
+    again (building was most of a permission-matrix run). SQLite: the pages, in memory (SQLite's
+    backup); PostgreSQL: a copy made with CREATE DATABASE ... TEMPLATE, and the database made
+    again from it. Take and restore only with every connection closed (``db.engine.dispose()``);
+    ``drop()`` when done."""
 
     def __init__(self, database_url: str):
-        self.path = make_url(database_url).database
+        self.url = make_url(database_url)
+        if TEST_DATABASE_URL:
+            self.copy = f"{self.url.database}_built"
+            self._admin(f'CREATE DATABASE "{self.copy}" TEMPLATE "{self.url.database}"')
+            return
         self.pages = sqlite3.connect(":memory:")
-        source = sqlite3.connect(self.path)
+        source = sqlite3.connect(self.url.database)
         try:
             source.backup(self.pages)
         finally:
             source.close()
 
     def restore(self) -> None:
-        target = sqlite3.connect(self.path)
+        if TEST_DATABASE_URL:
+            name = self.url.database
+            self._admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+            self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.copy}"')
+            self._admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+            return
+        target = sqlite3.connect(self.url.database)
         try:
             self.pages.backup(target)
         finally:
             target.close()
+
+    def drop(self) -> None:
+        if TEST_DATABASE_URL:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.copy}" WITH (FORCE)')
+        else:
+            self.pages.close()
+
+    def _admin(self, statement: str) -> None:
+        import psycopg
+
+        conninfo = make_url(TEST_DATABASE_URL).set(drivername="postgresql")
+        with psycopg.connect(conninfo.render_as_string(hide_password=False), autocommit=True) as c:
+            c.execute(statement)
 
 
 ORG_SETTINGS_ROW = (

@@ -31,7 +31,7 @@ from suggestions.workflow import campaigns, lifecycle
 from suggestions.workflow.declines import DeclineReason
 from suggestions.workflow.views import ACTIONS
 
-from .conftest import TEST_DATABASE_URL, Browser, SQLiteSnapshot, _empty_tables, every_row, make_app
+from .conftest import Browser, Snapshot, _empty_tables, every_row, make_app
 from .factories import make_idea, make_org
 
 ROLES = ["anonymous", "author", "employee", "head", "other_head", "leader", "admin"]
@@ -830,8 +830,8 @@ class World:
         self.database_url = database_url
         self.app: Flask | None = None
         self._context = None
-        # SQLite: the data as built, put back page by page instead of built again.
-        self._built: SQLiteSnapshot | None = None
+        # The data as built, put back instead of built again after a test changed it.
+        self._built: Snapshot | None = None
         self.build()
 
     def build(self) -> None:
@@ -842,13 +842,13 @@ class World:
         self.app = make_app(self.database_url)  # a new app: nothing kept from the last one
         self._context = self.app.app_context()
         self._context.push()
-        if restored:
-            self.people = {role: db.session.get(User, id) for role, id in self._people_ids.items()}
-        else:
-            self.ctx, self.people = build_data()
-            self._people_ids = {role: person.id for role, person in self.people.items()}
-            if not TEST_DATABASE_URL:
-                self._built = SQLiteSnapshot(self.database_url)
+        if not restored:
+            self.ctx, people = build_data()
+            self._people_ids = {role: person.id for role, person in people.items()}
+            db.session.remove()
+            db.engine.dispose()  # PostgreSQL copies only a database nobody is connected to
+            self._built = Snapshot(self.database_url)
+        self.people = {role: db.session.get(User, id) for role, id in self._people_ids.items()}
         self.browsers: dict[str, Browser] = {}
         self.state = fingerprint()
         if not restored:
@@ -885,6 +885,8 @@ def world(database_url):
         yield world
     finally:
         world.close()
+        if world._built is not None:
+            world._built.drop()
 
 
 def flashed(browser: Browser) -> list[tuple[str, str]]:
