@@ -40,7 +40,39 @@ def pytest_report_header(config):
     return [f"database: {backend}", f"chromium: {browser}"]
 
 
+TESTS = os.path.dirname(os.path.abspath(__file__))
+
+
+def _may_hold_browser_tests(path: str) -> bool:
+    """Where browser tests live: tests/browser, or a file named for them (test_*browser*.py)."""
+    relative = os.path.relpath(path, TESTS)
+    return relative.startswith("browser" + os.sep) or "browser" in os.path.basename(path)
+
+
+def pytest_ignore_collect(collection_path, config):
+    # The browser run (`-m browser`, make test's second step) imports only the files that may
+    # hold browser tests: importing and collecting all the others cost each of its workers
+    # seconds, only to deselect them. The check below keeps every browser test in such a file.
+    if config.option.markexpr.strip() != "browser" or collection_path.is_dir():
+        return None
+    if collection_path.suffix == ".py" and not _may_hold_browser_tests(str(collection_path)):
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
+    misplaced = sorted(
+        {
+            item.nodeid.split("::")[0]
+            for item in items
+            if "browser" in item.keywords and not _may_hold_browser_tests(str(item.path))
+        }
+    )
+    if misplaced:
+        raise pytest.UsageError(
+            "Browser tests outside tests/browser must live in a file named test_*browser*.py "
+            "(the browser run, -m browser, collects only those): " + ", ".join(misplaced)
+        )
     if CHROMIUM:
         return
     if os.environ.get("REQUIRE_BROWSER"):
@@ -52,7 +84,8 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _postgres_database(template: str | None = None) -> Iterator[str]:
-    """A new PostgreSQL database (a copy of ``template``'s when given), dropped afterwards."""
+    """A new PostgreSQL database (a copy of ``template``'s when given), dropped afterwards;
+    its commits do not wait for the disk."""
     import psycopg
 
     admin_url = make_url(TEST_DATABASE_URL)
@@ -61,6 +94,10 @@ def _postgres_database(template: str | None = None) -> Iterator[str]:
     copy = f' TEMPLATE "{make_url(template).database}"' if template else ""
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"{copy}')
+        # A commit need not wait for its WAL to reach the disk: nothing here outlives a crash,
+        # and every test commits many times (on a busy disk 19 ms a commit, 4 ms without the
+        # wait). Every connection to the database, the browser tests' server too, takes it.
+        conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     try:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
@@ -277,6 +314,54 @@ def every_row(leave_out: frozenset[str] = frozenset()) -> list:
 @functools.cache
 def _table_names() -> tuple[str, ...]:
     return tuple(table.name for table in db.metadata.sorted_tables)
+
+
+class Snapshot:
+    """A test database as it is now, kept to be put back later: a module that builds large data
+    once and must start again after a test changed it puts the data back instead of building it
+    again (building was most of a permission-matrix run). SQLite: the pages, in memory (SQLite's
+    backup); PostgreSQL: a copy made with CREATE DATABASE ... TEMPLATE, and the database made
+    again from it. Take and restore only with every connection closed (``db.engine.dispose()``);
+    ``drop()`` when done."""
+
+    def __init__(self, database_url: str):
+        self.url = make_url(database_url)
+        if TEST_DATABASE_URL:
+            self.copy = f"{self.url.database}_built"
+            self._admin(f'CREATE DATABASE "{self.copy}" TEMPLATE "{self.url.database}"')
+            return
+        self.pages = sqlite3.connect(":memory:")
+        source = sqlite3.connect(self.url.database)
+        try:
+            source.backup(self.pages)
+        finally:
+            source.close()
+
+    def restore(self) -> None:
+        if TEST_DATABASE_URL:
+            name = self.url.database
+            self._admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+            self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.copy}"')
+            self._admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+            return
+        target = sqlite3.connect(self.url.database)
+        try:
+            self.pages.backup(target)
+        finally:
+            target.close()
+
+    def drop(self) -> None:
+        if TEST_DATABASE_URL:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.copy}" WITH (FORCE)')
+        else:
+            self.pages.close()
+
+    def _admin(self, statement: str) -> None:
+        import psycopg
+
+        conninfo = make_url(TEST_DATABASE_URL).set(drivername="postgresql")
+        with psycopg.connect(conninfo.render_as_string(hide_password=False), autocommit=True) as c:
+            c.execute(statement)
 
 
 ORG_SETTINGS_ROW = (

@@ -18,6 +18,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from suggestions.auth import tokens
+from suggestions.auth.models import User
 from suggestions.core.clock import now
 from suggestions.core.extensions import db, limiter
 from suggestions.governance import moderation
@@ -30,7 +31,7 @@ from suggestions.workflow import campaigns, lifecycle
 from suggestions.workflow.declines import DeclineReason
 from suggestions.workflow.views import ACTIONS
 
-from .conftest import Browser, _empty_tables, every_row, make_app
+from .conftest import Browser, Snapshot, _empty_tables, every_row, make_app
 from .factories import make_idea, make_org
 
 ROLES = ["anonymous", "author", "employee", "head", "other_head", "leader", "admin"]
@@ -829,16 +830,30 @@ class World:
         self.database_url = database_url
         self.app: Flask | None = None
         self._context = None
+        # The data as built, put back instead of built again after a test changed it.
+        self._built: Snapshot | None = None
         self.build()
 
     def build(self) -> None:
         self.close()
-        self.app = make_app(self.database_url)
+        restored = self._built is not None
+        if restored:
+            self._built.restore()
+        self.app = make_app(self.database_url)  # a new app: nothing kept from the last one
         self._context = self.app.app_context()
         self._context.push()
-        self.ctx, self.people = build_data()
+        if not restored:
+            self.ctx, people = build_data()
+            self._people_ids = {role: person.id for role, person in people.items()}
+            db.session.remove()
+            db.engine.dispose()  # PostgreSQL copies only a database nobody is connected to
+            self._built = Snapshot(self.database_url)
+        self.people = {role: db.session.get(User, id) for role, id in self._people_ids.items()}
         self.browsers: dict[str, Browser] = {}
         self.state = fingerprint()
+        if not restored:
+            self._as_built = self.state
+        assert self.state == self._as_built, "the data put back differs from the data as built"
 
     def browser(self, role: str) -> Browser:
         """A fresh browser for anonymous visitors (a language chosen before stays with no
@@ -870,6 +885,8 @@ def world(database_url):
         yield world
     finally:
         world.close()
+        if world._built is not None:
+            world._built.drop()
 
 
 def flashed(browser: Browser) -> list[tuple[str, str]]:
