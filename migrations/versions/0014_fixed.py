@@ -2,7 +2,7 @@
 process may keep the bell's unread count between requests and still see a change at once
 
 Revision ID: 0014_fixed
-Revises: 0013_stamp
+Revises: 0014_vote
 Create Date: 2026-12-04 19:00:00
 
 Triggers move the person's stamp in the same transaction as the change, whoever writes (the
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0014_fixed"
-down_revision = "0013_stamp"
+down_revision = "0014_vote"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """idea: an idea's texts and a comment's body stored as cleaned HTML beside their markdown
 
 Revision ID: 0014_idea
-Revises: 0013_stamp
+Revises: 0014_fixed
 Create Date: 2026-12-04 19:00:00
 
 Rendering markdown and cleaning it costs about 0.1 ms per text: a page of 50 comments opened
@@ -17,7 +17,7 @@ from suggestions.core.text import stored_markdown
 
 # revision identifiers, used by Alembic.
 revision = "0014_idea"
-down_revision = "0013_stamp"
+down_revision = "0014_fixed"
 branch_labels = None
 depends_on = None
 
