@@ -192,6 +192,16 @@ def make_app(database_url: str, overrides: dict | None = None) -> Flask:
 
 
 @pytest.fixture
+def other_worker(database_url) -> Iterator[Flask]:
+    """A second app on the test's database: another worker's process memory (what it keeps per
+    process), one database. BENCH: its pages say how many statements they issued."""
+    other = make_app(database_url, {"BENCH": True})
+    yield other
+    with other.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
 def config_overrides() -> dict:
     """Override in a test module to change the app's configuration."""
     return {}

@@ -5,10 +5,7 @@ test's own app would share the test's app context, and so its session)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 from sqlalchemy import text
 
 from suggestions.core.extensions import db
@@ -17,15 +14,7 @@ from suggestions.org.models import Department
 from suggestions.org.queries import org_settings
 from suggestions.workflow.decision_settings import decision_settings
 
-from ..conftest import Browser, make_app
-
-
-@pytest.fixture
-def other_worker(database_url) -> Iterator[Flask]:
-    other = make_app(database_url)
-    yield other
-    with other.app_context():
-        db.engine.dispose()
+from ..conftest import Browser
 
 
 def test_a_person_deactivated_in_one_worker_is_signed_out_in_another_at_once(

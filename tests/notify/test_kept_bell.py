@@ -5,10 +5,7 @@ workers (tests/core/test_kept.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
 from sqlalchemy import select, text
 
 from suggestions.core.extensions import db
@@ -16,17 +13,9 @@ from suggestions.core.kept import PERSON_STAMPED_TABLES, person_stamp
 from suggestions.ideas import rules as idea_rules
 from suggestions.notify.models import Notification
 
-from ..conftest import Browser, make_app
+from ..conftest import Browser
 from ..factories import make_idea
 from .test_pages import bell
-
-
-@pytest.fixture
-def other_worker(database_url) -> Iterator[Flask]:
-    other = make_app(database_url, {"BENCH": True})  # BENCH: statements counted per page
-    yield other
-    with other.app_context():
-        db.engine.dispose()
 
 
 def statements(browser: Browser, path: str = "/account") -> int:

@@ -6,28 +6,17 @@ worker. Two apps on one database stand for two workers (tests/core/test_kept.py)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from flask import Flask
 from sqlalchemy import text
 
 from suggestions.core.cache import fragments
 from suggestions.core.extensions import db
 
-from ..conftest import Browser, make_app
+from ..conftest import Browser
 
 NAV = re.compile(r'<nav class="mainnav".*?</nav>', re.S)
 TOKENS = re.compile(r'name="csrf_token" value="([^"]+)"')
 META = re.compile(r'name="csrf-token" content="([^"]+)"')
-
-
-@pytest.fixture
-def other_worker(database_url) -> Iterator[Flask]:
-    other = make_app(database_url)
-    yield other
-    with other.app_context():
-        db.engine.dispose()
 
 
 def links(page: str) -> list[str]:
